@@ -1,0 +1,55 @@
+import { parseCli, type CliCommand } from './args';
+import { Progress, summary } from './render';
+import { USAGE, UsageError } from './usage';
+import { errorMessage } from '../engine/concurrency';
+import type { Report } from '../engine/report';
+import { runJob } from '../engine/run-job';
+
+export const EXIT = { ok: 0, failure: 1, usage: 2, drift: 3 } as const;
+
+export interface CliIo {
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export function exitCode(report: Report): number {
+  if (report.failures.length > 0) return EXIT.failure;
+  if (report.mode === 'verify' && report.inSync === false) return EXIT.drift;
+  return EXIT.ok;
+}
+
+/** The whole CLI: parse, run the engine, print, and return the exit code. */
+export async function main(argv: readonly string[], io: CliIo = process): Promise<number> {
+  let command: CliCommand;
+  try {
+    command = parseCli(argv, io.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`lake-replica: ${error.message}\nRun "lake-replica --help" for usage.\n`);
+    return EXIT.usage;
+  }
+  if (command.help || !command.job) {
+    io.stdout.write(`${USAGE}\n`);
+    return EXIT.ok;
+  }
+  const progress = new Progress(io.stderr, command.job.mode);
+  let report: Report;
+  try {
+    report = await runJob(command.job, (counts, current) => progress.update(counts, current));
+  } catch (error) {
+    progress.end();
+    io.stderr.write(`lake-replica: ${command.job.mode} failed: ${errorMessage(error)}\n`);
+    return EXIT.failure;
+  }
+  progress.end();
+  io.stdout.write(command.json ? `${JSON.stringify(report, null, 2)}\n` : `${summary(report)}\n`);
+  return exitCode(report);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(code => { process.exitCode = code; }, (error) => {
+    process.stderr.write(`lake-replica: ${errorMessage(error)}\n`);
+    process.exitCode = EXIT.failure;
+  });
+}

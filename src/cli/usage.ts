@@ -1,0 +1,37 @@
+export const USAGE = `Usage: lake-replica <command> [options]
+
+Commands:
+  plan       Show what sync would change; writes nothing.
+  sync       Converge the target Regions' Glue Data Catalogs to the source.
+  verify     Compare source and targets; writes nothing. Exit 3 on drift.
+  snapshot   Write the in-scope source state to --out FILE|s3://bucket/key (".gz" compresses).
+  restore    Apply a snapshot (--from FILE|s3://bucket/key) to the target Regions.
+
+Options:
+  --source-region R          Source Region (not needed by restore: the snapshot names it).
+  --target-region R          Target Region; repeat for several.
+  --database GLOB            Database name pattern (* ? [..]); repeat; default all.
+  --exclude-database GLOB    Database name pattern to leave out; repeat.
+  --bucket-map SRC=DST[@R]   Rewrite bucket SRC to DST in S3 locations (only for target R); repeat.
+  --prune                    Delete target objects in scope that the source lacks (plan, sync, restore).
+  --out LOCATION             Where snapshot writes.
+  --from LOCATION            What restore reads.
+  --endpoint-url URL         One endpoint for every AWS service (AWS_ENDPOINT_URL works too).
+  --concurrency N            Tables converged at once, 1-64 (default 8).
+  --json                     Print exactly the JSON report on stdout.
+  -h, --help                 Show this help.
+
+Exit codes: 0 ok, 1 runtime failure, 2 bad usage or configuration, 3 drift (verify).
+Examples:
+  lake-replica plan --source-region us-east-1 --target-region us-west-2
+  lake-replica sync --source-region us-east-1 --target-region us-west-2 --bucket-map lake=lake-usw2 --prune
+  lake-replica snapshot --source-region us-east-1 --out s3://dr-snapshots/lake.jsonl.gz
+  lake-replica restore --from s3://dr-snapshots/lake.jsonl.gz --target-region us-west-2`;
+
+/** Bad usage or configuration: exit 2 with a hint, before any AWS call. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

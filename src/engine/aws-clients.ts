@@ -1,0 +1,75 @@
+import { GlueClient } from '@aws-sdk/client-glue';
+import { S3Client } from '@aws-sdk/client-s3';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { InitializeHandler, InitializeHandlerArguments, HandlerExecutionContext, MiddlewareStack } from '@smithy/types';
+
+export interface AwsClientOptions {
+  /** One endpoint for every service, e.g. a local emulator. Defaults to AWS_ENDPOINT_URL or the public endpoints. */
+  readonly endpoint?: string;
+  /** Attempts per call, throttling included; retries are adaptive (client-side rate limiting on throttling). */
+  readonly maxAttempts?: number;
+}
+
+type Client = GlueClient | S3Client | STSClient;
+type ClientClass<C extends Client> = new (config: Record<string, unknown>) => C;
+
+/**
+ * Creates each SDK client once per Region and counts every logical call by "service:Operation".
+ * Retries are counted once, as the call they belong to.
+ */
+export class AwsClients {
+  readonly apiCalls: Record<string, number> = {};
+  private readonly clients = new Map<string, Client>();
+
+  constructor(private readonly options: AwsClientOptions = {}) {}
+
+  glue(region: string): GlueClient {
+    return this.client('glue', GlueClient, region);
+  }
+
+  s3(region: string): S3Client {
+    return this.client('s3', S3Client, region, { forcePathStyle: this.endpoint !== undefined, followRegionRedirects: true });
+  }
+
+  sts(region: string): STSClient {
+    return this.client('sts', STSClient, region);
+  }
+
+  private get endpoint(): string | undefined {
+    return this.options.endpoint ?? (process.env.AWS_ENDPOINT_URL || undefined);
+  }
+
+  private client<C extends Client>(service: string, type: ClientClass<C>, region: string, extra: Record<string, unknown> = {}): C {
+    const key = `${service}@${region}`;
+    let client = this.clients.get(key) as C | undefined;
+    if (!client) {
+      client = new type({
+        region,
+        endpoint: this.endpoint,
+        retryMode: 'adaptive',
+        maxAttempts: this.options.maxAttempts ?? 8,
+        ...extra,
+      });
+      this.countCalls(client, service);
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+
+  private countCalls(client: Client, service: string): void {
+    (client.middlewareStack as MiddlewareStack<object, object>).add(
+      (next: InitializeHandler<object, object>, context: HandlerExecutionContext) => async (args: InitializeHandlerArguments<object>) => {
+        const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
+        const key = `${service}:${operation}`;
+        this.apiCalls[key] = (this.apiCalls[key] ?? 0) + 1;
+        return next(args);
+      },
+      { step: 'initialize', name: 'lakeReplicaCallCounter' },
+    );
+  }
+
+  destroy(): void {
+    for (const client of this.clients.values()) client.destroy();
+    this.clients.clear();
+  }
+}

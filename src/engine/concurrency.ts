@@ -1,0 +1,33 @@
+/** Runs `worker` over an async stream with at most `limit` in flight; the stream is pulled lazily. */
+export async function forEachConcurrent<T>(
+  items: AsyncIterable<T> | Iterable<T>,
+  limit: number,
+  worker: (item: T) => Promise<void>,
+): Promise<void> {
+  const iterator = (Symbol.asyncIterator in items)
+    ? (items as AsyncIterable<T>)[Symbol.asyncIterator]()
+    : (items as Iterable<T>)[Symbol.iterator]();
+  let pulling: Promise<unknown> = Promise.resolve();
+  // Pulls are serialised: async generators must not be advanced concurrently.
+  const next = (): Promise<IteratorResult<T>> => {
+    const result = pulling.then(() => iterator.next());
+    pulling = result.catch(() => undefined);
+    return result;
+  };
+  const lane = async () => {
+    for (let r = await next(); !r.done; r = await next()) await worker(r.value);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, limit) }, lane));
+}
+
+/** Splits an array into chunks of at most `size`. */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
+  return String(error);
+}

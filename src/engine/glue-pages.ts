@@ -1,0 +1,32 @@
+import { GetDatabasesCommand, GetPartitionsCommand, GetTablesCommand, GlueClient } from '@aws-sdk/client-glue';
+import type { Database, Partition, Table } from '@aws-sdk/client-glue';
+
+/** Every listing is paged to the end; pages are yielded as they arrive so memory stays flat. */
+
+export async function* databasePages(glue: GlueClient): AsyncIterable<Database[]> {
+  let NextToken: string | undefined;
+  do {
+    const page = await glue.send(new GetDatabasesCommand({ NextToken, MaxResults: 100 }));
+    yield page.DatabaseList ?? [];
+    NextToken = page.NextToken;
+  } while (NextToken);
+}
+
+export async function* tablePages(glue: GlueClient, DatabaseName: string): AsyncIterable<Table[]> {
+  let NextToken: string | undefined;
+  do {
+    const page = await glue.send(new GetTablesCommand({ DatabaseName, NextToken, MaxResults: 100 }));
+    yield page.TableList ?? [];
+    NextToken = page.NextToken;
+  } while (NextToken);
+}
+
+export async function* partitionPages(glue: GlueClient, DatabaseName: string, TableName: string): AsyncIterable<Partition[]> {
+  let NextToken: string | undefined;
+  do {
+    // No Expression: an empty one is rejected, and we want every partition.
+    const page = await glue.send(new GetPartitionsCommand({ DatabaseName, TableName, NextToken, MaxResults: 1000 }));
+    yield page.Partitions ?? [];
+    NextToken = page.NextToken;
+  } while (NextToken);
+}

@@ -1,0 +1,121 @@
+import type {
+  Database, DatabaseInput, Partition, PartitionInput, Table, TableInput,
+  ViewDefinition, ViewDefinitionInput, ViewRepresentation, ViewRepresentationInput,
+} from '@aws-sdk/client-glue';
+
+/**
+ * Write shapes are built from read shapes by keeping the fields of the SDK's input type.
+ * Each table below must name every key of its input type (the compiler checks it), so a new
+ * SDK field is a compile error until someone decides whether it is replicated. Output-only
+ * read fields (CreateTime, VersionId, CatalogId, IsRegisteredWithLakeFormation, ...) are never
+ * listed, so they can never leak into a write.
+ */
+type FieldRules<T> = { readonly [K in keyof Required<T>]: boolean };
+
+const DATABASE_FIELDS: FieldRules<DatabaseInput> = {
+  Name: true,
+  Description: true,
+  LocationUri: true,
+  Parameters: true,
+  CreateTableDefaultPermissions: true,
+  TargetDatabase: true,
+  FederatedDatabase: true,
+};
+
+const TABLE_FIELDS: FieldRules<TableInput> = {
+  Name: true,
+  Description: true,
+  Owner: true,
+  // Changes on every query in some engines; replicating it would turn reads into writes.
+  LastAccessTime: false,
+  LastAnalyzedTime: true,
+  Retention: true,
+  StorageDescriptor: true,
+  PartitionKeys: true,
+  ViewOriginalText: true,
+  ViewExpandedText: true,
+  TableType: true,
+  Parameters: true,
+  TargetTable: true,
+  FederatedTable: true,
+  // Read and write shapes differ; converted by viewDefinitionInput().
+  ViewDefinition: false,
+};
+
+const PARTITION_FIELDS: FieldRules<PartitionInput> = {
+  Values: true,
+  LastAccessTime: false,
+  StorageDescriptor: true,
+  Parameters: true,
+  LastAnalyzedTime: true,
+};
+
+const VIEW_DEFINITION_FIELDS: FieldRules<ViewDefinitionInput> = {
+  IsProtected: true,
+  IsManaged: true,
+  Definer: true,
+  Representations: false,
+  ViewVersionId: true,
+  ViewVersionToken: true,
+  RefreshSeconds: true,
+  LastRefreshType: true,
+  SubObjects: true,
+  SubObjectVersionIds: true,
+  SubObjectsStatistics: true,
+  SparkPipelineInfo: true,
+};
+
+const VIEW_REPRESENTATION_FIELDS: FieldRules<ViewRepresentationInput> = {
+  Dialect: true,
+  DialectVersion: true,
+  ViewOriginalText: true,
+  ValidationConnection: true,
+  ViewExpandedText: true,
+};
+
+function keep<T>(source: object, rules: FieldRules<T>): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, copy] of Object.entries(rules)) {
+    const value = (source as Record<string, unknown>)[key];
+    if (copy && value !== undefined && value !== null) out[key] = structuredClone(value);
+  }
+  return out as T;
+}
+
+export function databaseInput(database: Database | DatabaseInput): DatabaseInput {
+  return keep<DatabaseInput>(database, DATABASE_FIELDS);
+}
+
+export function tableInput(table: Table | TableInput): TableInput {
+  const input = keep<TableInput>(table, TABLE_FIELDS);
+  if (table.ViewDefinition) input.ViewDefinition = viewDefinitionInput(table.ViewDefinition);
+  return input;
+}
+
+export function partitionInput(partition: Partition | PartitionInput): PartitionInput {
+  return keep<PartitionInput>(partition, PARTITION_FIELDS);
+}
+
+function viewDefinitionInput(view: ViewDefinition | ViewDefinitionInput): ViewDefinitionInput {
+  const input = keep<ViewDefinitionInput>(view, VIEW_DEFINITION_FIELDS);
+  const representations = view.Representations as Array<ViewRepresentation | ViewRepresentationInput> | undefined;
+  if (representations) input.Representations = representations.map(r => keep<ViewRepresentationInput>(r, VIEW_REPRESENTATION_FIELDS));
+  return input;
+}
+
+/** Timestamp fields of the input shapes; JSON snapshots store them as ISO strings. */
+const TIMESTAMP_FIELDS = ['LastAnalyzedTime', 'LastAccessTime'] as const;
+
+/** Turns ISO strings back into Dates after a JSON round trip, as the SDK serializers expect. */
+export function reviveTimestamps<T extends object>(input: T): T {
+  for (const key of TIMESTAMP_FIELDS) {
+    const value = (input as Record<string, unknown>)[key];
+    if (typeof value === 'string') (input as Record<string, unknown>)[key] = new Date(value);
+  }
+  return input;
+}
+
+/** A table that can hold partitions: not a view, not a resource link, with partition keys. */
+export function hasPartitions(table: TableInput): boolean {
+  return !table.TargetTable && table.TableType !== 'VIRTUAL_VIEW' && (table.PartitionKeys?.length ?? 0) > 0;
+}

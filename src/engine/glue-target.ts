@@ -1,0 +1,128 @@
+import {
+  BatchCreatePartitionCommand, BatchDeletePartitionCommand, BatchDeleteTableCommand, BatchUpdatePartitionCommand,
+  CreateDatabaseCommand, CreateTableCommand, DeleteDatabaseCommand, GlueClient, UpdateDatabaseCommand, UpdateTableCommand,
+} from '@aws-sdk/client-glue';
+import type { DatabaseInput, ErrorDetail, PartitionInput, TableInput } from '@aws-sdk/client-glue';
+import { AwsClients } from './aws-clients';
+import { chunk } from './concurrency';
+import { fieldPrints, fingerprint, type FieldPrints } from './fingerprint';
+import { databasePages, partitionPages, tablePages } from './glue-pages';
+import { databaseInput, partitionInput, tableInput } from './glue-shapes';
+import { Scope } from './scope';
+
+/** Glue batch limits (see docs/architecture.md). */
+export const BATCH_CREATE_PARTITIONS = 100;
+export const BATCH_UPDATE_PARTITIONS = 100;
+export const BATCH_DELETE_PARTITIONS = 25;
+export const BATCH_DELETE_TABLES = 100;
+
+/** One entry of a batch call that did not succeed. */
+export interface EntryError<K> { readonly key: K; readonly error: string }
+
+export function partitionKey(values: readonly string[] | undefined): string {
+  return JSON.stringify(values ?? []);
+}
+
+function detail(error: ErrorDetail | undefined): string {
+  return `${error?.ErrorCode ?? 'Error'}: ${error?.ErrorMessage ?? 'no message'}`;
+}
+
+/** Reads and writes one target Region's catalog. Reads return compact prints, never whole catalogs. */
+export class GlueTarget {
+  private readonly glue: GlueClient;
+
+  constructor(clients: AwsClients, readonly region: string) {
+    this.glue = clients.glue(region);
+  }
+
+  async databases(scope: Scope): Promise<Map<string, FieldPrints>> {
+    const out = new Map<string, FieldPrints>();
+    for await (const page of databasePages(this.glue)) {
+      for (const db of page) if (db.Name && scope.includes(db.Name)) out.set(db.Name, fieldPrints(databaseInput(db)));
+    }
+    return out;
+  }
+
+  async tables(databaseName: string): Promise<Map<string, FieldPrints>> {
+    const out = new Map<string, FieldPrints>();
+    for await (const page of tablePages(this.glue, databaseName)) {
+      for (const table of page) if (table.Name) out.set(table.Name, fieldPrints(tableInput(table)));
+    }
+    return out;
+  }
+
+  /** Partition values key to fingerprint: about a hundred bytes a partition. */
+  async partitions(databaseName: string, tableName: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for await (const page of partitionPages(this.glue, databaseName, tableName)) {
+      for (const p of page) out.set(partitionKey(p.Values), fingerprint(partitionInput(p)));
+    }
+    return out;
+  }
+
+  async createDatabase(input: DatabaseInput): Promise<void> {
+    await this.glue.send(new CreateDatabaseCommand({ DatabaseInput: input }));
+  }
+
+  async updateDatabase(input: DatabaseInput): Promise<void> {
+    await this.glue.send(new UpdateDatabaseCommand({ Name: input.Name, DatabaseInput: input }));
+  }
+
+  /** Deleting a database deletes its tables and partitions too. */
+  async deleteDatabase(name: string): Promise<void> {
+    await this.glue.send(new DeleteDatabaseCommand({ Name: name }));
+  }
+
+  async createTable(databaseName: string, input: TableInput): Promise<void> {
+    await this.glue.send(new CreateTableCommand({ DatabaseName: databaseName, TableInput: input }));
+  }
+
+  /** SkipArchive: a replica must not pile up table versions against the account quota. */
+  async updateTable(databaseName: string, input: TableInput): Promise<void> {
+    await this.glue.send(new UpdateTableCommand({ DatabaseName: databaseName, TableInput: input, SkipArchive: true }));
+  }
+
+  async deleteTables(databaseName: string, names: readonly string[]): Promise<EntryError<string>[]> {
+    const errors: EntryError<string>[] = [];
+    for (const batch of chunk(names, BATCH_DELETE_TABLES)) {
+      const result = await this.glue.send(new BatchDeleteTableCommand({ DatabaseName: databaseName, TablesToDelete: batch }));
+      for (const e of result.Errors ?? []) errors.push({ key: e.TableName ?? '?', error: detail(e.ErrorDetail) });
+    }
+    return errors;
+  }
+
+  async createPartitions(databaseName: string, tableName: string, inputs: readonly PartitionInput[]): Promise<EntryError<string[]>[]> {
+    const errors: EntryError<string[]>[] = [];
+    for (const batch of chunk(inputs, BATCH_CREATE_PARTITIONS)) {
+      const result = await this.glue.send(new BatchCreatePartitionCommand({
+        DatabaseName: databaseName, TableName: tableName, PartitionInputList: batch,
+      }));
+      for (const e of result.Errors ?? []) errors.push({ key: e.PartitionValues ?? [], error: detail(e.ErrorDetail) });
+    }
+    return errors;
+  }
+
+  async updatePartitions(databaseName: string, tableName: string, inputs: readonly PartitionInput[]): Promise<EntryError<string[]>[]> {
+    const errors: EntryError<string[]>[] = [];
+    for (const batch of chunk(inputs, BATCH_UPDATE_PARTITIONS)) {
+      const result = await this.glue.send(new BatchUpdatePartitionCommand({
+        DatabaseName: databaseName,
+        TableName: tableName,
+        Entries: batch.map(p => ({ PartitionValueList: p.Values ?? [], PartitionInput: p })),
+      }));
+      for (const e of result.Errors ?? []) errors.push({ key: e.PartitionValueList ?? [], error: detail(e.ErrorDetail) });
+    }
+    return errors;
+  }
+
+  async deletePartitions(databaseName: string, tableName: string, values: readonly string[][]): Promise<EntryError<string[]>[]> {
+    const errors: EntryError<string[]>[] = [];
+    for (const batch of chunk(values, BATCH_DELETE_PARTITIONS)) {
+      const result = await this.glue.send(new BatchDeletePartitionCommand({
+        DatabaseName: databaseName, TableName: tableName, PartitionsToDelete: batch.map(Values => ({ Values })),
+      }));
+      for (const e of result.Errors ?? []) errors.push({ key: e.PartitionValues ?? [], error: detail(e.ErrorDetail) });
+    }
+    return errors;
+  }
+}

@@ -1,0 +1,127 @@
+/** The one report shape shared by the CLI and the on-demand job. */
+
+export type Mode = 'plan' | 'sync' | 'verify' | 'snapshot' | 'restore';
+export type ObjectKind = 'database' | 'table' | 'partition';
+export type Outcome = 'created' | 'updated' | 'deleted' | 'unchanged' | 'failed';
+export type Difference = 'missing' | 'changed' | 'extra';
+
+export interface Counts { created: number; updated: number; deleted: number; unchanged: number; failed: number }
+
+export interface Failure { readonly kind: string; readonly key: string; readonly target?: string; readonly error: string }
+export interface DifferenceEntry {
+  readonly kind: string;
+  readonly key: string;
+  readonly target: string;
+  readonly difference: Difference;
+  readonly fields?: string[];
+}
+
+export interface SnapshotSummary {
+  readonly location: string;
+  readonly format: string;
+  readonly version: number;
+  readonly databases: number;
+  readonly tables: number;
+  readonly partitions: number;
+}
+
+export interface Report {
+  readonly mode: Mode;
+  readonly source: { readonly region: string; readonly catalogId?: string; readonly snapshot?: string };
+  readonly targets: string[];
+  readonly scope: { databases: readonly string[]; excludeDatabases: readonly string[] };
+  readonly prune: boolean;
+  readonly dryRun: boolean;
+  readonly startedAt: string;
+  durationMs: number;
+  readonly counts: Record<string, Counts>;
+  apiCalls: Record<string, number>;
+  readonly warnings: string[];
+  readonly failures: Failure[];
+  failuresTruncated?: number;
+  inSync?: boolean;
+  differences?: DifferenceEntry[];
+  differencesTruncated?: number;
+  snapshot?: SnapshotSummary;
+}
+
+/** Lists are capped so a report stays readable; counts stay exact. */
+export const MAX_LISTED = 1000;
+
+const ZERO: Counts = { created: 0, updated: 0, deleted: 0, unchanged: 0, failed: 0 };
+
+export function emptyCounts(kinds: readonly string[]): Record<string, Counts> {
+  return Object.fromEntries(kinds.map(k => [k, { ...ZERO }]));
+}
+
+export class ReportBuilder {
+  readonly report: Report;
+  private readonly started = Date.now();
+  private readonly unmapped = new Map<string, { count: number; example: string }>();
+  private readonly warned = new Set<string>();
+
+  constructor(init: Pick<Report, 'mode' | 'source' | 'targets' | 'scope' | 'prune' | 'dryRun'>, kinds: readonly string[]) {
+    this.report = {
+      ...init,
+      startedAt: new Date(this.started).toISOString(),
+      durationMs: 0,
+      counts: emptyCounts(kinds),
+      apiCalls: {},
+      warnings: [],
+      failures: [],
+    };
+    if (init.mode === 'plan' || init.mode === 'verify') this.report.differences = [];
+  }
+
+  count(kind: string, outcome: Outcome, n = 1): void {
+    (this.report.counts[kind] ??= { ...ZERO })[outcome] += n;
+  }
+
+  fail(failure: Failure): void {
+    this.count(failure.kind, 'failed');
+    if (this.report.failures.length < MAX_LISTED) this.report.failures.push(failure);
+    else this.report.failuresTruncated = (this.report.failuresTruncated ?? 0) + 1;
+  }
+
+  differ(entry: DifferenceEntry): void {
+    const list = this.report.differences;
+    if (!list) return;
+    if (list.length < MAX_LISTED) list.push(entry);
+    else this.report.differencesTruncated = (this.report.differencesTruncated ?? 0) + 1;
+  }
+
+  warnOnce(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.report.warnings.push(message);
+  }
+
+  unmappedBucket(target: string, bucket: string, objectKey: string): void {
+    const key = `${target}\u0000${bucket}`;
+    const entry = this.unmapped.get(key);
+    if (entry) entry.count++;
+    else this.unmapped.set(key, { count: 1, example: objectKey });
+  }
+
+  finish(apiCalls: Record<string, number>): Report {
+    for (const [key, { count, example }] of this.unmapped) {
+      const [target, bucket] = key.split('\u0000');
+      this.report.warnings.push(
+        `${count} location(s) replicated to ${target} still point at unmapped bucket "${bucket}" (for example ${example}); ` +
+        `those objects read the source Region's data. Add a bucket mapping for "${bucket}" to read the replicated data.`);
+    }
+    this.report.apiCalls = Object.fromEntries(Object.entries(apiCalls).sort(([a], [b]) => a.localeCompare(b)));
+    this.report.durationMs = Date.now() - this.started;
+    if (this.report.differences) {
+      this.report.inSync = this.report.differences.length === 0 && this.report.failures.length === 0;
+    }
+    return this.report;
+  }
+}
+
+/** Write calls are what an unchanged lake must not make. */
+export function writeCalls(apiCalls: Record<string, number>): number {
+  return Object.entries(apiCalls)
+    .filter(([op]) => !/:(Get|List|Search|Describe|Lookup|Head)/.test(op))
+    .reduce((sum, [, n]) => sum + n, 0);
+}

@@ -1,0 +1,113 @@
+import type { PartitionInput } from '@aws-sdk/client-glue';
+import { AwsClients } from '../aws-clients';
+import type { CatalogSource, SourceDatabase, SourceTable } from '../catalog-source';
+import { databaseInput, partitionInput, reviveTimestamps, tableInput } from '../glue-shapes';
+import { Scope } from '../scope';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotHeader, type SnapshotRecord, type SnapshotTotals } from './format';
+import { openLines } from './snapshot-io';
+
+/**
+ * A snapshot as a source: the restore path when the source Region is down. It is read once,
+ * in order, so the engine visits it sequentially. A missing trailer (a truncated file) fails
+ * the listing, which stops any pruning.
+ */
+export class SnapshotSource implements CatalogSource {
+  readonly sequential = true;
+  private lines?: AsyncIterator<string>;
+  private lineNumber = 0;
+  private peeked?: SnapshotRecord;
+  private header?: SnapshotHeader;
+  private readonly counted: SnapshotTotals = { databases: 0, tables: 0, partitions: 0 };
+
+  constructor(
+    readonly snapshotLocation: string,
+    private readonly clients: AwsClients,
+    private readonly scope: Scope,
+    private readonly s3Region: string,
+  ) {}
+
+  /** Reads and checks the header; call before anything else. */
+  async open(): Promise<SnapshotHeader> {
+    if (this.header) return this.header;
+    this.lines = await openLines(this.snapshotLocation, this.clients, this.s3Region);
+    const first = await this.lines.next();
+    const header = first.done ? undefined : JSON.parse(first.value) as Partial<SnapshotHeader>;
+    this.lineNumber = 1;
+    if (header?.format !== SNAPSHOT_FORMAT) {
+      throw new Error(`${this.snapshotLocation} is not a lake-replica snapshot (its first line has no "format":"${SNAPSHOT_FORMAT}")`);
+    }
+    if (header.version !== SNAPSHOT_VERSION) {
+      throw new Error(`${this.snapshotLocation} is snapshot format version ${header.version}; this lake-replica reads version ${SNAPSHOT_VERSION}`);
+    }
+    this.header = header as SnapshotHeader;
+    return this.header;
+  }
+
+  get region(): string {
+    return this.header?.source.region ?? 'unknown';
+  }
+
+  async catalogId(): Promise<string> {
+    return (await this.open()).source.catalogId;
+  }
+
+  async* databases(): AsyncIterable<SourceDatabase> {
+    await this.open();
+    for (let r = await this.peek(); !('end' in r); r = await this.peek()) {
+      this.peeked = undefined;
+      if (!('database' in r) || 'table' in r || 'partitions' in r) continue; // contents of a database already visited
+      const input = databaseInput(r.database);
+      const name = input.Name!;
+      if (this.scope.includes(name)) yield { input, tables: () => this.tables(name) };
+    }
+    this.checkTrailer((await this.peek()) as { end: SnapshotTotals });
+  }
+
+  private async* tables(databaseName: string): AsyncIterable<SourceTable> {
+    for (let r = await this.peek(); 'table' in r || 'partitions' in r; r = await this.peek()) {
+      this.peeked = undefined;
+      if ('partitions' in r) continue; // partitions of a table already visited
+      const input = reviveTimestamps(tableInput(r.table));
+      const name = input.Name!;
+      yield { databaseName, input, partitionPages: () => this.partitions(databaseName, name) };
+    }
+  }
+
+  private async* partitions(databaseName: string, tableName: string): AsyncIterable<PartitionInput[]> {
+    for (let r = await this.peek(); 'partitions' in r; r = await this.peek()) {
+      this.peeked = undefined;
+      if (r.database !== databaseName || r.table !== tableName) {
+        throw new Error(`${this.snapshotLocation} line ${this.lineNumber}: partitions of ${r.database}.${r.table} where ${databaseName}.${tableName} was expected`);
+      }
+      yield r.partitions.map(p => reviveTimestamps(partitionInput(p)));
+    }
+  }
+
+  private async peek(): Promise<SnapshotRecord> {
+    if (this.peeked) return this.peeked;
+    const next = await this.lines!.next();
+    if (next.done) {
+      throw new Error(`${this.snapshotLocation} ends after line ${this.lineNumber} without its trailer: the snapshot is truncated`);
+    }
+    this.lineNumber++;
+    try {
+      this.peeked = JSON.parse(next.value) as SnapshotRecord;
+    } catch (error) {
+      throw new Error(`${this.snapshotLocation} line ${this.lineNumber} is not JSON: ${(error as Error).message}`);
+    }
+    const r = this.peeked;
+    if ('partitions' in r) this.counted.partitions += r.partitions.length;
+    else if ('table' in r) this.counted.tables++;
+    else if ('database' in r) this.counted.databases++;
+    return r;
+  }
+
+  private checkTrailer(trailer: { end: SnapshotTotals }): void {
+    const { end } = trailer;
+    for (const kind of ['databases', 'tables', 'partitions'] as const) {
+      if (end[kind] !== this.counted[kind]) {
+        throw new Error(`${this.snapshotLocation}: the trailer counts ${end[kind]} ${kind} but the file holds ${this.counted[kind]}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+/** A moto server of our own, on a free loopback port, from the project's pinned virtualenv. */
+export interface MotoServer {
+  readonly endpoint: string;
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const ROOT = join(__dirname, '..', '..');
+
+function motoCommand(): string {
+  const fromEnv = process.env.MOTO_SERVER;
+  if (fromEnv) return fromEnv;
+  const local = join(ROOT, '.venv', 'bin', 'moto_server');
+  if (existsSync(local)) return local;
+  throw new Error(
+    'moto is not installed: run "bash scripts/python-env.sh" (it installs the pinned moto from requirements-dev.txt into .venv), ' +
+    'or set MOTO_SERVER to a moto_server binary. Integration tests never skip.');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startMoto(timeoutMs = 30_000): Promise<MotoServer> {
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(motoCommand(), ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+  let exited: string | undefined;
+  child.once('exit', (code, signal) => { exited = `moto_server exited (code ${code}, signal ${signal})`; });
+
+  const reset = async () => {
+    const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+    if (response.status !== 200) throw new Error(`moto reset answered ${response.status}`);
+  };
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exited) throw new Error(`moto could not start: ${exited}\n${stderr}`);
+    try {
+      await reset();
+      break;
+    } catch {
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`moto did not answer on ${endpoint} within ${timeoutMs} ms\n${stderr}`);
+      }
+      await new Promise(r => setTimeout(r, 150));
+    }
+  }
+  return {
+    endpoint,
+    reset,
+    stop: () => new Promise<void>(resolve => {
+      if (exited) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}
