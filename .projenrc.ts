@@ -75,6 +75,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   npmignoreEnabled: true,
 });
 
+project.jest!.addReporter(new javascript.JestReporter('<rootDir>/test/support/summary-reporter.js'));
+
 project.bundler.addBundle('./src/cli/lake-replica.ts', {
   platform: 'node',
   target: 'node20',

@@ -6,7 +6,7 @@ import type { InitializeHandler, InitializeHandlerArguments, HandlerExecutionCon
 export interface AwsClientOptions {
   /** One endpoint for every service, e.g. a local emulator. Defaults to AWS_ENDPOINT_URL or the public endpoints. */
   readonly endpoint?: string;
-  /** Attempts per call, throttling included; retries are adaptive (client-side rate limiting on throttling). */
+  /** Attempts per call, throttling included (default AWS_MAX_ATTEMPTS, else 8); retries are adaptive. */
   readonly maxAttempts?: number;
 }
 
@@ -47,7 +47,7 @@ export class AwsClients {
         region,
         endpoint: this.endpoint,
         retryMode: 'adaptive',
-        maxAttempts: this.options.maxAttempts ?? 8,
+        maxAttempts: this.options.maxAttempts ?? (Number(process.env.AWS_MAX_ATTEMPTS) || 8),
         ...extra,
       });
       this.countCalls(client, service);

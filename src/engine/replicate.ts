@@ -220,6 +220,7 @@ class Replication {
     const region = state.target.region;
     const doomed = names.filter(name => this.deleteOrReport('table', `${db}.${name}`, region));
     if (doomed.length === 0) return;
+    for (const name of doomed) this.differ('table', `${db}.${name}`, region, 'deleted');
     if (this.dryRun) {
       this.report.count('table', 'deleted', doomed.length);
       return;

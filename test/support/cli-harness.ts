@@ -1,0 +1,45 @@
+import { GlueClient } from '@aws-sdk/client-glue';
+import type { Report } from '../../src/engine/report';
+import { main } from '../../src/cli/lake-replica';
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** The parsed report when --json was given. */
+  readonly report: Report;
+}
+
+class Capture {
+  text = '';
+  readonly isTTY = false;
+  write(chunk: string): boolean {
+    this.text += chunk;
+    return true;
+  }
+}
+
+/** Runs the real CLI in-process against an endpoint, capturing its output. */
+export async function cli(endpoint: string, ...argv: string[]): Promise<CliResult> {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const env = { ...process.env, AWS_ENDPOINT_URL: endpoint };
+  const code = await main(argv, { stdout: stdout as unknown as NodeJS.WriteStream, stderr: stderr as unknown as NodeJS.WriteStream, env });
+  let report = undefined as unknown as Report;
+  if (argv.includes('--json') && stdout.text.trim().startsWith('{')) report = JSON.parse(stdout.text) as Report;
+  return { code, stdout: stdout.text, stderr: stderr.text, report };
+}
+
+export const TEST_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+
+export function glueAt(endpoint: string, region: string): GlueClient {
+  return new GlueClient({ region, endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+}
+
+/** Static credentials for the SDK clients the engine creates. */
+export function useTestCredentials(): void {
+  process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
+  process.env.AWS_MAX_ATTEMPTS = '2';
+  process.env.NODE_NO_WARNINGS = '1';
+}
