@@ -98,7 +98,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   }
 
   const concurrency = v.concurrency === undefined ? 8 : Number(v.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+  if ((v.concurrency !== undefined && !/^\d+$/.test(v.concurrency)) || concurrency < 1 || concurrency > 64) {
     errors.push(`--concurrency "${v.concurrency}" is not allowed; expected a whole number from 1 to 64`);
   }
   const endpoint = v['endpoint-url'] ?? (env.AWS_ENDPOINT_URL || undefined);

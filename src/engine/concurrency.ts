@@ -22,6 +22,7 @@ export async function forEachConcurrent<T>(
 
 /** Splits an array into chunks of at most `size`. */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`chunk size ${size} must be a whole number >= 1`);
   const chunks: T[][] = [];
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
   return chunks;

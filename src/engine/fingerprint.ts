@@ -9,7 +9,8 @@ export function canonical(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(canonical);
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
+    // No prototype: a user's parameter key "__proto__" is data like any other.
+    const out: Record<string, unknown> = Object.create(null);
     for (const key of Object.keys(value).sort()) {
       const v = canonical((value as Record<string, unknown>)[key]);
       if (!isEmpty(v)) out[key] = v;

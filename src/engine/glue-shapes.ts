@@ -37,7 +37,8 @@ const TABLE_FIELDS: FieldRules<TableInput> = {
   TableType: true,
   Parameters: true,
   TargetTable: true,
-  FederatedTable: true,
+  // Output of a catalog federation: the federation creates it; a write would be rejected.
+  FederatedTable: false,
   // Read and write shapes differ; converted by viewDefinitionInput().
   ViewDefinition: false,
 };

@@ -10,12 +10,14 @@ export function globError(what: string, pattern: string): string | undefined {
   let inClass = false;
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
-    if (c === '[' && !inClass) inClass = true;
+    if (c === '[' && !inClass) {
+      if (pattern[i + 1] === ']' || pattern.startsWith('!]', i + 1)) return `${what} pattern "${pattern}" has an empty character class; ${allowed}`;
+      inClass = true;
+    }
     else if (c === ']' && inClass) inClass = false;
     else if (c === ']' && !inClass) return `${what} pattern "${pattern}" has a "]" without "["; ${allowed}`;
   }
   if (inClass) return `${what} pattern "${pattern}" has an unclosed "["; ${allowed}`;
-  if (/\[!?\]/.test(pattern)) return `${what} pattern "${pattern}" has an empty character class; ${allowed}`;
   return undefined;
 }
 

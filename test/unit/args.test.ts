@@ -1,0 +1,162 @@
+import { parseCli } from '../../src/cli/args';
+import { UsageError } from '../../src/cli/usage';
+
+const NO_ENV = {};
+const BASE = ['--source-region', 'us-east-1', '--target-region', 'us-west-2'];
+
+function refusal(argv: string[], env: NodeJS.ProcessEnv = NO_ENV): UsageError {
+  try {
+    parseCli(argv, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return error as UsageError;
+  }
+  throw new Error(`parseCli accepted ${JSON.stringify(argv)}`);
+}
+
+describe('parseCli refusals', () => {
+  test.each<[string, string[], RegExp]>([
+    ['missing command', [], /a command is required/],
+    ['missing command with options', [...BASE], /a command is required/],
+    ['unknown command', ['replicate', ...BASE], /unknown command "replicate"/],
+    ['extra positional', ['sync', 'extra', ...BASE], /unexpected argument "extra"/],
+    ['unknown flag', ['sync', ...BASE, '--dry-run'], /--dry-run/],
+    ['unknown short flag', ['sync', ...BASE, '-x'], /-x/],
+    ['string flag without value', ['sync', '--source-region'], /source-region/],
+    ['target equal to source', ['sync', '--source-region', 'us-east-1', '--target-region', 'us-east-1'], /is the source Region/],
+    ['target listed twice', ['sync', ...BASE, '--target-region', 'us-west-2'], /listed twice/],
+    ['no target', ['sync', '--source-region', 'us-east-1'], /at least one target Region/],
+    ['no source', ['plan', '--target-region', 'us-west-2'], /plan needs --source-region/],
+    ['invalid source Region', ['sync', '--source-region', 'US-EAST-1', '--target-region', 'us-west-2'], /"US-EAST-1" is not a valid AWS Region/],
+    ['invalid target Region', ['verify', '--source-region', 'us-east-1', '--target-region', 'uswest2'], /"uswest2" is not a valid AWS Region/],
+    ['malformed --bucket-map', ['sync', ...BASE, '--bucket-map', 'lake'], /--bucket-map "lake" is malformed/],
+    ['invalid bucket in --bucket-map', ['sync', ...BASE, '--bucket-map', 'Lake=lake-dr'], /source bucket "Lake"/],
+    ['--bucket-map twice for one source', ['sync', ...BASE, '--bucket-map', 'lake=a-dr', '--bucket-map', 'lake=b-dr'], /mapped twice/],
+    ['--bucket-map for a Region that is not a target', ['sync', ...BASE, '--bucket-map', 'lake=lake-dr@eu-west-1'], /not a --target-region/],
+    ['--out on sync', ['sync', ...BASE, '--out', 'x.jsonl'], /--out does not apply to sync/],
+    ['--from on plan', ['plan', ...BASE, '--from', 'x.jsonl'], /--from does not apply to plan/],
+    ['--prune on verify', ['verify', ...BASE, '--prune'], /--prune does not apply to verify/],
+    ['--target-region on snapshot', ['snapshot', ...BASE, '--out', 'x'], /--target-region does not apply to snapshot/],
+    ['--bucket-map on snapshot', ['snapshot', '--source-region', 'us-east-1', '--out', 'x', '--bucket-map', 'a-b=c-d'], /--bucket-map does not apply/],
+    ['--concurrency 0', ['sync', ...BASE, '--concurrency', '0'], /--concurrency "0" is not allowed/],
+    ['--concurrency 65', ['sync', ...BASE, '--concurrency', '65'], /--concurrency "65"/],
+    ['--concurrency 2.5', ['sync', ...BASE, '--concurrency', '2.5'], /--concurrency "2.5"/],
+    ['--concurrency -1', ['sync', ...BASE, '--concurrency=-1'], /--concurrency "-1"/],
+    ['--concurrency abc', ['sync', ...BASE, '--concurrency', 'abc'], /--concurrency "abc"/],
+    ['--concurrency empty', ['sync', ...BASE, '--concurrency', ''], /--concurrency ""/],
+    ['restore without --from', ['restore', '--target-region', 'us-west-2'], /restore needs --from/],
+    ['restore without a target', ['restore', '--from', 'snap.jsonl'], /restore needs at least one --target-region/],
+    ['restore with an invalid target', ['restore', '--from', 'snap.jsonl', '--target-region', 'west'], /"west" is not a valid AWS Region/],
+    ['restore with a target twice', ['restore', '--from', 's', '--target-region', 'us-west-2', '--target-region', 'us-west-2'], /listed twice/],
+    ['restore whose source is a target', ['restore', '--from', 's', '--source-region', 'us-west-2', '--target-region', 'us-west-2'], /is the source Region/],
+    ['snapshot without --out', ['snapshot', '--source-region', 'us-east-1'], /snapshot needs --out/],
+    ['snapshot without a source', ['snapshot', '--out', 'x'], /snapshot needs --source-region/],
+    ['bad --database pattern', ['sync', ...BASE, '--database', 'sales_['], /--database pattern "sales_\[" has an unclosed/],
+    ['bad --exclude-database pattern', ['sync', ...BASE, '--exclude-database', ']'], /--exclude-database pattern/],
+    ['endpoint that is not http(s)', ['sync', ...BASE, '--endpoint-url', 'localhost:5000'], /endpoint URL "localhost:5000"/],
+  ])('%s', (_why, argv, message) => {
+    expect(refusal(argv).message).toMatch(message);
+  });
+
+  test('every problem is reported at once', () => {
+    const error = refusal(['sync', '--source-region', 'us-east-1', '--target-region', 'us-east-1', '--bucket-map', 'x', '--concurrency', '0']);
+    const lines = error.message.split('\n');
+    expect(lines.some(l => l.includes('is the source Region'))).toBe(true);
+    expect(lines.some(l => l.includes('malformed'))).toBe(true);
+    expect(lines.some(l => l.includes('--concurrency'))).toBe(true);
+  });
+
+  test('a bad AWS_ENDPOINT_URL from the environment is refused', () => {
+    expect(refusal(['sync', ...BASE], { AWS_ENDPOINT_URL: 'ftp://x' }).message).toMatch(/endpoint URL "ftp:\/\/x"/);
+  });
+
+  test('the parseArgs hint about positionals is not shown', () => {
+    expect(refusal(['sync', ...BASE, '--bogus']).message).not.toMatch(/positional/);
+  });
+});
+
+describe('parseCli accepted command lines', () => {
+  test('--help wins over everything else', () => {
+    expect(parseCli(['--help'], NO_ENV)).toEqual({ help: true, json: false });
+    expect(parseCli(['-h', 'nonsense'], NO_ENV)).toEqual({ help: true, json: false });
+  });
+
+  test('a full sync command line becomes the expected JobConfig', () => {
+    const command = parseCli([
+      'sync', '--source-region', 'us-east-1',
+      '--target-region', 'us-west-2', '--target-region', 'eu-central-1',
+      '--database', 'sales_*', '--database', 'hr',
+      '--exclude-database', '*_tmp',
+      '--bucket-map', 'lake-raw=lake-raw-dr', '--bucket-map', 'lake-raw=lake-raw-euc1@eu-central-1',
+      '--prune', '--concurrency', '16', '--json',
+    ], NO_ENV);
+    expect(command).toEqual({
+      help: false,
+      json: true,
+      job: {
+        mode: 'sync',
+        sourceRegion: 'us-east-1',
+        targetRegions: ['us-west-2', 'eu-central-1'],
+        scope: { databases: ['sales_*', 'hr'], excludeDatabases: ['*_tmp'] },
+        bucketMappings: [
+          { sourceBucket: 'lake-raw', targetBucket: 'lake-raw-dr' },
+          { sourceBucket: 'lake-raw', targetBucket: 'lake-raw-euc1', targetRegion: 'eu-central-1' },
+        ],
+        prune: true,
+        concurrency: 16,
+        snapshotLocation: undefined,
+        endpoint: undefined,
+      },
+    });
+  });
+
+  test('defaults: concurrency 8, no prune, no json, all databases', () => {
+    const { job, json } = parseCli(['plan', ...BASE], NO_ENV);
+    expect(json).toBe(false);
+    expect(job?.mode).toBe('plan');
+    expect(job?.concurrency).toBe(8);
+    expect(job?.prune).toBe(false);
+    expect(job?.bucketMappings).toEqual([]);
+    expect(job?.scope).toEqual({ databases: undefined, excludeDatabases: undefined });
+    expect(job?.endpoint).toBeUndefined();
+  });
+
+  test.each(['1', '64'])('--concurrency %s is allowed', value => {
+    expect(parseCli(['sync', ...BASE, '--concurrency', value], NO_ENV).job?.concurrency).toBe(Number(value));
+  });
+
+  test('AWS_ENDPOINT_URL is honoured through the env argument', () => {
+    expect(parseCli(['verify', ...BASE], { AWS_ENDPOINT_URL: 'http://localhost:5000' }).job?.endpoint).toBe('http://localhost:5000');
+  });
+
+  test('an empty AWS_ENDPOINT_URL means no endpoint', () => {
+    expect(parseCli(['verify', ...BASE], { AWS_ENDPOINT_URL: '' }).job?.endpoint).toBeUndefined();
+  });
+
+  test('--endpoint-url wins over AWS_ENDPOINT_URL', () => {
+    const { job } = parseCli(['verify', ...BASE, '--endpoint-url', 'https://glue.example.com'], { AWS_ENDPOINT_URL: 'http://localhost:5000' });
+    expect(job?.endpoint).toBe('https://glue.example.com');
+  });
+
+  test('snapshot takes --out as its location', () => {
+    const { job } = parseCli(['snapshot', '--source-region', 'us-east-1', '--out', 's3://dr-snapshots/lake.jsonl.gz', '--database', 'sales'], NO_ENV);
+    expect(job).toMatchObject({ mode: 'snapshot', sourceRegion: 'us-east-1', targetRegions: [], snapshotLocation: 's3://dr-snapshots/lake.jsonl.gz' });
+  });
+
+  test('restore needs no source Region and takes --from as its location', () => {
+    const { job } = parseCli(['restore', '--from', 'lake.jsonl', '--target-region', 'us-west-2', '--prune', '--bucket-map', 'a-src=a-dst@us-west-2'], NO_ENV);
+    expect(job).toMatchObject({
+      mode: 'restore',
+      sourceRegion: undefined,
+      targetRegions: ['us-west-2'],
+      snapshotLocation: 'lake.jsonl',
+      prune: true,
+      bucketMappings: [{ sourceBucket: 'a-src', targetBucket: 'a-dst', targetRegion: 'us-west-2' }],
+    });
+  });
+
+  test('options may come before the command and use --flag=value', () => {
+    const { job } = parseCli(['--source-region=us-east-1', '--target-region=us-west-2', 'plan'], NO_ENV);
+    expect(job).toMatchObject({ mode: 'plan', sourceRegion: 'us-east-1', targetRegions: ['us-west-2'] });
+  });
+});
