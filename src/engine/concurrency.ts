@@ -14,10 +14,18 @@ export async function forEachConcurrent<T>(
     pulling = result.catch(() => undefined);
     return result;
   };
+  // A failing pull or worker stops further pulls, but every lane finishes its current item
+  // before the error is thrown: no write is left running behind the caller's back.
+  let failure: { error: unknown } | undefined;
   const lane = async () => {
-    for (let r = await next(); !r.done; r = await next()) await worker(r.value);
+    try {
+      for (let r = await next(); !r.done && !failure; r = await next()) await worker(r.value);
+    } catch (error) {
+      failure ??= { error };
+    }
   };
   await Promise.all(Array.from({ length: Math.max(1, limit) }, lane));
+  if (failure) throw failure.error;
 }
 
 /** Splits an array into chunks of at most `size`. */

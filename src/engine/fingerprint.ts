@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { types } from 'node:util';
 
 /**
  * Canonical JSON for comparison only (never for writing): keys sorted, Dates as ISO strings,
@@ -6,7 +7,8 @@ import { createHash } from 'node:crypto';
  * some of them back as empty and some not at all.
  */
 export function canonical(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString();
+  // types.isDate also recognises Dates made in another realm (structuredClone under a test VM).
+  if (types.isDate(value)) return (value as Date).toISOString();
   if (Array.isArray(value)) return value.map(canonical);
   if (value !== null && typeof value === 'object') {
     // No prototype: a user's parameter key "__proto__" is data like any other.

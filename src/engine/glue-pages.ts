@@ -21,12 +21,17 @@ export async function* tablePages(glue: GlueClient, DatabaseName: string): Async
   } while (NextToken);
 }
 
-export async function* partitionPages(glue: GlueClient, DatabaseName: string, TableName: string): AsyncIterable<Partition[]> {
-  let NextToken: string | undefined;
+/** A page of partitions and the token of the next page, so a long table can be resumed. */
+export interface PartitionPageOf<T> { readonly partitions: T[]; readonly next?: string }
+
+export async function* partitionPages(
+  glue: GlueClient, DatabaseName: string, TableName: string, from?: string,
+): AsyncIterable<PartitionPageOf<Partition>> {
+  let NextToken = from;
   do {
     // No Expression: an empty one is rejected, and we want every partition.
     const page = await glue.send(new GetPartitionsCommand({ DatabaseName, TableName, NextToken, MaxResults: 1000 }));
-    yield page.Partitions ?? [];
     NextToken = page.NextToken;
+    yield { partitions: page.Partitions ?? [], next: NextToken };
   } while (NextToken);
 }

@@ -120,3 +120,8 @@ export function reviveTimestamps<T extends object>(input: T): T {
 export function hasPartitions(table: TableInput): boolean {
   return !table.TargetTable && table.TableType !== 'VIRTUAL_VIEW' && (table.PartitionKeys?.length ?? 0) > 0;
 }
+
+/** A partition's identity within its table: its values, as JSON. */
+export function partitionKey(values: readonly string[] | undefined): string {
+  return JSON.stringify(values ?? []);
+}

@@ -1,13 +1,13 @@
 import {
   BatchCreatePartitionCommand, BatchDeletePartitionCommand, BatchDeleteTableCommand, BatchUpdatePartitionCommand,
-  CreateDatabaseCommand, CreateTableCommand, DeleteDatabaseCommand, GlueClient, UpdateDatabaseCommand, UpdateTableCommand,
+  CreateDatabaseCommand, CreateTableCommand, DeleteDatabaseCommand, GetDatabaseCommand, GlueClient, UpdateDatabaseCommand, UpdateTableCommand,
 } from '@aws-sdk/client-glue';
 import type { DatabaseInput, ErrorDetail, PartitionInput, TableInput } from '@aws-sdk/client-glue';
 import { AwsClients } from './aws-clients';
 import { chunk } from './concurrency';
 import { fieldPrints, fingerprint, type FieldPrints } from './fingerprint';
 import { databasePages, partitionPages, tablePages } from './glue-pages';
-import { databaseInput, partitionInput, tableInput } from './glue-shapes';
+import { databaseInput, partitionInput, partitionKey, tableInput } from './glue-shapes';
 import { Scope } from './scope';
 
 /** Glue batch limits (see docs/architecture.md). */
@@ -18,10 +18,6 @@ export const BATCH_DELETE_TABLES = 100;
 
 /** One entry of a batch call that did not succeed. */
 export interface EntryError<K> { readonly key: K; readonly error: string }
-
-export function partitionKey(values: readonly string[] | undefined): string {
-  return JSON.stringify(values ?? []);
-}
 
 function detail(error: ErrorDetail | undefined): string {
   return `${error?.ErrorCode ?? 'Error'}: ${error?.ErrorMessage ?? 'no message'}`;
@@ -43,6 +39,16 @@ export class GlueTarget {
     return out;
   }
 
+  async database(name: string): Promise<FieldPrints | undefined> {
+    try {
+      const found = await this.glue.send(new GetDatabaseCommand({ Name: name }));
+      return found.Database ? fieldPrints(databaseInput(found.Database)) : undefined;
+    } catch (error) {
+      if ((error as Error).name === 'EntityNotFoundException') return undefined;
+      throw error;
+    }
+  }
+
   async tables(databaseName: string): Promise<Map<string, FieldPrints>> {
     const out = new Map<string, FieldPrints>();
     for await (const page of tablePages(this.glue, databaseName)) {
@@ -55,7 +61,7 @@ export class GlueTarget {
   async partitions(databaseName: string, tableName: string): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     for await (const page of partitionPages(this.glue, databaseName, tableName)) {
-      for (const p of page) out.set(partitionKey(p.Values), fingerprint(partitionInput(p)));
+      for (const p of page.partitions) out.set(partitionKey(p.Values), fingerprint(partitionInput(p)));
     }
     return out;
   }

@@ -1,11 +1,11 @@
 import type { PartitionInput } from '@aws-sdk/client-glue';
 import { AwsClients } from './aws-clients';
 import { BucketMapper } from './bucket-mapper';
-import type { CatalogSource, SourceDatabase, SourceTable } from './catalog-source';
+import type { CatalogSource, Cursor, PartialTable, SourceDatabase, SourceTable } from './catalog-source';
 import { errorMessage, forEachConcurrent } from './concurrency';
 import { changedFields, fieldPrints, fingerprint, type FieldPrints } from './fingerprint';
-import { hasPartitions } from './glue-shapes';
-import { GlueTarget, partitionKey, type EntryError } from './glue-target';
+import { hasPartitions, partitionKey } from './glue-shapes';
+import { GlueTarget, type EntryError } from './glue-target';
 import { replicaDatabase, replicaPartition, replicaTable, type ReplicaContext } from './replica-shape';
 import { ReportBuilder, type Counts, type Mode, type ObjectKind, type Report } from './report';
 import { Scope } from './scope';
@@ -29,6 +29,21 @@ export interface ReplicateOptions {
   readonly onProgress?: (counts: Readonly<Record<string, Counts>>, current: string) => void;
 }
 
+/** A time budget (epoch milliseconds) for one invocation of the on-demand job. */
+export interface Deadline {
+  /** After this, no new table is started. */
+  readonly soft: number;
+  /** After this, a table's partitions stop at the next page boundary and are resumed later. */
+  readonly hard: number;
+}
+
+export interface ConvergeDatabaseOptions extends ReplicateOptions {
+  readonly database: string;
+  /** Where an earlier invocation stopped. */
+  readonly cursor?: Cursor;
+  readonly deadline?: Deadline;
+}
+
 /** Per target, what the engine knows of one database there. */
 interface TargetDatabase {
   readonly target: GlueTarget;
@@ -47,12 +62,31 @@ export async function replicate(options: ReplicateOptions): Promise<Report> {
   return new Replication(options).run();
 }
 
+/**
+ * Converges one database of a live source, within a time budget. When the budget runs out,
+ * the report carries a `continuation` cursor to pass to the next invocation; nothing done is
+ * lost and nothing is counted twice.
+ */
+export async function convergeDatabase(options: ConvergeDatabaseOptions): Promise<Report> {
+  return new Replication(options).runOne(options.database, options.cursor, options.deadline);
+}
+
+/** Deletes (with prune) or reports target databases in scope that the source no longer has. */
+export async function pruneDatabases(options: ReplicateOptions, sourceDatabases: ReadonlySet<string>): Promise<Report> {
+  return new Replication(options).pruneOnly(sourceDatabases);
+}
+
 class Replication {
   private readonly report: ReportBuilder;
   private readonly dryRun: boolean;
   private readonly prune: boolean;
   private readonly targets: GlueTarget[];
   private readonly concurrency: number;
+  private deadline?: Deadline;
+  /** Set when the deadline stopped the listing of tables: the last table started. */
+  private stoppedAfter?: { table?: string };
+  private readonly partials: PartialTable[] = [];
+  private readonly keptWarned = new Set<string>();
 
   constructor(private readonly o: ReplicateOptions) {
     this.dryRun = o.mode === 'plan' || o.mode === 'verify';
@@ -70,28 +104,71 @@ class Replication {
   }
 
   async run(): Promise<Report> {
-    const catalogId = await this.o.source.catalogId();
-    Object.assign(this.report.report.source, { catalogId });
-    const contexts = this.targets.map(t => this.context(t.region, catalogId));
-    const existing = await Promise.all(this.targets.map(t => t.databases(this.o.scope)));
+    const all = await this.targetsWithContext();
+    // A target whose catalog cannot be read is reported and left out; the others go on.
+    const targets: TargetWithContext[] = [];
+    const existing: Map<string, FieldPrints>[] = [];
+    for (const t of all) {
+      try {
+        existing.push(await t.target.databases(this.o.scope));
+        targets.push(t);
+      } catch (error) {
+        this.report.fail({ kind: 'database', key: '*', target: t.target.region, error: `listing the target's databases failed, nothing was replicated there: ${errorMessage(error)}` });
+      }
+    }
     const seen = new Set<string>();
     let listed = true;
     try {
       await forEachConcurrent(this.o.source.databases(), this.o.source.sequential ? 1 : this.concurrency, async (db) => {
         seen.add(db.input.Name!);
-        await this.database(db, this.targets.map((target, i) => ({ target, ctx: contexts[i] })), existing);
+        await this.database(db, targets, existing);
       });
     } catch (error) {
       listed = false;
       this.report.fail({ kind: 'database', key: '*', error: `listing source databases failed, nothing was pruned: ${errorMessage(error)}` });
     }
     if (listed) {
-      for (const [i, target] of this.targets.entries()) {
+      for (const [i, { target }] of targets.entries()) {
         const extras = [...existing[i].keys()].filter(name => !seen.has(name));
         await this.extraDatabases(target, extras);
       }
     }
     return this.report.finish(this.o.clients.apiCalls);
+  }
+
+  async runOne(name: string, cursor: Cursor | undefined, deadline: Deadline | undefined): Promise<Report> {
+    const lookups = this.o.source.lookups;
+    if (!lookups) throw new Error('resuming needs a live source');
+    this.deadline = deadline;
+    const targets = await this.targetsWithContext();
+    const db = await lookups.database(name);
+    if (!db) {
+      this.report.warnOnce(`database ${name} no longer exists in the source; the run's last step deletes it from the targets when prune is set`);
+      return this.report.finish(this.o.clients.apiCalls);
+    }
+    const existing = await Promise.all(this.targets.map(async t => {
+      const prints = await t.database(name);
+      return new Map(prints ? [[name, prints]] : []);
+    }));
+    await this.database(db, targets, existing, cursor);
+    if (this.stoppedAfter || this.partials.length > 0) {
+      this.report.report.continuation = { afterTable: this.stoppedAfter ? this.stoppedAfter.table : cursor?.afterTable, partials: this.partials };
+    }
+    return this.report.finish(this.o.clients.apiCalls);
+  }
+
+  async pruneOnly(sourceDatabases: ReadonlySet<string>): Promise<Report> {
+    for (const target of this.targets) {
+      const existing = await target.databases(this.o.scope);
+      await this.extraDatabases(target, [...existing.keys()].filter(name => !sourceDatabases.has(name)));
+    }
+    return this.report.finish(this.o.clients.apiCalls);
+  }
+
+  private async targetsWithContext() {
+    const catalogId = await this.o.source.catalogId();
+    Object.assign(this.report.report.source, { catalogId });
+    return this.targets.map(target => ({ target, ctx: this.context(target.region, catalogId) }));
   }
 
   private context(targetRegion: string, sourceCatalogId: string): ReplicaContext {
@@ -115,7 +192,7 @@ class Replication {
 
   // ---- databases ----
 
-  private async database(db: SourceDatabase, targets: Array<{ target: GlueTarget; ctx: ReplicaContext }>, existing: Map<string, FieldPrints>[]) {
+  private async database(db: SourceDatabase, targets: TargetWithContext[], existing: Map<string, FieldPrints>[], cursor?: Cursor) {
     const name = db.input.Name!;
     this.progress(name);
     const states: TargetDatabase[] = [];
@@ -125,7 +202,10 @@ class Replication {
       const desired = replicaDatabase(db.input, this.objectContext(ctx, name));
       const actual = existing[i].get(name);
       try {
-        if (actual === undefined) {
+        if (cursor) {
+          // Resuming: the database was converged by the invocation that started it.
+          state.tables = await target.tables(name);
+        } else if (actual === undefined) {
           await this.write('database', name, target.region, 'created', undefined, () => target.createDatabase(desired));
         } else {
           const fields = changedFields(fieldPrints(desired), actual);
@@ -139,12 +219,17 @@ class Replication {
       }
     }
 
-    const seen = new Set<string>();
+    let seen = new Set<string>();
     try {
-      await forEachConcurrent(this.ordered(db.tables()), this.o.source.sequential ? 1 : this.concurrency, async (table) => {
+      for (const partial of cursor?.partials ?? []) await this.resumePartitions(name, partial, states);
+      const tables = this.ordered(this.untilDeadline(db.tables(cursor?.afterTable), cursor?.afterTable));
+      await forEachConcurrent(tables, this.o.source.sequential ? 1 : this.concurrency, async (table) => {
         seen.add(table.input.Name!);
         await this.table(table, states);
       });
+      if (this.stoppedAfter || this.partials.length > 0) return; // pruning waits for the invocation that finishes
+      // A resumed database saw only part of its tables in this invocation: list them all.
+      if (cursor) seen = await this.o.source.lookups!.tableNames(name);
     } catch (error) {
       this.report.fail({ kind: 'database', key: name, error: `listing source tables failed, nothing was pruned in this database: ${errorMessage(error)}` });
       return;
@@ -155,7 +240,7 @@ class Replication {
     }
   }
 
-  /** Tables are yielded as listed; links are moved behind the tables of their page so targets exist first. */
+  /** Tables are yielded as listed; links are held back to the end of the database so their targets exist first. */
   private async* ordered(tables: AsyncIterable<SourceTable>): AsyncIterable<SourceTable> {
     const links: SourceTable[] = [];
     for await (const table of tables) {
@@ -163,6 +248,19 @@ class Replication {
       else yield table;
     }
     yield* links;
+  }
+
+  /** Stops pulling tables once the soft deadline has passed, remembering the last one started. */
+  private async* untilDeadline(tables: AsyncIterable<SourceTable>, after: string | undefined): AsyncIterable<SourceTable> {
+    let last = after;
+    for await (const table of tables) {
+      yield table;
+      last = table.input.Name;
+      if (this.deadline && Date.now() > this.deadline.soft) {
+        this.stoppedAfter = { table: last };
+        return;
+      }
+    }
   }
 
   private async extraDatabases(target: GlueTarget, names: string[]) {
@@ -236,13 +334,19 @@ class Replication {
 
   // ---- partitions ----
 
-  private async partitions(table: SourceTable, targets: PartitionTarget[]) {
+  /**
+   * Streams the source's partitions of one table into every target. From a page token when
+   * resuming: target partitions left over then may have been matched by an earlier invocation,
+   * so they are checked against the source before being called extra.
+   */
+  private async partitions(table: SourceTable, targets: PartitionTarget[], from?: string) {
     const db = table.databaseName;
     const name = table.input.Name!;
     const key = `${db}.${name}`;
+    let complete = true;
     try {
-      for await (const page of table.partitionPages()) {
-        for (const source of page) {
+      for await (const page of table.partitionPages(from)) {
+        for (const source of page.partitions) {
           const k = partitionKey(source.Values);
           for (const t of targets) {
             const desired = replicaPartition(source, t.ctx);
@@ -255,17 +359,52 @@ class Replication {
         }
         for (const t of targets) await this.flushPartitions(t, db, name, false);
         this.progress(key);
+        if (page.next && this.deadline && Date.now() > this.deadline.hard) {
+          this.partials.push({ table: name, next: page.next });
+          complete = false;
+          break;
+        }
       }
     } catch (error) {
       this.report.fail({ kind: 'table', key, error: `listing source partitions failed, no partition of this table was pruned: ${errorMessage(error)}` });
-      for (const t of targets) t.existing.clear();
+      complete = false;
     }
+    for (const t of targets) await this.flushPartitions(t, db, name, true);
+    if (!complete) return;
+    const leftover = targets.flatMap(t => [...t.existing.keys()]);
+    const stillInSource = from !== undefined && leftover.length > 0
+      ? await this.o.source.lookups!.existingPartitions(db, name, [...new Set(leftover)].map(k => JSON.parse(k) as string[]))
+      : new Set<string>();
     for (const t of targets) {
-      await this.flushPartitions(t, db, name, true);
-      const doomed = [...t.existing.keys()].filter(k => this.deleteOrReport('partition', `${key}/${k}`, t.target.region));
+      const doomed = [...t.existing.keys()]
+        .filter(k => !stillInSource.has(k))
+        .filter(k => this.deleteOrReport('partition', `${key}/${k}`, t.target.region));
       await this.partitionBatch(t, key, 'deleted', doomed.map(k => JSON.parse(k) as string[]),
         values => t.target.deletePartitions(db, name, values), v => v);
     }
+  }
+
+  /** Carries on with a table whose partitions an earlier invocation cut short. */
+  private async resumePartitions(db: string, partial: PartialTable, states: TargetDatabase[]) {
+    const key = `${db}.${partial.table}`;
+    const table = await this.o.source.lookups!.table(db, partial.table);
+    if (!table) return; // deleted since: the database's table pruning handles it
+    const targets: PartitionTarget[] = [];
+    for (const state of states) {
+      if (state.broken) continue;
+      try {
+        targets.push({
+          target: state.target,
+          ctx: this.objectContext(state.ctx, key),
+          existing: await state.target.partitions(db, partial.table),
+          creates: [],
+          updates: [],
+        });
+      } catch (error) {
+        this.report.fail({ kind: 'table', key, target: state.target.region, error: `${errorMessage(error)}; its partitions were not replicated` });
+      }
+    }
+    if (targets.length > 0) await this.partitions(table, targets, partial.next);
   }
 
   /** Sends full batches as they fill, and the rest at the end of the table. */
@@ -328,10 +467,19 @@ class Replication {
    */
   private deleteOrReport(kind: ObjectKind, key: string, target: string): boolean {
     if (this.prune) return true;
-    if (this.o.mode === 'verify') this.report.differ({ kind, key, target, difference: 'extra' });
-    else this.report.warnOnce(`${target} has ${kind}s in scope that the source does not have (e.g. ${key}); they were kept. Run with --prune to delete them.`);
+    if (this.o.mode === 'verify') {
+      this.report.differ({ kind, key, target, difference: 'extra' });
+    } else if (!this.keptWarned.has(`${target}|${kind}`)) {
+      this.keptWarned.add(`${target}|${kind}`);
+      this.report.warnOnce(`${target} has ${kind}s in scope that the source does not have (e.g. ${key}); they were kept. Run with --prune to delete them.`);
+    }
     return false;
   }
+}
+
+interface TargetWithContext {
+  readonly target: GlueTarget;
+  readonly ctx: ReplicaContext;
 }
 
 interface PartitionTarget {

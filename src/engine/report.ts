@@ -1,4 +1,5 @@
 /** The one report shape shared by the CLI and the on-demand job. */
+import type { Cursor } from './catalog-source';
 
 export type Mode = 'plan' | 'sync' | 'verify' | 'snapshot' | 'restore';
 export type ObjectKind = 'database' | 'table' | 'partition';
@@ -43,6 +44,8 @@ export interface Report {
   differences?: DifferenceEntry[];
   differencesTruncated?: number;
   snapshot?: SnapshotSummary;
+  /** Set when an invocation ran out of time: where the next one carries on (on-demand job only). */
+  continuation?: Cursor;
 }
 
 /** Lists are capped so a report stays readable; counts stay exact. */

@@ -13,9 +13,7 @@ export function globError(what: string, pattern: string): string | undefined {
     if (c === '[' && !inClass) {
       if (pattern[i + 1] === ']' || pattern.startsWith('!]', i + 1)) return `${what} pattern "${pattern}" has an empty character class; ${allowed}`;
       inClass = true;
-    }
-    else if (c === ']' && inClass) inClass = false;
-    else if (c === ']' && !inClass) return `${what} pattern "${pattern}" has a "]" without "["; ${allowed}`;
+    } else if (c === ']' && inClass) {inClass = false;} else if (c === ']' && !inClass) {return `${what} pattern "${pattern}" has a "]" without "["; ${allowed}`;}
   }
   if (inClass) return `${what} pattern "${pattern}" has an unclosed "["; ${allowed}`;
   return undefined;

@@ -16,8 +16,42 @@ export function parseS3Uri(location: string): { bucket: string; key: string } | 
 
 const gzipped = (location: string) => location.endsWith('.gz');
 
-/** Opens the snapshot for reading, line by line. */
+/**
+ * Opens a snapshot for reading, line by line. A run's snapshot is split: its manifest
+ * (`.../snapshot/manifest.json`) holds the header, the part keys in order and the trailer,
+ * and reads as one stream.
+ */
 export async function openLines(location: string, clients: AwsClients, region: string): Promise<AsyncIterator<string>> {
+  if (location.endsWith('/manifest.json')) return splitLines(location, clients, region);
+  return fileLines(location, clients, region);
+}
+
+async function splitLines(location: string, clients: AwsClients, region: string): Promise<AsyncIterator<string>> {
+  const manifestLines = await fileLines(location, clients, region);
+  let text = '';
+  for (let r = await manifestLines.next(); !r.done; r = await manifestLines.next()) text += r.value;
+  const manifest = JSON.parse(text) as SplitSnapshotManifest;
+  const base = location.slice(0, location.lastIndexOf('/') + 1);
+  async function* lines(): AsyncGenerator<string> {
+    yield JSON.stringify(manifest.header);
+    for (const part of manifest.parts) {
+      const partLines = await fileLines(base + part, clients, region);
+      for (let r = await partLines.next(); !r.done; r = await partLines.next()) if (r.value) yield r.value;
+    }
+    yield JSON.stringify({ end: manifest.totals });
+  }
+  return lines();
+}
+
+/** A run's snapshot: the header and trailer of the single-file form, with its records in parts. */
+export interface SplitSnapshotManifest {
+  readonly header: object;
+  /** Paths relative to the manifest's folder, in order. */
+  readonly parts: readonly string[];
+  readonly totals: object;
+}
+
+async function fileLines(location: string, clients: AwsClients, region: string): Promise<AsyncIterator<string>> {
   const s3 = parseS3Uri(location);
   let stream: Readable;
   if (s3) {

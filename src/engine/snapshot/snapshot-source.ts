@@ -1,6 +1,5 @@
-import type { PartitionInput } from '@aws-sdk/client-glue';
 import { AwsClients } from '../aws-clients';
-import type { CatalogSource, SourceDatabase, SourceTable } from '../catalog-source';
+import type { CatalogSource, PartitionPage, SourceDatabase, SourceTable } from '../catalog-source';
 import { databaseInput, partitionInput, reviveTimestamps, tableInput } from '../glue-shapes';
 import { Scope } from '../scope';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotHeader, type SnapshotRecord, type SnapshotTotals } from './format';
@@ -73,13 +72,13 @@ export class SnapshotSource implements CatalogSource {
     }
   }
 
-  private async* partitions(databaseName: string, tableName: string): AsyncIterable<PartitionInput[]> {
+  private async* partitions(databaseName: string, tableName: string): AsyncIterable<PartitionPage> {
     for (let r = await this.peek(); 'partitions' in r; r = await this.peek()) {
       this.peeked = undefined;
       if (r.database !== databaseName || r.table !== tableName) {
         throw new Error(`${this.snapshotLocation} line ${this.lineNumber}: partitions of ${r.database}.${r.table} where ${databaseName}.${tableName} was expected`);
       }
-      yield r.partitions.map(p => reviveTimestamps(partitionInput(p)));
+      yield { partitions: r.partitions.map(p => reviveTimestamps(partitionInput(p))) };
     }
   }
 

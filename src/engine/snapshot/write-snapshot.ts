@@ -37,10 +37,10 @@ export async function writeSnapshot(options: WriteSnapshotOptions): Promise<Repo
     for await (const table of db.tables()) {
       out.write({ table: table.input, database: table.databaseName });
       totals.tables++;
-      for await (const page of table.partitionPages()) {
-        if (page.length === 0) continue;
-        out.write({ partitions: page, database: table.databaseName, table: table.input.Name });
-        totals.partitions += page.length;
+      for await (const { partitions } of table.partitionPages()) {
+        if (partitions.length === 0) continue;
+        out.write({ partitions, database: table.databaseName, table: table.input.Name });
+        totals.partitions += partitions.length;
       }
       options.onProgress?.(totals, `${table.databaseName}.${table.input.Name}`);
     }

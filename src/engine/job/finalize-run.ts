@@ -1,0 +1,137 @@
+import type { JobSettings } from '../../shared/job-settings';
+import { AwsClients } from '../aws-clients';
+import { LiveCatalogSource } from '../live-source';
+import { GLUE_KINDS, pruneDatabases } from '../replicate';
+import { ReportBuilder, type Counts, type Report } from '../report';
+import { Scope } from '../scope';
+import type { ItemReport, RunManifest, RunOutcome, WorkItem } from './job-types';
+import { mergeInto } from './merge-reports';
+import { SNAPSHOT_ITEM_TARGET } from './run-item';
+import { RunStore } from './run-store';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotHeader, type SnapshotTotals } from '../snapshot/format';
+import type { SplitSnapshotManifest } from '../snapshot/snapshot-io';
+
+/**
+ * Step 3: prune databases the source no longer has (only with prune), merge every invocation's
+ * report into the run's report, write the snapshot manifest, and publish the counts.
+ * An item that never reported done is a failure: nothing is lost silently.
+ */
+export async function finalizeRun(settings: JobSettings, runId: string, clients: AwsClients, store: RunStore): Promise<RunOutcome> {
+  const prefix = RunStore.runPrefix(runId);
+  const manifest = await store.getJson<RunManifest>(`${prefix}manifest.json`);
+  const { options } = manifest;
+  const scope = new Scope({ databases: options.databases, excludeDatabases: options.excludeDatabases });
+  const source = new LiveCatalogSource(clients, settings.sourceRegion, scope);
+  const pruned = await pruneDatabases({
+    mode: options.dryRun ? 'plan' : 'sync',
+    source,
+    targetRegions: settings.targetRegions,
+    scope,
+    prune: options.prune,
+    clients,
+  }, new Set(manifest.databases));
+
+  const run = new ReportBuilder({
+    mode: options.dryRun ? 'plan' : 'sync',
+    source: { ...manifest.source },
+    targets: [...manifest.targets],
+    scope: scope.toJSON(),
+    prune: options.prune,
+    dryRun: options.dryRun,
+  }, GLUE_KINDS);
+  const report = run.report;
+  mergeInto(report, pruned);
+
+  const done = new Set<string>();
+  const parts: Array<{ database: string; seq: number; path: string; totals: SnapshotTotals }> = [];
+  for await (const key of store.keys(`${prefix}reports/`)) {
+    const part = await store.getJson<ItemReport>(key);
+    mergeInto(report, part);
+    if (part.done) done.add(itemId(part.item));
+    if (part.item.kind === 'snapshot' && part.snapshot) {
+      const path = part.snapshot.location.slice(`s3://${store.bucket}/${prefix}snapshot/`.length);
+      parts.push({ database: part.item.database, seq: part.seq, path, totals: part.snapshot });
+    }
+  }
+  const items = await store.getJson<WorkItem[]>(`${prefix}items.json`);
+  for (const item of items) {
+    if (done.has(itemId(item))) continue;
+    run.fail({
+      kind: 'database',
+      key: item.database,
+      target: item.target ?? SNAPSHOT_ITEM_TARGET,
+      error: `the ${item.kind} work item did not complete (its Lambda failed after retries); see the state machine's map run`,
+    });
+  }
+
+  let snapshotLocation: string | undefined;
+  const snapshotComplete = !options.dryRun && items.filter(i => i.kind === 'snapshot').every(i => done.has(itemId(i)));
+  if (snapshotComplete) {
+    snapshotLocation = await writeSnapshotManifest(store, prefix, manifest, scope, parts);
+    await store.putJson('latest/snapshot.json', { runId, location: snapshotLocation });
+  } else if (!options.dryRun) {
+    run.fail({ kind: 'snapshot', key: runId, error: 'the snapshot is incomplete, so no snapshot manifest was written for this run' });
+  }
+
+  const final = run.finish({ ...report.apiCalls });
+  const reportLocation = `s3://${store.bucket}/${prefix}report.json`;
+  const stored = { runId, ...final, snapshotLocation };
+  await store.putJson(`${prefix}report.json`, stored);
+  await store.putJson('latest/report.json', stored);
+  publishMetrics(settings.metricNamespace, final);
+  const failed = Object.values(final.counts).reduce((n, c) => n + c.failed, 0);
+  return { runId, reportLocation, snapshotLocation, failed, summary: summarize(final, failed, reportLocation) };
+}
+
+function itemId(item: WorkItem): string {
+  return `${item.kind}|${item.target ?? ''}|${item.database}`;
+}
+
+async function writeSnapshotManifest(
+  store: RunStore, prefix: string, manifest: RunManifest, scope: Scope,
+  parts: Array<{ database: string; seq: number; path: string; totals: SnapshotTotals }>,
+): Promise<string> {
+  parts.sort((a, b) => a.database < b.database ? -1 : a.database > b.database ? 1 : a.seq - b.seq);
+  const header: SnapshotHeader = {
+    format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, createdAt: manifest.createdAt, source: manifest.source, scope: scope.toJSON(),
+  };
+  const totals: SnapshotTotals = { databases: 0, tables: 0, partitions: 0 };
+  for (const p of parts) for (const k of ['databases', 'tables', 'partitions'] as const) totals[k] += p.totals[k];
+  const split: SplitSnapshotManifest = { header, parts: parts.map(p => p.path), totals };
+  await store.putJson(`${prefix}snapshot/manifest.json`, split);
+  return `s3://${store.bucket}/${prefix}snapshot/manifest.json`;
+}
+
+/** CloudWatch embedded metric format: the log line is the metric, so no PutMetricData permission is needed. */
+export function publishMetrics(namespace: string, report: Report, log: (line: string) => void = l => process.stdout.write(`${l}\n`)): void {
+  const names: Array<[keyof Counts, string]> = [['created', 'Created'], ['updated', 'Updated'], ['deleted', 'Deleted'], ['unchanged', 'Unchanged'], ['failed', 'Failed']];
+  const metric = (dimensions: string[][], values: Record<string, number | string>) => log(JSON.stringify({
+    _aws: {
+      Timestamp: Date.now(),
+      CloudWatchMetrics: [{
+        Namespace: namespace,
+        Dimensions: dimensions,
+        Metrics: Object.keys(values).filter(k => typeof values[k] === 'number').map(Name => ({ Name, Unit: Name === 'DurationMs' ? 'Milliseconds' : 'Count' })),
+      }],
+    },
+    ...values,
+  }));
+  const total: Record<string, number> = { DurationMs: report.durationMs };
+  for (const [kind, counts] of Object.entries(report.counts)) {
+    const perKind: Record<string, number | string> = { Kind: kind };
+    for (const [key, name] of names) {
+      perKind[name] = counts[key];
+      total[name] = (total[name] ?? 0) + counts[key];
+    }
+    metric([['Kind']], perKind);
+  }
+  metric([[]], total);
+}
+
+function summarize(report: Report, failed: number, location: string): string {
+  const counts = Object.entries(report.counts)
+    .map(([kind, c]) => `${kind}: ${c.created} created, ${c.updated} updated, ${c.deleted} deleted, ${c.unchanged} unchanged, ${c.failed} failed`)
+    .join('; ');
+  const first = report.failures.slice(0, 5).map(f => `${f.kind} ${f.key}${f.target ? ` in ${f.target}` : ''}: ${f.error}`).join(' | ');
+  return `${failed} object(s) failed. ${counts}. Report: ${location}${first ? `. First failures: ${first}` : ''}`.slice(0, 32_000);
+}

@@ -1,0 +1,37 @@
+import type { JobSettings, RunInput } from '../../shared/job-settings';
+import { resolveRunOptions } from '../../shared/job-settings';
+import { AwsClients } from '../aws-clients';
+import { LiveCatalogSource } from '../live-source';
+import { Scope } from '../scope';
+import type { ResolvedRun, RunManifest, WorkItem } from './job-types';
+import { RunStore } from './run-store';
+
+/** Step 1: resolve the scope, list the source's databases in it, and write the manifest and work items. */
+export async function resolveRun(
+  settings: JobSettings, runId: string, input: RunInput | undefined, clients: AwsClients, store: RunStore,
+): Promise<ResolvedRun> {
+  const options = resolveRunOptions(settings, input);
+  const scope = new Scope({ databases: options.databases, excludeDatabases: options.excludeDatabases });
+  const source = new LiveCatalogSource(clients, settings.sourceRegion, scope);
+  const databases: string[] = [];
+  for await (const db of source.databases()) databases.push(db.input.Name!);
+
+  const items: WorkItem[] = [];
+  for (const database of databases) {
+    if (!options.dryRun) items.push({ kind: 'snapshot', database });
+    for (const target of settings.targetRegions) items.push({ kind: 'converge', database, target });
+  }
+  const prefix = RunStore.runPrefix(runId);
+  const manifest: RunManifest = {
+    runId,
+    createdAt: new Date().toISOString(),
+    source: { region: settings.sourceRegion, catalogId: await source.catalogId() },
+    targets: settings.targetRegions,
+    options,
+    databases,
+    items: items.length,
+  };
+  await store.putJson(`${prefix}manifest.json`, manifest);
+  await store.putJson(`${prefix}items.json`, items);
+  return { runId, options, itemsKey: `${prefix}items.json`, databases: databases.length, items: items.length };
+}

@@ -1,0 +1,52 @@
+import type { Cursor, PartialTable, SourceLookups } from '../catalog-source';
+import type { Deadline } from '../replicate';
+import type { SnapshotTotals } from './format';
+import { LineWriter } from './snapshot-io';
+
+export interface SnapshotPartResult {
+  readonly totals: SnapshotTotals;
+  readonly continuation?: Cursor;
+}
+
+/**
+ * Writes one database's records (no header or trailer) as one part of a run's snapshot,
+ * within a time budget. A later invocation continues from the returned cursor, so the
+ * parts of a database, read in order, hold each record once.
+ */
+export async function writeSnapshotPart(
+  lookups: SourceLookups, database: string, out: LineWriter, cursor: Cursor | undefined, deadline: Deadline,
+): Promise<SnapshotPartResult> {
+  const totals: SnapshotTotals = { databases: 0, tables: 0, partitions: 0 };
+  const db = await lookups.database(database);
+  if (!db) return { totals };
+  if (!cursor) {
+    out.write({ database: db.input });
+    totals.databases++;
+  }
+  type Pages = AsyncIterable<{ partitions: unknown[]; next?: string }>;
+  const writePartitions = async (table: string, pages: Pages): Promise<PartialTable | undefined> => {
+    for await (const { partitions, next } of pages) {
+      if (partitions.length > 0) out.write({ partitions, database, table });
+      totals.partitions += partitions.length;
+      if (next && Date.now() > deadline.hard) return { table, next };
+    }
+    return undefined;
+  };
+  // The snapshot walk is sequential, so at most one table is ever cut short.
+  for (const partial of cursor?.partials ?? []) {
+    const table = await lookups.table(database, partial.table);
+    const cut = table && await writePartitions(partial.table, table.partitionPages(partial.next));
+    if (cut) return { totals, continuation: { afterTable: cursor?.afterTable, partials: [cut] } };
+  }
+  let last = cursor?.afterTable;
+  for await (const table of db.tables(cursor?.afterTable)) {
+    const name = table.input.Name!;
+    out.write({ table: table.input, database });
+    totals.tables++;
+    last = name;
+    const cut = await writePartitions(name, table.partitionPages());
+    if (cut) return { totals, continuation: { afterTable: last, partials: [cut] } };
+    if (Date.now() > deadline.soft) return { totals, continuation: { afterTable: last } };
+  }
+  return { totals };
+}

@@ -1,0 +1,70 @@
+import type { BucketMappingRule } from './bucket-mapping';
+import { globError } from './glob';
+
+/**
+ * What the construct tells the job's handlers, as JSON in one environment variable.
+ * Shared by the construct (which writes it) and the handlers (which read it).
+ */
+export const JOB_SETTINGS_ENV = 'LAKE_REPLICA_SETTINGS';
+
+export interface JobSettings {
+  readonly sourceRegion: string;
+  readonly targetRegions: readonly string[];
+  readonly databases: readonly string[];
+  readonly excludeDatabases: readonly string[];
+  readonly bucketMappings: readonly BucketMappingRule[];
+  readonly snapshotBucket: string;
+  /** Tables converged at once inside one Lambda invocation. */
+  readonly tableConcurrency: number;
+  /** CloudWatch namespace for the run metrics. */
+  readonly metricNamespace: string;
+}
+
+/** What one run may override, from the state machine's execution input. */
+export interface RunInput {
+  readonly prune?: boolean;
+  readonly dryRun?: boolean;
+  readonly databases?: readonly string[];
+  readonly excludeDatabases?: readonly string[];
+}
+
+/** The options a run resolves to: run input over settings; never delete unless asked. */
+export interface RunOptions {
+  readonly prune: boolean;
+  readonly dryRun: boolean;
+  readonly databases: readonly string[];
+  readonly excludeDatabases: readonly string[];
+}
+
+export function resolveRunOptions(settings: JobSettings, input: RunInput | undefined): RunOptions {
+  const errors = runInputErrors(input ?? {});
+  if (errors.length > 0) throw new Error(`invalid run input: ${errors.join('; ')}`);
+  return {
+    prune: input?.prune ?? false,
+    dryRun: input?.dryRun ?? false,
+    databases: input?.databases ?? settings.databases,
+    excludeDatabases: input?.excludeDatabases ?? settings.excludeDatabases,
+  };
+}
+
+export function runInputErrors(input: RunInput): string[] {
+  const errors: string[] = [];
+  const known = new Set(['prune', 'dryRun', 'databases', 'excludeDatabases']);
+  for (const key of Object.keys(input)) if (!known.has(key)) errors.push(`unknown field "${key}"; allowed: ${[...known].join(', ')}`);
+  for (const flag of ['prune', 'dryRun'] as const) {
+    if (input[flag] !== undefined && typeof input[flag] !== 'boolean') errors.push(`"${flag}" must be true or false, not ${JSON.stringify(input[flag])}`);
+  }
+  for (const list of ['databases', 'excludeDatabases'] as const) {
+    const value = input[list];
+    if (value === undefined) continue;
+    if (!Array.isArray(value)) {
+      errors.push(`"${list}" must be a list of patterns, not ${JSON.stringify(value)}`);
+      continue;
+    }
+    for (const p of value) {
+      const e = typeof p === 'string' ? globError(list, p) : `${list} pattern ${JSON.stringify(p)} is not a string`;
+      if (e) errors.push(e);
+    }
+  }
+  return errors;
+}
