@@ -50,9 +50,13 @@ afterEach(() => jest.restoreAllMocks());
  * distributed map's items (each looping on its own output while not done), then finalize.
  * `remainingMs` is what each invocation is told it has left; a tiny budget forces continuations.
  */
+async function readJson<T>(key: string): Promise<T> {
+  return JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString()) as T;
+}
+
 async function runStateMachine(input: RunInput, remainingMs: number, runId = `run-${Date.now()}`) {
   const resolved: ResolvedRun = await resolve({ runId, input });
-  const items = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: resolved.itemsKey }))).Body!.transformToString()) as WorkItem[];
+  const items = await readJson<WorkItem[]>(resolved.itemsKey);
   let invocations = 0;
   for (const work of items) {
     let state: ItemState = { runId: resolved.runId, options: resolved.options, item: work };
@@ -63,7 +67,7 @@ async function runStateMachine(input: RunInput, remainingMs: number, runId = `ru
     } while (!state.done);
   }
   const outcome: RunOutcome = await finalize({ runId: resolved.runId });
-  const report = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: `runs/${runId}/report.json` }))).Body!.transformToString()) as Report & { snapshotLocation?: string };
+  const report = await readJson<Report & { snapshotLocation?: string }>(`runs/${runId}/report.json`);
   return { resolved, items, invocations, outcome, report };
 }
 
@@ -149,7 +153,7 @@ describe('on-demand job handlers against moto', () => {
     await seedSampleLake(glueAt(moto.endpoint, SOURCE));
     const resolved = await resolve({ runId: 'crashed', input: {} });
     // Only the first item runs; the others "crashed" (their Lambda failed after retries).
-    const items = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: resolved.itemsKey }))).Body!.transformToString()) as WorkItem[];
+    const items = await readJson<WorkItem[]>(resolved.itemsKey);
     await item({ runId: 'crashed', options: resolved.options, item: items[0] }, { getRemainingTimeInMillis: () => 900_000 });
     const outcome = await finalize({ runId: 'crashed' });
     expect(outcome.failed).toBeGreaterThan(0);

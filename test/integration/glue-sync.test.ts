@@ -98,7 +98,8 @@ describe('sync against moto (two Regions)', () => {
     }));
     const [changed] = orderPartitions(['2026-11-01'], ['eu']);
     await source().send(new BatchUpdatePartitionCommand({
-      DatabaseName: 'sales', TableName: 'orders',
+      DatabaseName: 'sales',
+      TableName: 'orders',
       Entries: [{ PartitionValueList: changed.Values, PartitionInput: { ...changed, Parameters: { numRows: '43' } } }],
     }));
     const r = await run('sync');

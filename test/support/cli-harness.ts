@@ -1,6 +1,6 @@
 import { GlueClient } from '@aws-sdk/client-glue';
-import type { Report } from '../../src/engine/report';
 import { main } from '../../src/cli/lake-replica';
+import type { Report } from '../../src/engine/report';
 
 export interface CliResult {
   readonly code: number;
