@@ -39,7 +39,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock',
     'aws-sdk-client-mock-jest',
     'fast-check',
+    'cdk-nag@^2.38.2',
   ],
+
+  // Handlers (src/handlers/*.lambda.ts) run on Node 22 with the SDK bundled: tested SDK = shipped SDK.
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+    bundlingOptions: { externals: [], sourcemap: true },
+    awsSdkConnectionReuse: false,
+  },
 
   publishToPypi: {
     distName: 'cdk-multi-region-lake-replica',

@@ -1,1 +1,2 @@
 export * from './bucket-mapping';
+export * from './multi-region-lake-replica';

@@ -1,4 +1,5 @@
 import { GlueClient } from '@aws-sdk/client-glue';
+import { LakeFormationClient } from '@aws-sdk/client-lakeformation';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { InitializeHandler, InitializeHandlerArguments, HandlerExecutionContext, MiddlewareStack } from '@smithy/types';
@@ -10,7 +11,7 @@ export interface AwsClientOptions {
   readonly maxAttempts?: number;
 }
 
-type Client = GlueClient | S3Client | STSClient;
+type Client = GlueClient | LakeFormationClient | S3Client | STSClient;
 type ClientClass<C extends Client> = new (config: Record<string, unknown>) => C;
 
 /**
@@ -25,6 +26,10 @@ export class AwsClients {
 
   glue(region: string): GlueClient {
     return this.client('glue', GlueClient, region);
+  }
+
+  lakeFormation(region: string): LakeFormationClient {
+    return this.client('lakeformation', LakeFormationClient, region);
   }
 
   s3(region: string): S3Client {

@@ -1,4 +1,4 @@
-import { GetDatabaseCommand, GetPartitionsCommand, GetTablesCommand, CreateDatabaseCommand, DeleteTableCommand } from '@aws-sdk/client-glue';
+import { GetDatabaseCommand, GetTablesCommand, CreateDatabaseCommand, DeleteTableCommand } from '@aws-sdk/client-glue';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ItemState, ResolvedRun, RunOutcome, WorkItem } from '../../src/engine/job/job-types';
 import type { Report } from '../../src/engine/report';

@@ -1,12 +1,16 @@
 import {
-  BatchCreatePartitionCommand, BatchDeletePartitionCommand, BatchDeleteTableCommand, BatchGetPartitionCommand, BatchUpdatePartitionCommand,
-  CreateDatabaseCommand, CreateTableCommand, DeleteDatabaseCommand, EntityNotFoundException, GetDatabaseCommand, GetDatabasesCommand,
-  GetPartitionsCommand, GetTableCommand, GetTablesCommand, GlueClient, InvalidInputException, UpdateDatabaseCommand, UpdateTableCommand,
+  AlreadyExistsException, BatchCreatePartitionCommand, BatchDeletePartitionCommand, BatchDeleteTableCommand, BatchGetPartitionCommand,
+  BatchUpdatePartitionCommand, CreateDatabaseCommand, CreateTableCommand, DeleteDatabaseCommand, EntityNotFoundException, GetDatabaseCommand,
+  GetDatabasesCommand, GetPartitionsCommand, GetTableCommand, GetTablesCommand, GlueClient, InvalidInputException, UpdateDatabaseCommand,
+  UpdateTableCommand,
 } from '@aws-sdk/client-glue';
 import type {
-  BatchGetPartitionRequest, BatchGetPartitionResponse, Column, Database, GetDatabaseRequest, GetDatabaseResponse,
-  GetDatabasesRequest, GetDatabasesResponse, GetPartitionsRequest, GetPartitionsResponse, GetTableRequest, GetTableResponse,
-  GetTablesRequest, GetTablesResponse, Partition, StorageDescriptor, Table,
+  BatchCreatePartitionRequest, BatchCreatePartitionResponse, BatchDeletePartitionRequest, BatchDeletePartitionResponse,
+  BatchDeleteTableRequest, BatchDeleteTableResponse, BatchGetPartitionRequest, BatchGetPartitionResponse, BatchUpdatePartitionRequest,
+  BatchUpdatePartitionResponse, Column, CreateDatabaseRequest, CreateTableRequest, Database, DeleteDatabaseRequest, ErrorDetail,
+  GetDatabaseRequest, GetDatabaseResponse, GetDatabasesRequest, GetDatabasesResponse, GetPartitionsRequest, GetPartitionsResponse,
+  GetTableRequest, GetTableResponse, GetTablesRequest, GetTablesResponse, Partition, StorageDescriptor, Table, UpdateDatabaseRequest,
+  UpdateTableRequest,
 } from '@aws-sdk/client-glue';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { ACCOUNT, regionOf } from './sdk-harness';
@@ -244,6 +248,30 @@ export function copy<T>(value: T): T {
   return value;
 }
 
+/**
+ * A deep copy like `copy`, but that also recognises Dates of Node's outer realm (what
+ * `structuredClone` returns inside Jest), so a written input is stored with its Dates intact.
+ */
+function copyWritten<T>(value: T): T {
+  if (Object.prototype.toString.call(value) === '[object Date]') return new Date((value as unknown as Date).getTime()) as T;
+  if (Array.isArray(value)) return value.map(copyWritten) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyWritten(v)])) as T;
+  }
+  return value;
+}
+
+const notFound = (message: string) => new EntityNotFoundException({ message, $metadata: { httpStatusCode: 400 } });
+const entryError = (code: string, message: string): ErrorDetail => ({ ErrorCode: code, ErrorMessage: message });
+const sameValues = (a: readonly string[] | undefined, b: readonly string[] | undefined) => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+
+/** Rejects a batch call over Glue's limit, as Glue does. */
+function overLimit(entries: readonly unknown[] | undefined, max: number, what: string): void {
+  if ((entries?.length ?? 0) > max) {
+    throw new InvalidInputException({ message: `${what}: at most ${max} entries a call, got ${entries!.length}.`, $metadata: { httpStatusCode: 400 } });
+  }
+}
+
 /** Per-Region catalogs behind a mocked GlueClient. */
 export class FakeLake {
   private readonly regions = new Map<string, RegionCatalog>();
@@ -300,6 +328,150 @@ export class FakeLake {
     const all = this.region(region).partitions.get(`${input.DatabaseName}.${input.TableName}`) ?? [];
     const wanted = new Set((input.PartitionsToGet ?? []).map(p => JSON.stringify(p.Values)));
     return { Partitions: copy(all.filter(p => wanted.has(JSON.stringify(p.Values)))), UnprocessedKeys: [] };
+  }
+
+  // ---- writes, applied by persistWrites() ----
+
+  private tablesOf(region: string, databaseName: string | undefined): Table[] {
+    const tables = this.region(region).tables.get(databaseName!);
+    if (!tables) throw notFound(`Database ${databaseName} not found.`);
+    return tables;
+  }
+
+  private partitionsOf(region: string, databaseName: string | undefined, tableName: string | undefined): Partition[] {
+    const c = this.region(region);
+    if (!this.tablesOf(region, databaseName).some(t => t.Name === tableName)) throw notFound(`Table ${tableName} not found.`);
+    const key = `${databaseName}.${tableName}`;
+    if (!c.partitions.has(key)) c.partitions.set(key, []);
+    return c.partitions.get(key)!;
+  }
+
+  createDatabase(input: CreateDatabaseRequest, region: string): object {
+    const c = this.region(region);
+    const name = input.DatabaseInput!.Name!;
+    if (c.databases.some(d => d.Name === name)) throw new AlreadyExistsException({ message: `Database ${name} already exists.`, $metadata: { httpStatusCode: 400 } });
+    c.addDatabase({ ...copyWritten(input.DatabaseInput!), CreateTime: new Date(), CatalogId: ACCOUNT });
+    return {};
+  }
+
+  updateDatabase(input: UpdateDatabaseRequest, region: string): object {
+    const c = this.region(region);
+    const i = c.databases.findIndex(d => d.Name === input.Name);
+    if (i < 0) throw notFound(`Database ${input.Name} not found.`);
+    c.databases[i] = { ...c.databases[i], ...copyWritten(input.DatabaseInput!) };
+    return {};
+  }
+
+  deleteDatabase(input: DeleteDatabaseRequest, region: string): object {
+    const c = this.region(region);
+    const i = c.databases.findIndex(d => d.Name === input.Name);
+    if (i < 0) throw notFound(`Database ${input.Name} not found.`);
+    c.databases.splice(i, 1);
+    c.tables.delete(input.Name!);
+    for (const key of [...c.partitions.keys()]) if (key.startsWith(`${input.Name}.`)) c.partitions.delete(key);
+    return {};
+  }
+
+  createTable(input: CreateTableRequest, region: string): object {
+    const tables = this.tablesOf(region, input.DatabaseName);
+    const name = input.TableInput!.Name!;
+    if (tables.some(t => t.Name === name)) throw new AlreadyExistsException({ message: `Table ${name} already exists.`, $metadata: { httpStatusCode: 400 } });
+    tables.push({ ...copyWritten(input.TableInput!), DatabaseName: input.DatabaseName, CreateTime: new Date(), CatalogId: ACCOUNT });
+    return {};
+  }
+
+  updateTable(input: UpdateTableRequest, region: string): object {
+    const tables = this.tablesOf(region, input.DatabaseName);
+    const i = tables.findIndex(t => t.Name === input.TableInput!.Name);
+    if (i < 0) throw notFound(`Table ${input.TableInput!.Name} not found.`);
+    tables[i] = { ...copyWritten(input.TableInput!), DatabaseName: input.DatabaseName, CreateTime: tables[i].CreateTime, CatalogId: ACCOUNT };
+    return {};
+  }
+
+  batchDeleteTable(input: BatchDeleteTableRequest, region: string): BatchDeleteTableResponse {
+    overLimit(input.TablesToDelete, 100, 'BatchDeleteTable');
+    const c = this.region(region);
+    const tables = this.tablesOf(region, input.DatabaseName);
+    const Errors: BatchDeleteTableResponse['Errors'] = [];
+    for (const name of input.TablesToDelete ?? []) {
+      const i = tables.findIndex(t => t.Name === name);
+      if (i < 0) {
+        Errors.push({ TableName: name, ErrorDetail: entryError('EntityNotFoundException', `Table ${name} not found.`) });
+        continue;
+      }
+      tables.splice(i, 1);
+      c.partitions.delete(`${input.DatabaseName}.${name}`);
+    }
+    return { Errors };
+  }
+
+  batchCreatePartition(input: BatchCreatePartitionRequest, region: string): BatchCreatePartitionResponse {
+    overLimit(input.PartitionInputList, 100, 'BatchCreatePartition');
+    const partitions = this.partitionsOf(region, input.DatabaseName, input.TableName);
+    const Errors: BatchCreatePartitionResponse['Errors'] = [];
+    const existing = new Set(partitions.map(x => JSON.stringify(x.Values ?? [])));
+    for (const p of input.PartitionInputList ?? []) {
+      if (existing.has(JSON.stringify(p.Values ?? []))) {
+        Errors.push({ PartitionValues: p.Values, ErrorDetail: entryError('AlreadyExistsException', 'Partition already exists.') });
+        continue;
+      }
+      partitions.push({
+        ...copyWritten(p), DatabaseName: input.DatabaseName, TableName: input.TableName, CreationTime: new Date(), CatalogId: ACCOUNT,
+      });
+      existing.add(JSON.stringify(p.Values ?? []));
+    }
+    return { Errors };
+  }
+
+  batchUpdatePartition(input: BatchUpdatePartitionRequest, region: string): BatchUpdatePartitionResponse {
+    overLimit(input.Entries, 100, 'BatchUpdatePartition');
+    const partitions = this.partitionsOf(region, input.DatabaseName, input.TableName);
+    const Errors: BatchUpdatePartitionResponse['Errors'] = [];
+    for (const e of input.Entries ?? []) {
+      const i = partitions.findIndex(x => sameValues(x.Values, e.PartitionValueList));
+      if (i < 0) {
+        Errors.push({ PartitionValueList: e.PartitionValueList, ErrorDetail: entryError('EntityNotFoundException', 'Partition not found.') });
+        continue;
+      }
+      partitions[i] = { ...partitions[i], ...copyWritten(e.PartitionInput!) };
+    }
+    return { Errors };
+  }
+
+  batchDeletePartition(input: BatchDeletePartitionRequest, region: string): BatchDeletePartitionResponse {
+    overLimit(input.PartitionsToDelete, 25, 'BatchDeletePartition');
+    const partitions = this.partitionsOf(region, input.DatabaseName, input.TableName);
+    const Errors: BatchDeletePartitionResponse['Errors'] = [];
+    for (const v of input.PartitionsToDelete ?? []) {
+      const i = partitions.findIndex(x => sameValues(x.Values, v.Values));
+      if (i < 0) {
+        Errors.push({ PartitionValues: v.Values, ErrorDetail: entryError('EntityNotFoundException', 'Partition not found.') });
+        continue;
+      }
+      partitions.splice(i, 1);
+    }
+    return { Errors };
+  }
+
+  /**
+   * Makes writes change the Region catalogs, as Glue would: a later read (another invocation,
+   * with fresh clients) sees what an earlier one wrote. Creating what exists fails (whole call or
+   * batch entry, AlreadyExistsException), so a write sent twice shows up as a failure. Batch calls
+   * over Glue's limits (100 partitions to create or update, 25 to delete, 100 tables) are rejected.
+   * Call after install(); without it, writes are accepted and change nothing.
+   */
+  persistWrites(): this {
+    const g = this.glue;
+    g.on(CreateDatabaseCommand).callsFake(async (i: CreateDatabaseRequest, c) => this.createDatabase(i, await regionOf(c())));
+    g.on(UpdateDatabaseCommand).callsFake(async (i: UpdateDatabaseRequest, c) => this.updateDatabase(i, await regionOf(c())));
+    g.on(DeleteDatabaseCommand).callsFake(async (i: DeleteDatabaseRequest, c) => this.deleteDatabase(i, await regionOf(c())));
+    g.on(CreateTableCommand).callsFake(async (i: CreateTableRequest, c) => this.createTable(i, await regionOf(c())));
+    g.on(UpdateTableCommand).callsFake(async (i: UpdateTableRequest, c) => this.updateTable(i, await regionOf(c())));
+    g.on(BatchDeleteTableCommand).callsFake(async (i: BatchDeleteTableRequest, c) => this.batchDeleteTable(i, await regionOf(c())));
+    g.on(BatchCreatePartitionCommand).callsFake(async (i: BatchCreatePartitionRequest, c) => this.batchCreatePartition(i, await regionOf(c())));
+    g.on(BatchUpdatePartitionCommand).callsFake(async (i: BatchUpdatePartitionRequest, c) => this.batchUpdatePartition(i, await regionOf(c())));
+    g.on(BatchDeletePartitionCommand).callsFake(async (i: BatchDeletePartitionRequest, c) => this.batchDeletePartition(i, await regionOf(c())));
+    return this;
   }
 
   /**

@@ -1,0 +1,61 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+
+/** What the engine calls, by side. Reads in the source, reads and writes in each target. */
+export const SOURCE_READ_ACTIONS = [
+  'glue:GetDatabase', 'glue:GetDatabases', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartitions', 'glue:BatchGetPartition',
+];
+export const TARGET_READ_ACTIONS = ['glue:GetDatabase', 'glue:GetDatabases', 'glue:GetTables', 'glue:GetPartitions'];
+export const TARGET_WRITE_ACTIONS = [
+  'glue:CreateDatabase', 'glue:UpdateDatabase', 'glue:DeleteDatabase',
+  'glue:CreateTable', 'glue:UpdateTable', 'glue:BatchDeleteTable',
+  'glue:BatchCreatePartition', 'glue:BatchUpdatePartition', 'glue:BatchDeletePartition',
+];
+
+/**
+ * A database pattern that IAM can express (only `*` and `?` wildcards) is used as is in the
+ * ARNs; one with a character class widens to every database, since IAM has no classes.
+ */
+export function iamDatabasePatterns(patterns: readonly string[]): string[] {
+  if (patterns.some(p => /[[\]]/.test(p))) return ['*'];
+  return [...new Set(patterns.map(p => p.toLowerCase()))];
+}
+
+function catalogArns(stack: Stack, region: string, databasePatterns: readonly string[]): string[] {
+  const arn = (resource: string) => `arn:${stack.partition}:glue:${region}:${stack.account}:${resource}`;
+  return [
+    arn('catalog'),
+    ...databasePatterns.map(p => arn(`database/${p}`)),
+    ...databasePatterns.map(p => arn(`table/${p}/*`)),
+  ];
+}
+
+/** Glue permissions for the replicator, scoped to the source and target Regions' catalogs and the database patterns. */
+export function gluePolicyStatements(
+  stack: Stack, sourceRegion: string, targetRegions: readonly string[], databases: readonly string[], excludeDatabases: readonly string[],
+): iam.PolicyStatement[] {
+  const patterns = iamDatabasePatterns(databases);
+  // Listing databases needs the catalog and every database; everything else is scoped to the patterns.
+  const listing = (region: string) => catalogArns(stack, region, ['*']).slice(0, 2);
+  const statements = [
+    new iam.PolicyStatement({ sid: 'ListSourceDatabases', actions: ['glue:GetDatabases'], resources: listing(sourceRegion) }),
+    new iam.PolicyStatement({ sid: 'ReadSourceCatalog', actions: SOURCE_READ_ACTIONS, resources: catalogArns(stack, sourceRegion, patterns) }),
+    new iam.PolicyStatement({ sid: 'ListTargetDatabases', actions: ['glue:GetDatabases'], resources: targetRegions.flatMap(listing) }),
+    new iam.PolicyStatement({
+      sid: 'ConvergeTargetCatalogs',
+      actions: [...TARGET_READ_ACTIONS, ...TARGET_WRITE_ACTIONS],
+      resources: targetRegions.flatMap(r => catalogArns(stack, r, patterns)),
+    }),
+  ];
+  const excluded = iamDatabasePatterns(excludeDatabases).filter(p => p !== '*');
+  if (excluded.length > 0) {
+    // Defence in depth: excluded databases cannot be written even by a run that asks for them.
+    statements.push(new iam.PolicyStatement({
+      sid: 'NeverWriteExcludedDatabases',
+      effect: iam.Effect.DENY,
+      actions: TARGET_WRITE_ACTIONS,
+      resources: targetRegions.flatMap(r => catalogArns(stack, r, excluded).slice(1)),
+    }));
+  }
+  return statements;
+}

@@ -1,0 +1,286 @@
+import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { BucketMapping } from './bucket-mapping';
+import { gluePolicyStatements } from './glue-permissions';
+import { LakeFormationAdminFunction } from './handlers/lake-formation-admin-function';
+import { acceptNagFindings } from './nag-suppressions';
+import { OnDemandJob } from './on-demand-job';
+import { propsErrors } from './props-validation';
+import type { JobSettings } from './shared/job-settings';
+
+/** Properties of {@link MultiRegionLakeReplica}. */
+export interface MultiRegionLakeReplicaProps {
+  /** The Region whose Glue Data Catalog is replicated, e.g. `us-east-1`. */
+  readonly sourceRegion: string;
+
+  /** The Regions that hold the replica; at least one, none equal to `sourceRegion`. */
+  readonly targetRegions: string[];
+
+  /**
+   * Database name patterns to replicate (`*`, `?`, `[a-z]`, `[!x]`; case-insensitive).
+   * @default - every database
+   */
+  readonly databases?: string[];
+
+  /**
+   * Database name patterns to leave out, applied after `databases`.
+   * @default - none
+   */
+  readonly excludeDatabases?: string[];
+
+  /**
+   * Source buckets and the buckets S3 replication copies them into: S3 locations in the
+   * replica are rewritten so it reads the replicated data.
+   * @default - no mapping; every replicated location is reported as still pointing at the source bucket
+   */
+  readonly bucketMappings?: BucketMapping[];
+
+  /**
+   * How often the near-real-time mode polls CloudTrail: whole minutes, at least one.
+   * @default Duration.minutes(1)
+   */
+  readonly pollInterval?: Duration;
+
+  /**
+   * How far back the near-real-time mode catches up after downtime; at most 90 days (CloudTrail's event history).
+   * @default Duration.hours(1)
+   */
+  readonly lookback?: Duration;
+
+  /**
+   * Where runs write their manifests, reports and snapshots.
+   * @default - a new versioned, encrypted bucket that enforces SSL, blocks public access and expires old runs
+   */
+  readonly snapshotBucket?: s3.IBucket;
+
+  /**
+   * Runs the on-demand job on this schedule as a periodic reconcile (never pruning).
+   * @default - no schedule; start runs yourself
+   */
+  readonly reconcileSchedule?: events.Schedule;
+
+  /**
+   * What happens to stateful resources (the snapshot bucket it creates, log groups) when removed from the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * How many (target Region x database) items the job converges at once.
+   * @default 10
+   */
+  readonly maxConcurrency?: number;
+
+  /**
+   * How many tables one item converges at once inside its Lambda function.
+   * @default 4
+   */
+  readonly tableConcurrency?: number;
+
+  /**
+   * Memory of the job's Lambda functions in MiB; a table with a million partitions needs about 1024.
+   * @default 1024
+   */
+  readonly memorySize?: number;
+
+  /**
+   * How long runs (manifests, reports, snapshots) are kept in the bucket the construct creates.
+   * @default Duration.days(90)
+   */
+  readonly snapshotRetention?: Duration;
+
+  /**
+   * Register the replicator's role as a Lake Formation data lake administrator in the source and
+   * target Regions. It is merged into the existing admin list; on removal only this role is taken out.
+   * @default false - register it yourself (see the README's prerequisites)
+   */
+  readonly registerAsLakeFormationAdmin?: boolean;
+
+  /**
+   * CloudWatch namespace of the job's metrics.
+   * @default "LakeReplica"
+   */
+  readonly metricNamespace?: string;
+
+  /**
+   * Retention of the job's log groups.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** Outcomes counted by every run, for {@link MultiRegionLakeReplica.metricObjects}. */
+export enum ReplicationOutcome {
+  CREATED = 'Created',
+  UPDATED = 'Updated',
+  DELETED = 'Deleted',
+  UNCHANGED = 'Unchanged',
+  FAILED = 'Failed',
+}
+
+/**
+ * Keeps a disaster-recovery replica of a data lake's Glue Data Catalog in other Regions.
+ *
+ * Deploys an on-demand replication job (a Step Functions state machine running the
+ * replication engine in Lambda functions) that snapshots the source state to S3 and
+ * converges every target Region's catalog to it.
+ */
+export class MultiRegionLakeReplica extends Construct {
+  /** The on-demand job. Start an execution (input: `{"prune"?, "dryRun"?, "databases"?, "excludeDatabases"?}`) to run it. */
+  readonly stateMachine: sfn.StateMachine;
+  /** Where runs keep manifests, reports (`runs/<id>/report.json`, `latest/report.json`) and snapshots. */
+  readonly snapshotBucket: s3.IBucket;
+  /** The role the replication engine runs as: grant it Lake Formation admin in the source and targets. */
+  readonly replicatorRole: iam.IRole;
+  /** The CloudWatch namespace of the run metrics. */
+  readonly metricNamespace: string;
+
+  constructor(scope: Construct, id: string, props: MultiRegionLakeReplicaProps) {
+    super(scope, id);
+    const errors = propsErrors(props);
+    if (errors.length > 0) throw new Error(`Invalid MultiRegionLakeReplica props:\n  - ${errors.join('\n  - ')}`);
+
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const databases = props.databases ?? ['*'];
+    const excludeDatabases = props.excludeDatabases ?? [];
+    this.metricNamespace = props.metricNamespace ?? 'LakeReplica';
+    this.snapshotBucket = props.snapshotBucket ?? this.createBucket(removalPolicy, props.snapshotRetention ?? Duration.days(90));
+
+    const role = new iam.Role(this, 'ReplicatorRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'lake-replica: reads the source Glue Data Catalog and converges the target Regions',
+    });
+    this.replicatorRole = role;
+    for (const statement of gluePolicyStatements(Stack.of(this), props.sourceRegion, props.targetRegions, databases, excludeDatabases)) {
+      role.addToPolicy(statement);
+    }
+    // Runs only add objects: no delete permission.
+    for (const prefix of ['runs/*', 'latest/*']) {
+      this.snapshotBucket.grantRead(role, prefix);
+      this.snapshotBucket.grantPut(role, prefix);
+    }
+
+    const settings: JobSettings = {
+      sourceRegion: props.sourceRegion,
+      targetRegions: props.targetRegions,
+      databases,
+      excludeDatabases,
+      bucketMappings: (props.bucketMappings ?? []).map(m => ({
+        sourceBucket: m.sourceBucket, targetBucket: m.targetBucket, targetRegion: m.targetRegion,
+      })),
+      snapshotBucket: this.snapshotBucket.bucketName,
+      tableConcurrency: props.tableConcurrency ?? 4,
+      metricNamespace: this.metricNamespace,
+    };
+    const job = new OnDemandJob(this, 'OnDemandJob', {
+      settings,
+      bucket: this.snapshotBucket,
+      role,
+      maxConcurrency: props.maxConcurrency ?? 10,
+      memorySize: props.memorySize ?? 1024,
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy,
+    });
+    this.stateMachine = job.stateMachine;
+
+    if (props.reconcileSchedule) {
+      new events.Rule(this, 'ReconcileSchedule', {
+        description: 'lake-replica: periodic reconcile of the replica (never prunes)',
+        schedule: props.reconcileSchedule,
+        targets: [new targets.SfnStateMachine(this.stateMachine, { input: events.RuleTargetInput.fromObject({}) })],
+      });
+    }
+    if (props.registerAsLakeFormationAdmin) this.registerAdmin(role, [props.sourceRegion, ...props.targetRegions], props.logRetention);
+    acceptNagFindings(this, ['AwsSolutions-IAM5', 'AwsSolutions-S1']);
+  }
+
+  /** Lets `grantee` start runs, follow them, and read their reports and snapshots. */
+  grantStartSync(grantee: iam.IGrantable): iam.Grant {
+    this.stateMachine.grantRead(grantee);
+    this.snapshotBucket.grantRead(grantee, 'runs/*');
+    this.snapshotBucket.grantRead(grantee, 'latest/*');
+    return this.stateMachine.grantStartExecution(grantee);
+  }
+
+  /**
+   * Objects with this outcome per run, for one kind (`database`, `table`, `partition`) or all kinds.
+   * @param outcome what happened to the objects
+   * @param kind the object kind; leave out for all kinds together
+   */
+  metricObjects(outcome: ReplicationOutcome, kind?: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: this.metricNamespace,
+      metricName: outcome,
+      dimensionsMap: kind ? { Kind: kind } : undefined,
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.hours(1),
+      ...props,
+    });
+  }
+
+  /** Objects that failed to replicate, all kinds together: alarm when above zero. */
+  metricFailedObjects(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metricObjects(ReplicationOutcome.FAILED, undefined, props);
+  }
+
+  /** Runs of the on-demand job that failed. */
+  metricRunsFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stateMachine.metricFailed(props);
+  }
+
+  /** Runs of the on-demand job that succeeded. */
+  metricRunsSucceeded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stateMachine.metricSucceeded(props);
+  }
+
+  private createBucket(removalPolicy: RemovalPolicy, retention: Duration): s3.Bucket {
+    return new s3.Bucket(this, 'SnapshotBucket', {
+      versioned: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy,
+      autoDeleteObjects: false,
+      lifecycleRules: [
+        { id: 'ExpireRuns', prefix: 'runs/', expiration: retention, noncurrentVersionExpiration: Duration.days(7) },
+        { id: 'ExpireOldLatest', prefix: 'latest/', noncurrentVersionExpiration: retention },
+        { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+    });
+  }
+
+  private registerAdmin(replicator: iam.Role, regions: string[], logRetention?: logs.RetentionDays) {
+    const logGroup = new logs.LogGroup(this, 'LakeFormationAdminLogs', { retention: logRetention ?? logs.RetentionDays.ONE_YEAR });
+    const role = new iam.Role(this, 'LakeFormationAdminRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'lake-replica: merges the replicator role into the Lake Formation admin list',
+    });
+    logGroup.grantWrite(role);
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'MergeDataLakeAdmins',
+      actions: ['lakeformation:GetDataLakeSettings', 'lakeformation:PutDataLakeSettings'],
+      // Lake Formation settings have no resource-level permissions; the Region condition scopes them.
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:RequestedRegion': regions } },
+    }));
+    const onEvent = new LakeFormationAdminFunction(this, 'LakeFormationAdminHandler', {
+      role,
+      logGroup,
+      timeout: Duration.minutes(2),
+      description: 'lake-replica: merges the replicator role into the Lake Formation admin list',
+    });
+    new CustomResource(this, 'LakeFormationAdmin', {
+      serviceToken: onEvent.functionArn,
+      resourceType: 'Custom::LakeReplicaDataLakeAdmin',
+      properties: { PrincipalArn: replicator.roleArn, Regions: regions },
+    });
+  }
+}

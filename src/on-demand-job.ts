@@ -1,0 +1,100 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { FinalizeFunction } from './handlers/finalize-function';
+import { ItemFunction } from './handlers/item-function';
+import { ResolveFunction } from './handlers/resolve-function';
+import { JOB_SETTINGS_ENV, type JobSettings } from './shared/job-settings';
+
+export interface OnDemandJobProps {
+  readonly settings: JobSettings;
+  readonly bucket: s3.IBucket;
+  readonly role: iam.IRole;
+  readonly maxConcurrency: number;
+  readonly memorySize: number;
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/**
+ * The on-demand job: resolve the scope, converge every (target Region x database) item in a
+ * distributed map whose items loop on their own continuation, then finalize the report.
+ */
+export class OnDemandJob extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  readonly functions: lambda.IFunction[];
+
+  constructor(scope: Construct, id: string, props: OnDemandJobProps) {
+    super(scope, id);
+    const environment = { [JOB_SETTINGS_ENV]: Stack.of(this).toJsonString(props.settings) };
+    const common = (name: string, timeout: Duration) => ({
+      role: props.role,
+      timeout,
+      memorySize: props.memorySize,
+      environment,
+      logGroup: new logs.LogGroup(this, `${name}Logs`, { retention: props.logRetention, removalPolicy: props.removalPolicy }),
+      description: `lake-replica on-demand job: ${name}`,
+    });
+    const resolve = new ResolveFunction(this, 'Resolve', common('resolve', Duration.minutes(5)));
+    const item = new ItemFunction(this, 'Item', common('item', Duration.minutes(15)));
+    const finalize = new FinalizeFunction(this, 'Finalize', common('finalize', Duration.minutes(15)));
+    this.functions = [resolve, item, finalize];
+
+    const retried = <T extends tasks.LambdaInvoke>(task: T): T => {
+      task.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(10), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL });
+      return task;
+    };
+    const resolveStep = retried(new tasks.LambdaInvoke(this, 'Resolve scope and write manifest', {
+      lambdaFunction: resolve,
+      payload: sfn.TaskInput.fromObject({ 'runId': sfn.JsonPath.executionName, 'input.$': '$' }),
+      payloadResponseOnly: true,
+    }));
+    const itemStep = retried(new tasks.LambdaInvoke(this, 'Converge item', {
+      lambdaFunction: item,
+      payloadResponseOnly: true,
+    }));
+    const itemLoop = itemStep.next(new sfn.Choice(this, 'Item done?')
+      .when(sfn.Condition.booleanEquals('$.done', false), itemStep)
+      .otherwise(new sfn.Succeed(this, 'Item converged')));
+    const fanOut = new sfn.DistributedMap(this, 'Fan out over target Region x database', {
+      itemReader: new sfn.S3JsonItemReader({ bucket: props.bucket, key: sfn.JsonPath.stringAt('$.itemsKey') }),
+      itemSelector: {
+        'runId.$': '$.runId',
+        'options.$': '$.options',
+        'item.$': '$$.Map.Item.Value',
+      },
+      maxConcurrency: props.maxConcurrency,
+      mapExecutionType: sfn.StateMachineType.STANDARD,
+      // Items that still fail after retries are named in the report by the finalize step.
+      toleratedFailurePercentage: 100,
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    fanOut.itemProcessor(itemLoop);
+    const finalizeStep = retried(new tasks.LambdaInvoke(this, 'Write report and snapshot manifest', {
+      lambdaFunction: finalize,
+      payload: sfn.TaskInput.fromObject({ runId: sfn.JsonPath.stringAt('$.runId') }),
+      payloadResponseOnly: true,
+    }));
+    const outcome = new sfn.Choice(this, 'Any failures?')
+      .when(sfn.Condition.numberGreaterThan('$.failed', 0), new sfn.Fail(this, 'Replication failed', {
+        error: 'ReplicationFailures',
+        causePath: '$.summary',
+      }))
+      .otherwise(new sfn.Succeed(this, 'Replicated'));
+
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      definitionBody: sfn.DefinitionBody.fromChainable(resolveStep.next(fanOut).next(finalizeStep).next(outcome)),
+      tracingEnabled: true,
+      logs: {
+        destination: new logs.LogGroup(this, 'StateMachineLogs', { retention: props.logRetention, removalPolicy: props.removalPolicy }),
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: true,
+      },
+    });
+  }
+}
