@@ -82,21 +82,30 @@ export class LiveCatalogSource implements CatalogSource, SourceLookups {
   }
 
   /**
-   * Tables in listing order. With `after`, skips through that table; if it is no longer
-   * listed (deleted meanwhile), starts again from the top: converging is idempotent.
+   * Tables in listing order. With `after`, skips through that table. If it is no longer listed
+   * (deleted meanwhile): when the listing came sorted by name, as Glue lists, the tables named
+   * after it follow; otherwise everything is listed again (converging is idempotent).
    */
   private async* tables(databaseName: string, after?: string): AsyncIterable<SourceTable> {
     let skipping = after !== undefined;
+    let sorted = true;
+    let previous = '';
     for await (const page of tablePages(this.glue, databaseName)) {
       for (const table of page) {
+        const name = table.Name ?? '';
+        if (name < previous) sorted = false;
+        previous = name;
         if (skipping) {
-          if (table.Name === after) skipping = false;
+          if (name === after) skipping = false;
           continue;
         }
         yield this.sourceTable(databaseName, table);
       }
     }
-    if (skipping) yield* this.tables(databaseName);
+    if (!skipping) return;
+    for await (const page of tablePages(this.glue, databaseName)) {
+      for (const table of page) if (!sorted || (table.Name ?? '') > after!) yield this.sourceTable(databaseName, table);
+    }
   }
 
   private async* partitions(databaseName: string, tableName: string, partitioned: boolean, from?: string) {

@@ -5,7 +5,7 @@ import type { CatalogSource, Cursor, PartialTable, SourceDatabase, SourceTable }
 import { errorMessage, forEachConcurrent } from './concurrency';
 import { changedFields, fieldPrints, fingerprint, type FieldPrints } from './fingerprint';
 import { hasPartitions, partitionKey } from './glue-shapes';
-import { GlueTarget, type EntryError } from './glue-target';
+import { BATCH_CREATE_PARTITIONS as BATCH, GlueTarget, type EntryError } from './glue-target';
 import { replicaDatabase, replicaPartition, replicaTable, type ReplicaContext } from './replica-shape';
 import { ReportBuilder, type Counts, type Mode, type ObjectKind, type Report } from './report';
 import { Scope } from './scope';
@@ -85,6 +85,8 @@ class Replication {
   private deadline?: Deadline;
   /** Set when the deadline stopped the listing of tables: the last table started. */
   private stoppedAfter?: { table?: string };
+  /** The last table pulled from the source listing in this invocation. */
+  private lastListed?: string;
   private readonly partials: PartialTable[] = [];
   private readonly keptWarned = new Set<string>();
 
@@ -152,7 +154,8 @@ class Replication {
     }));
     await this.database(db, targets, existing, cursor);
     if (this.stoppedAfter || this.partials.length > 0) {
-      this.report.report.continuation = { afterTable: this.stoppedAfter ? this.stoppedAfter.table : cursor?.afterTable, partials: this.partials };
+      // Every table listed so far is done or in partials, even when only the hard deadline cut one short.
+      this.report.report.continuation = { afterTable: this.stoppedAfter?.table ?? this.lastListed ?? cursor?.afterTable, partials: this.partials };
     }
     return this.report.finish(this.o.clients.apiCalls);
   }
@@ -222,7 +225,7 @@ class Replication {
     let seen = new Set<string>();
     try {
       for (const partial of cursor?.partials ?? []) await this.resumePartitions(name, partial, states);
-      const tables = this.ordered(this.untilDeadline(db.tables(cursor?.afterTable), cursor?.afterTable));
+      const tables = this.ordered(this.untilDeadline(db.tables(cursor?.afterTable)));
       await forEachConcurrent(tables, this.o.source.sequential ? 1 : this.concurrency, async (table) => {
         seen.add(table.input.Name!);
         await this.table(table, states);
@@ -251,13 +254,12 @@ class Replication {
   }
 
   /** Stops pulling tables once the soft deadline has passed, remembering the last one started. */
-  private async* untilDeadline(tables: AsyncIterable<SourceTable>, after: string | undefined): AsyncIterable<SourceTable> {
-    let last = after;
+  private async* untilDeadline(tables: AsyncIterable<SourceTable>): AsyncIterable<SourceTable> {
     for await (const table of tables) {
       yield table;
-      last = table.input.Name;
+      this.lastListed = table.input.Name;
       if (this.deadline && Date.now() > this.deadline.soft) {
-        this.stoppedAfter = { table: last };
+        this.stoppedAfter = { table: this.lastListed };
         return;
       }
     }
@@ -410,13 +412,14 @@ class Replication {
   /** Sends full batches as they fill, and the rest at the end of the table. */
   private async flushPartitions(t: PartitionTarget, db: string, table: string, final: boolean) {
     const key = `${db}.${table}`;
-    const limit = final ? 1 : 100;
-    if (t.creates.length >= limit) {
-      const batch = t.creates.splice(0);
+    // Between pages only whole batches go out; the remainder waits for the next page or the end.
+    const take = (queue: PartitionInput[]) => queue.splice(0, final ? queue.length : queue.length - (queue.length % BATCH));
+    if (t.creates.length >= (final ? 1 : BATCH)) {
+      const batch = take(t.creates);
       await this.partitionBatch(t, key, 'created', batch, inputs => t.target.createPartitions(db, table, inputs), p => p.Values ?? []);
     }
-    if (t.updates.length >= limit) {
-      const batch = t.updates.splice(0);
+    if (t.updates.length >= (final ? 1 : BATCH)) {
+      const batch = take(t.updates);
       await this.partitionBatch(t, key, 'updated', batch, inputs => t.target.updatePartitions(db, table, inputs), p => p.Values ?? []);
     }
   }

@@ -406,6 +406,7 @@ describe('mocked Glue: convergeDatabase resumes from its cursor across invocatio
     // See the report: the soft deadline is checked when the listing is asked for the table after
     // the last one, before knowing there is none, so the last table yields a cursor and one more
     // invocation runs only to prune (and, for snapshots, writes an empty part).
+    // Known minor cost: the soft deadline is checked before the listing is known to be exhausted.
     test.failing('mocked: the invocation that converges the last table also finishes the database (no empty extra invocation)', async () => {
       const invocations = await untilDone(SOFT_PASSED);
       expect(invocations).toHaveLength(TABLES.length);
@@ -435,9 +436,9 @@ describe('mocked Glue: convergeDatabase resumes from its cursor across invocatio
       const third = await invoke({ cursor: second.report.continuation, deadline: NO_DEADLINE });
 
       expect(third.report.continuation).toBeUndefined();
-      // Restarted from the top: a_events is seen again and found unchanged, nothing of it rewritten.
-      expect(third.report.counts.table).toEqual({ created: 2, updated: 0, deleted: 1, unchanged: 1, failed: 0 });
-      expect(third.report.counts.partition).toEqual({ created: 5, updated: 0, deleted: 0, unchanged: 3, failed: 0 });
+      // The listing is sorted by name, as Glue lists: tables after the deleted one follow, a_events is not revisited.
+      expect(third.report.counts.table).toEqual({ created: 2, updated: 0, deleted: 1, unchanged: 0, failed: 0 });
+      expect(third.report.counts.partition).toEqual({ created: 5, updated: 0, deleted: 0, unchanged: 0, failed: 0 });
       expect((await callsOf(third, BatchCreatePartitionCommand)).map(c => c.input.TableName)).toEqual(['d_clicks']);
       expect((await callsOf(third, BatchDeleteTableCommand)).map(c => c.input.TablesToDelete)).toEqual([['b_orders']]);
       expect(targetTables()).toEqual(['a_events', 'c_customers', 'd_clicks']);
@@ -508,7 +509,7 @@ describe('mocked Glue: convergeDatabase resumes from its cursor across invocatio
     // See the report: runOne() falls back to the incoming cursor's afterTable (here none) when the
     // listing ended before the soft deadline, so the next invocation re-converges every table of
     // the database from the top, orders from its first page, and counts them all a second time.
-    test.failing('mocked: the next invocation revisits no table the first one finished, so nothing is counted twice', async () => {
+    test('mocked: the next invocation revisits no table the first one finished, so nothing is counted twice', async () => {
       const deadline = { soft: clock + 60_000, hard: clock + 60_000 };
       const first = await invoke({ deadline });
       const second = await invoke({ cursor: first.report.continuation, deadline: NO_DEADLINE });
@@ -677,7 +678,9 @@ describe('mocked Glue: writeSnapshotPart cuts a database into parts that read as
   // See the report: when the cursor's afterTable was deleted from the source between parts, the
   // live listing restarts from the top (right for converging, which is idempotent), so the
   // snapshot holds the tables before it twice and a restore from it fails on AlreadyExists.
-  test.failing('mocked: a table deleted between parts does not make the next part repeat the tables before it', async () => {
+  // Known limit: this fake lists tables in insertion order (orders, customers, clicks), not sorted as Glue does,
+  // so the engine cannot know which tables came before the deleted one and lists them all again.
+  test.failing('mocked: a table deleted between parts of an unsorted listing does not make the next part repeat tables', async () => {
     const written = await parts('sales', SOFT_PASSED, (index) => {
       if (index === 2) { // after the part that ended with customers
         const tables = lake.region(SOURCE_REGION).tables.get('sales')!;

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** A moto server of our own, on a free loopback port, from the project's pinned virtualenv. */
@@ -36,9 +37,12 @@ function freePort(): Promise<number> {
 export async function startMoto(timeoutMs = 30_000): Promise<MotoServer> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(motoCommand(), ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+  // moto logs every request: to a file, not a pipe, so a caller blocked in execFileSync cannot stall it.
+  const logFile = join(mkdtempSync(join(tmpdir(), 'moto-')), 'moto.log');
+  const log = openSync(logFile, 'w');
+  const child: ChildProcess = spawn(motoCommand(), ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', log, log] });
+  closeSync(log);
+  const stderr = () => readFileSync(logFile, 'utf8').slice(-4000);
   let exited: string | undefined;
   child.once('exit', (code, signal) => { exited = `moto_server exited (code ${code}, signal ${signal})`; });
 
@@ -48,14 +52,14 @@ export async function startMoto(timeoutMs = 30_000): Promise<MotoServer> {
   };
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (exited) throw new Error(`moto could not start: ${exited}\n${stderr}`);
+    if (exited) throw new Error(`moto could not start: ${exited}\n${stderr()}`);
     try {
       await reset();
       break;
     } catch {
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`moto did not answer on ${endpoint} within ${timeoutMs} ms\n${stderr}`);
+        throw new Error(`moto did not answer on ${endpoint} within ${timeoutMs} ms\n${stderr()}`);
       }
       await new Promise(r => setTimeout(r, 150));
     }
