@@ -44,6 +44,7 @@ describe('invalid props fail at synth, naming the prop, the bad value and what i
   });
 
   test('the boundaries are allowed', () => {
-    expect(() => build({ pollInterval: Duration.minutes(1), lookback: Duration.days(90), maxConcurrency: 10_000, tableConcurrency: 64 })).not.toThrow();
+    const limits = { pollInterval: Duration.minutes(1), lookback: Duration.days(90), maxConcurrency: 10_000, tableConcurrency: 64 };
+    expect(() => build(limits)).not.toThrow();
   });
 });
