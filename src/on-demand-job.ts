@@ -72,6 +72,8 @@ export class OnDemandJob extends Construct {
       mapExecutionType: sfn.StateMachineType.STANDARD,
       // Items that still fail after retries are named in the report by the finalize step.
       toleratedFailurePercentage: 100,
+      // Child results go to S3, not into the state: tens of thousands of items stay under the payload limit.
+      resultWriter: new sfn.ResultWriter({ bucket: props.bucket, prefix: 'runs/_map-results' }),
       resultPath: sfn.JsonPath.DISCARD,
     });
     fanOut.itemProcessor(itemLoop);

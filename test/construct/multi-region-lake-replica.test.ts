@@ -41,6 +41,7 @@ describe('MultiRegionLakeReplica with only sourceRegion and targetRegions', () =
     expect(definition).toMatch(/\\"MaxConcurrency\\":10/);
     expect(definition).toMatch(/:states:::s3:getObject\\",\\"ReaderConfig\\":\{\\"InputType\\":\\"JSON\\"\}/);
     expect(definition).toMatch(/\\"Key.\$\\":\\"\$.itemsKey\\"/);
+    expect(definition).toMatch(/\\"ResultWriter\\":\{\\"Resource\\":\\"arn:[^]*states:::s3:putObject\\",\\"Parameters\\":\{\\"Bucket\\":\\"/);
     expect(definition).toMatch(/\\"Variable\\":\\"\$\.done\\",\\"BooleanEquals\\":false,\\"Next\\":\\"Converge item\\"/);
     expect(definition).toMatch(/\\"CausePath\\":\\"\$\.summary\\"/);
     expect(definition).toMatch(/\\"ErrorEquals\\":\[\\"States.ALL\\"\],\\"IntervalSeconds\\":10,\\"MaxAttempts\\":3,\\"BackoffRate\\":2/);
