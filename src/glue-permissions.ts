@@ -27,6 +27,8 @@ function catalogArns(stack: Stack, region: string, databasePatterns: readonly st
     arn('catalog'),
     ...databasePatterns.map(p => arn(`database/${p}`)),
     ...databasePatterns.map(p => arn(`table/${p}/*`)),
+    // DeleteDatabase also deletes the database's functions.
+    ...databasePatterns.map(p => arn(`userDefinedFunction/${p}/*`)),
   ];
 }
 

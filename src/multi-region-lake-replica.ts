@@ -161,11 +161,19 @@ export class MultiRegionLakeReplica extends Construct {
     for (const statement of gluePolicyStatements(Stack.of(this), props.sourceRegion, props.targetRegions, databases, excludeDatabases)) {
       role.addToPolicy(statement);
     }
-    // Runs only add objects: no delete permission.
-    for (const prefix of ['runs/*', 'latest/*']) {
-      this.snapshotBucket.grantRead(role, prefix);
-      this.snapshotBucket.grantPut(role, prefix);
-    }
+    // Runs only read and add objects under their prefixes: no delete, no wildcard actions.
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'RunObjects',
+      actions: ['s3:GetObject', 's3:PutObject'],
+      resources: ['runs/*', 'latest/*'].map(p => this.snapshotBucket.arnForObjects(p)),
+    }));
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'ListRunReports',
+      actions: ['s3:ListBucket'],
+      resources: [this.snapshotBucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': ['runs/*'] } },
+    }));
+    if (this.snapshotBucket.encryptionKey) this.snapshotBucket.encryptionKey.grantEncryptDecrypt(role);
 
     const settings: JobSettings = {
       sourceRegion: props.sourceRegion,
@@ -197,8 +205,10 @@ export class MultiRegionLakeReplica extends Construct {
         targets: [new targets.SfnStateMachine(this.stateMachine, { input: events.RuleTargetInput.fromObject({}) })],
       });
     }
-    if (props.registerAsLakeFormationAdmin) this.registerAdmin(role, [props.sourceRegion, ...props.targetRegions], props.logRetention);
-    acceptNagFindings(this, ['AwsSolutions-IAM5', 'AwsSolutions-S1']);
+    if (props.registerAsLakeFormationAdmin) {
+      this.registerAdmin(role, [props.sourceRegion, ...props.targetRegions], props.logRetention ?? logs.RetentionDays.ONE_YEAR, removalPolicy);
+    }
+    acceptNagFindings(this);
   }
 
   /** Lets `grantee` start runs, follow them, and read their reports and snapshots. */
@@ -257,8 +267,8 @@ export class MultiRegionLakeReplica extends Construct {
     });
   }
 
-  private registerAdmin(replicator: iam.Role, regions: string[], logRetention?: logs.RetentionDays) {
-    const logGroup = new logs.LogGroup(this, 'LakeFormationAdminLogs', { retention: logRetention ?? logs.RetentionDays.ONE_YEAR });
+  private registerAdmin(replicator: iam.Role, regions: string[], logRetention: logs.RetentionDays, removalPolicy: RemovalPolicy) {
+    const logGroup = new logs.LogGroup(this, 'LakeFormationAdminLogs', { retention: logRetention, removalPolicy });
     const role = new iam.Role(this, 'LakeFormationAdminRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'lake-replica: merges the replicator role into the Lake Formation admin list',

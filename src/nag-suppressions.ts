@@ -7,8 +7,8 @@ import { IConstruct } from 'constructs';
  */
 export const NAG_JUSTIFICATIONS = {
   'AwsSolutions-IAM5': 'Wildcards are limited to what the resource model needs: Glue databases and tables by the configured patterns '
-    + '(database/<pattern>, table/<pattern>/*) because the replicated set changes at run time; the run prefixes (runs/*, latest/*) of the '
-    + 'replica\'s own bucket, through the CDK grant helpers\' read/put action groups (s3:GetObject*, s3:List*, s3:Abort*); Lambda ARNs with '
+    + '(database/<pattern>, table/<pattern>/*, userDefinedFunction/<pattern>/*) because the replicated set changes at run time; the run '
+    + 'prefixes (runs/*, latest/*) of the replica\'s own bucket; CloudWatch Logs streams of the job\'s own log groups; Lambda ARNs with '
     + 'version qualifiers (<arn>:*) and the state machine\'s own child executions (distributed map); X-Ray and CloudWatch Logs delivery and '
     + 'Lake Formation data lake settings, which have no resource-level permissions (the latter limited by aws:RequestedRegion).',
   'AwsSolutions-S1': 'The snapshot bucket holds replica metadata written only by the job\'s role; CloudTrail data events are the recommended audit trail rather than a second logging bucket.',
@@ -16,10 +16,18 @@ export const NAG_JUSTIFICATIONS = {
 
 export type NagRule = keyof typeof NAG_JUSTIFICATIONS;
 
-/** Adds the accepted findings to every CloudFormation resource under `scope`. */
-export function acceptNagFindings(scope: IConstruct, rules: readonly NagRule[]): void {
+/** Which resource types each accepted finding may be raised on: nothing else is suppressed. */
+const APPLIES_TO: Record<NagRule, readonly string[]> = {
+  'AwsSolutions-IAM5': ['AWS::IAM::Policy'],
+  'AwsSolutions-S1': ['AWS::S3::Bucket'],
+};
+
+/** Adds the accepted findings to the CloudFormation resources under `scope` that they apply to. */
+export function acceptNagFindings(scope: IConstruct): void {
   for (const child of scope.node.findAll()) {
     if (!CfnResource.isCfnResource(child)) continue;
+    const rules = (Object.keys(APPLIES_TO) as NagRule[]).filter(rule => APPLIES_TO[rule].includes(child.cfnResourceType));
+    if (rules.length === 0) continue;
     const existing = (child.getMetadata('cdk_nag') as { rules_to_suppress?: object[] } | undefined)?.rules_to_suppress ?? [];
     child.addMetadata('cdk_nag', {
       rules_to_suppress: [...existing, ...rules.map(id => ({ id, reason: NAG_JUSTIFICATIONS[id] }))],

@@ -32,14 +32,12 @@ export class OnDemandJob extends Construct {
   constructor(scope: Construct, id: string, props: OnDemandJobProps) {
     super(scope, id);
     const environment = { [JOB_SETTINGS_ENV]: Stack.of(this).toJsonString(props.settings) };
-    const common = (name: string, timeout: Duration) => ({
-      role: props.role,
-      timeout,
-      memorySize: props.memorySize,
-      environment,
-      logGroup: new logs.LogGroup(this, `${name}Logs`, { retention: props.logRetention, removalPolicy: props.removalPolicy }),
-      description: `lake-replica on-demand job: ${name}`,
-    });
+    const common = (name: string, timeout: Duration) => {
+      const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: props.logRetention, removalPolicy: props.removalPolicy });
+      // The shared role is not created by lambda.Function, so it gets no logging permission by default.
+      logGroup.grantWrite(props.role);
+      return { role: props.role, timeout, memorySize: props.memorySize, environment, logGroup, description: `lake-replica on-demand job: ${name}` };
+    };
     const resolve = new ResolveFunction(this, 'Resolve', common('resolve', Duration.minutes(5)));
     const item = new ItemFunction(this, 'Item', common('item', Duration.minutes(15)));
     const finalize = new FinalizeFunction(this, 'Finalize', common('finalize', Duration.minutes(15)));

@@ -4,7 +4,7 @@ import {
 } from '@aws-sdk/client-glue';
 import type { DatabaseInput, ErrorDetail, PartitionInput, TableInput } from '@aws-sdk/client-glue';
 import { AwsClients } from './aws-clients';
-import { chunk } from './concurrency';
+import { chunk, errorMessage } from './concurrency';
 import { fieldPrints, fingerprint, type FieldPrints } from './fingerprint';
 import { databasePages, partitionPages, tablePages } from './glue-pages';
 import { databaseInput, partitionInput, partitionKey, tableInput } from './glue-shapes';
@@ -89,46 +89,56 @@ export class GlueTarget {
   }
 
   async deleteTables(databaseName: string, names: readonly string[]): Promise<EntryError<string>[]> {
-    const errors: EntryError<string>[] = [];
-    for (const batch of chunk(names, BATCH_DELETE_TABLES)) {
+    return batched(names, BATCH_DELETE_TABLES, n => n, async batch => {
       const result = await this.glue.send(new BatchDeleteTableCommand({ DatabaseName: databaseName, TablesToDelete: batch }));
-      for (const e of result.Errors ?? []) errors.push({ key: e.TableName ?? '?', error: detail(e.ErrorDetail) });
-    }
-    return errors;
+      return (result.Errors ?? []).map(e => ({ key: e.TableName ?? '?', error: detail(e.ErrorDetail) }));
+    });
   }
 
   async createPartitions(databaseName: string, tableName: string, inputs: readonly PartitionInput[]): Promise<EntryError<string[]>[]> {
-    const errors: EntryError<string[]>[] = [];
-    for (const batch of chunk(inputs, BATCH_CREATE_PARTITIONS)) {
+    return batched(inputs, BATCH_CREATE_PARTITIONS, p => p.Values ?? [], async batch => {
       const result = await this.glue.send(new BatchCreatePartitionCommand({
         DatabaseName: databaseName, TableName: tableName, PartitionInputList: batch,
       }));
-      for (const e of result.Errors ?? []) errors.push({ key: e.PartitionValues ?? [], error: detail(e.ErrorDetail) });
-    }
-    return errors;
+      return (result.Errors ?? []).map(e => ({ key: e.PartitionValues ?? [], error: detail(e.ErrorDetail) }));
+    });
   }
 
   async updatePartitions(databaseName: string, tableName: string, inputs: readonly PartitionInput[]): Promise<EntryError<string[]>[]> {
-    const errors: EntryError<string[]>[] = [];
-    for (const batch of chunk(inputs, BATCH_UPDATE_PARTITIONS)) {
+    return batched(inputs, BATCH_UPDATE_PARTITIONS, p => p.Values ?? [], async batch => {
       const result = await this.glue.send(new BatchUpdatePartitionCommand({
         DatabaseName: databaseName,
         TableName: tableName,
         Entries: batch.map(p => ({ PartitionValueList: p.Values ?? [], PartitionInput: p })),
       }));
-      for (const e of result.Errors ?? []) errors.push({ key: e.PartitionValueList ?? [], error: detail(e.ErrorDetail) });
-    }
-    return errors;
+      return (result.Errors ?? []).map(e => ({ key: e.PartitionValueList ?? [], error: detail(e.ErrorDetail) }));
+    });
   }
 
   async deletePartitions(databaseName: string, tableName: string, values: readonly string[][]): Promise<EntryError<string[]>[]> {
-    const errors: EntryError<string[]>[] = [];
-    for (const batch of chunk(values, BATCH_DELETE_PARTITIONS)) {
+    return batched(values, BATCH_DELETE_PARTITIONS, v => v, async batch => {
       const result = await this.glue.send(new BatchDeletePartitionCommand({
         DatabaseName: databaseName, TableName: tableName, PartitionsToDelete: batch.map(Values => ({ Values })),
       }));
-      for (const e of result.Errors ?? []) errors.push({ key: e.PartitionValues ?? [], error: detail(e.ErrorDetail) });
-    }
-    return errors;
+      return (result.Errors ?? []).map(e => ({ key: e.PartitionValues ?? [], error: detail(e.ErrorDetail) }));
+    });
   }
+}
+
+/**
+ * Sends entries in batches of at most `size`. Per-entry errors are collected; a batch call that
+ * fails as a whole (after the SDK's retries) fails only its own entries, and the next batches are still sent.
+ */
+async function batched<T, K>(
+  entries: readonly T[], size: number, keyOf: (entry: T) => K, send: (batch: T[]) => Promise<EntryError<K>[]>,
+): Promise<EntryError<K>[]> {
+  const errors: EntryError<K>[] = [];
+  for (const batch of chunk(entries, size)) {
+    try {
+      errors.push(...await send(batch));
+    } catch (error) {
+      errors.push(...batch.map(entry => ({ key: keyOf(entry), error: errorMessage(error) })));
+    }
+  }
+  return errors;
 }

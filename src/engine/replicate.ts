@@ -2,7 +2,7 @@ import type { PartitionInput } from '@aws-sdk/client-glue';
 import { AwsClients } from './aws-clients';
 import { BucketMapper } from './bucket-mapper';
 import type { CatalogSource, Cursor, PartialTable, SourceDatabase, SourceTable } from './catalog-source';
-import { errorMessage, forEachConcurrent } from './concurrency';
+import { errorMessage, forEachConcurrent, Limiter } from './concurrency';
 import { changedFields, fieldPrints, fingerprint, type FieldPrints } from './fingerprint';
 import { hasPartitions, partitionKey } from './glue-shapes';
 import { BATCH_CREATE_PARTITIONS as BATCH, GlueTarget, type EntryError } from './glue-target';
@@ -82,6 +82,8 @@ class Replication {
   private readonly prune: boolean;
   private readonly targets: GlueTarget[];
   private readonly concurrency: number;
+  /** Bounds the tables in flight across every database, not per database. */
+  private readonly tableSlots: Limiter;
   private deadline?: Deadline;
   /** Set when the deadline stopped the listing of tables: the last table started. */
   private stoppedAfter?: { table?: string };
@@ -94,6 +96,7 @@ class Replication {
     this.dryRun = o.mode === 'plan' || o.mode === 'verify';
     this.prune = o.prune ?? false;
     this.concurrency = Math.max(1, o.concurrency ?? 8);
+    this.tableSlots = new Limiter(this.concurrency);
     this.targets = o.targetRegions.map(region => new GlueTarget(o.clients, region));
     this.report = new ReportBuilder({
       mode: o.mode,
@@ -145,7 +148,7 @@ class Replication {
     const targets = await this.targetsWithContext();
     const db = await lookups.database(name);
     if (!db) {
-      this.report.warnOnce(`database ${name} no longer exists in the source; the run's last step deletes it from the targets when prune is set`);
+      this.report.warnOnce(`database ${name} no longer exists in the source; it was left as it is in the targets (a later run with prune deletes it)`);
       return this.report.finish(this.o.clients.apiCalls);
     }
     const existing = await Promise.all(this.targets.map(async t => {
@@ -206,8 +209,8 @@ class Replication {
       const actual = existing[i].get(name);
       try {
         if (cursor) {
-          // Resuming: the database was converged by the invocation that started it.
-          state.tables = await target.tables(name);
+          // Resuming: the database was converged by the invocation that started it (or, in a dry run, would have been).
+          state.tables = actual === undefined ? undefined : await target.tables(name);
         } else if (actual === undefined) {
           await this.write('database', name, target.region, 'created', undefined, () => target.createDatabase(desired));
         } else {
@@ -228,7 +231,7 @@ class Replication {
       const tables = this.ordered(this.untilDeadline(db.tables(cursor?.afterTable)));
       await forEachConcurrent(tables, this.o.source.sequential ? 1 : this.concurrency, async (table) => {
         seen.add(table.input.Name!);
-        await this.table(table, states);
+        await this.tableSlots.run(() => this.table(table, states));
       });
       if (this.stoppedAfter || this.partials.length > 0) return; // pruning waits for the invocation that finishes
       // A resumed database saw only part of its tables in this invocation: list them all.
@@ -374,9 +377,15 @@ class Replication {
     for (const t of targets) await this.flushPartitions(t, db, name, true);
     if (!complete) return;
     const leftover = targets.flatMap(t => [...t.existing.keys()]);
-    const stillInSource = from !== undefined && leftover.length > 0
-      ? await this.o.source.lookups!.existingPartitions(db, name, [...new Set(leftover)].map(k => JSON.parse(k) as string[]))
-      : new Set<string>();
+    let stillInSource = new Set<string>();
+    if (from !== undefined && leftover.length > 0) {
+      try {
+        stillInSource = await this.o.source.lookups!.existingPartitions(db, name, [...new Set(leftover)].map(k => JSON.parse(k) as string[]));
+      } catch (error) {
+        this.report.fail({ kind: 'table', key, error: `checking leftover partitions against the source failed, none was pruned: ${errorMessage(error)}` });
+        return;
+      }
+    }
     for (const t of targets) {
       const doomed = [...t.existing.keys()]
         .filter(k => !stillInSource.has(k))
@@ -398,7 +407,8 @@ class Replication {
         targets.push({
           target: state.target,
           ctx: this.objectContext(state.ctx, key),
-          existing: await state.target.partitions(db, partial.table),
+          // A table a dry run would have created has nothing to read yet.
+          existing: state.tables?.has(partial.table) ? await state.target.partitions(db, partial.table) : new Map(),
           creates: [],
           updates: [],
         });

@@ -30,7 +30,7 @@ export interface JobProgress {
 
 export async function runJob(config: JobConfig, onProgress?: JobProgress): Promise<Report> {
   const clients = new AwsClients({ endpoint: config.endpoint, maxAttempts: config.maxAttempts });
-  const scope = new Scope(config.scope);
+  let scope = new Scope(config.scope);
   try {
     if (config.mode === 'snapshot') {
       const source = new LiveCatalogSource(clients, config.sourceRegion!, scope);
@@ -38,6 +38,9 @@ export async function runJob(config: JobConfig, onProgress?: JobProgress): Promi
     }
     let source: CatalogSource;
     if (config.mode === 'restore') {
+      const header = await new SnapshotSource(config.snapshotLocation!, clients, scope, config.targetRegions[0]).open();
+      // A restore never reaches outside what the snapshot covers: prune included.
+      scope = new Scope(config.scope, new Scope(header.scope));
       const snapshot = new SnapshotSource(config.snapshotLocation!, clients, scope, config.targetRegions[0]);
       await snapshot.open();
       source = snapshot;

@@ -117,6 +117,16 @@ describe('on-demand job handlers against moto', () => {
     expect(again.report.counts.table).toMatchObject({ created: 0, updated: 0, unchanged: 12 });
   });
 
+  test('a dry run over a new lake continues across invocations without false failures and writes nothing', async () => {
+    await seedSampleLake(glueAt(moto.endpoint, SOURCE));
+    const { outcome, report, invocations } = await runStateMachine({ dryRun: true }, 1, 'dry-new');
+    expect(invocations).toBeGreaterThan(8);
+    expect(outcome.failed).toBe(0);
+    expect(report.counts.table).toMatchObject({ created: 12, failed: 0 });
+    const glueWrites = Object.entries(report.apiCalls).filter(([op]) => op.startsWith('glue:') && !/:(Get|BatchGet)/.test(op));
+    expect(glueWrites).toEqual([]);
+  });
+
   test('run input overrides prune and the patterns for one run; prune is confined to the scope', async () => {
     await seedSampleLake(glueAt(moto.endpoint, SOURCE));
     await runStateMachine({}, 900_000, 'first');

@@ -96,6 +96,18 @@ describe('snapshot and restore against moto', () => {
     expect(names).toContain('marketing');
   });
 
+  test('restore --prune never reaches outside the scope the snapshot was taken with', async () => {
+    await seedSampleLake(glueAt(moto.endpoint, SOURCE));
+    await cli(moto.endpoint, 'sync', '--source-region', SOURCE, '--target-region', TARGET);
+    const file = join(dir, 'sales-only.jsonl');
+    await cli(moto.endpoint, 'snapshot', '--source-region', SOURCE, '--database', 'sales', '--out', file);
+    const r = await cli(moto.endpoint, 'restore', '--from', file, '--target-region', TARGET, '--prune', '--json');
+    expect(r.code).toBe(0);
+    expect(r.report.counts.database.deleted).toBe(0);
+    const names = (await glueAt(moto.endpoint, TARGET).send(new GetDatabasesCommand({}))).DatabaseList!.map(d => d.Name);
+    expect(names).toEqual(expect.arrayContaining(['sales', 'marketing', 'shared_sales', 'partner_feed']));
+  });
+
   test('a truncated snapshot is refused and nothing is pruned', async () => {
     await seedSampleLake(glueAt(moto.endpoint, SOURCE));
     const file = join(dir, 'lake.jsonl');

@@ -1,5 +1,6 @@
 import type { JobSettings } from '../../shared/job-settings';
 import { AwsClients } from '../aws-clients';
+import { forEachConcurrent } from '../concurrency';
 import { LiveCatalogSource } from '../live-source';
 import { GLUE_KINDS, pruneDatabases } from '../replicate';
 import { ReportBuilder, type Counts, type Report } from '../report';
@@ -10,6 +11,8 @@ import { SNAPSHOT_ITEM_TARGET } from './run-item';
 import { RunStore } from './run-store';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotHeader, type SnapshotTotals } from '../snapshot/format';
 import type { SplitSnapshotManifest } from '../snapshot/snapshot-io';
+
+const REPORT_READS = 32;
 
 /**
  * Step 3: prune databases the source no longer has (only with prune), merge every invocation's
@@ -44,7 +47,8 @@ export async function finalizeRun(settings: JobSettings, runId: string, clients:
 
   const done = new Set<string>();
   const parts: Array<{ database: string; seq: number; path: string; totals: SnapshotTotals }> = [];
-  for await (const key of store.keys(`${prefix}reports/`)) {
+  // Reports are read in parallel: a run over tens of thousands of databases has as many reports.
+  await forEachConcurrent(store.keys(`${prefix}reports/`), REPORT_READS, async (key) => {
     const part = await store.getJson<ItemReport>(key);
     mergeInto(report, part);
     if (part.done) done.add(itemId(part.item));
@@ -52,7 +56,7 @@ export async function finalizeRun(settings: JobSettings, runId: string, clients:
       const path = part.snapshot.location.slice(`s3://${store.bucket}/${prefix}snapshot/`.length);
       parts.push({ database: part.item.database, seq: part.seq, path, totals: part.snapshot });
     }
-  }
+  });
   const items = await store.getJson<WorkItem[]>(`${prefix}items.json`);
   for (const item of items) {
     if (done.has(itemId(item))) continue;
