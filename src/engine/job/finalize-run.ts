@@ -1,6 +1,6 @@
 import type { JobSettings } from '../../shared/job-settings';
 import { AwsClients } from '../aws-clients';
-import { forEachConcurrent } from '../concurrency';
+import { errorMessage, forEachConcurrent } from '../concurrency';
 import { LiveCatalogSource } from '../live-source';
 import { GLUE_KINDS, pruneDatabases } from '../replicate';
 import { ReportBuilder, type Counts, type Report } from '../report';
@@ -25,14 +25,14 @@ export async function finalizeRun(settings: JobSettings, runId: string, clients:
   const { options } = manifest;
   const scope = new Scope({ databases: options.databases, excludeDatabases: options.excludeDatabases });
   const source = new LiveCatalogSource(clients, settings.sourceRegion, scope);
-  const pruned = await pruneDatabases({
+  const pruneOptions = {
     mode: options.dryRun ? 'plan' : 'sync',
     source,
     targetRegions: settings.targetRegions,
     scope,
     prune: options.prune,
     clients,
-  }, new Set(manifest.databases));
+  } as const;
 
   const run = new ReportBuilder({
     mode: options.dryRun ? 'plan' : 'sync',
@@ -43,7 +43,11 @@ export async function finalizeRun(settings: JobSettings, runId: string, clients:
     dryRun: options.dryRun,
   }, GLUE_KINDS);
   const report = run.report;
-  mergeInto(report, pruned);
+  try {
+    mergeInto(report, await pruneDatabases(pruneOptions, new Set(manifest.databases)));
+  } catch (error) {
+    run.fail({ kind: 'database', key: '*', error: `checking the targets for databases the source no longer has failed: ${errorMessage(error)}` });
+  }
 
   const done = new Set<string>();
   const parts: Array<{ database: string; seq: number; path: string; totals: SnapshotTotals }> = [];
