@@ -256,15 +256,21 @@ class Replication {
     yield* links;
   }
 
-  /** Stops pulling tables once the soft deadline has passed, remembering the last one started. */
+  /**
+   * Stops starting tables once the soft deadline has passed (after at least one, so every invocation
+   * makes progress), remembering the last one started. The check is made when a next table exists,
+   * so an invocation that reaches the end of the listing finishes the database.
+   */
   private async* untilDeadline(tables: AsyncIterable<SourceTable>): AsyncIterable<SourceTable> {
+    let started = 0;
     for await (const table of tables) {
-      yield table;
-      this.lastListed = table.input.Name;
-      if (this.deadline && Date.now() > this.deadline.soft) {
+      if (started > 0 && this.deadline && Date.now() > this.deadline.soft) {
         this.stoppedAfter = { table: this.lastListed };
         return;
       }
+      yield table;
+      started++;
+      this.lastListed = table.input.Name;
     }
   }
 

@@ -39,14 +39,17 @@ export async function writeSnapshotPart(
     if (cut) return { totals, continuation: { afterTable: cursor?.afterTable, partials: [cut] } };
   }
   let last = cursor?.afterTable;
+  let written = 0;
   for await (const table of db.tables(cursor?.afterTable)) {
+    // Checked when a next table exists, so the part that reaches the end finishes the database.
+    if (written > 0 && Date.now() > deadline.soft) return { totals, continuation: { afterTable: last } };
+    written++;
     const name = table.input.Name!;
     out.write({ table: table.input, database });
     totals.tables++;
     last = name;
     const cut = await writePartitions(name, table.partitionPages());
     if (cut) return { totals, continuation: { afterTable: last, partials: [cut] } };
-    if (Date.now() > deadline.soft) return { totals, continuation: { afterTable: last } };
   }
   return { totals };
 }
