@@ -73,6 +73,11 @@ export class AwsClients {
     );
   }
 
+  /** Starts counting calls afresh, e.g. for the next invocation of a warm Lambda function. */
+  resetCounts(): void {
+    for (const key of Object.keys(this.apiCalls)) delete this.apiCalls[key];
+  }
+
   destroy(): void {
     for (const client of this.clients.values()) client.destroy();
     this.clients.clear();

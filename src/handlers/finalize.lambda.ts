@@ -5,11 +5,7 @@ import type { RunOutcome } from '../engine/job/job-types';
 /** Step 3 of the on-demand job: prune databases if asked, merge the reports, write the snapshot manifest, publish metrics. */
 export async function handler(event: { runId: string }): Promise<RunOutcome> {
   const { settings, clients, store } = jobContext();
-  try {
-    const outcome = await finalizeRun(settings, event.runId, clients, store);
-    log(outcome.failed > 0 ? 'error' : 'info', 'run finished', { ...outcome });
-    return outcome;
-  } finally {
-    clients.destroy();
-  }
+  const outcome = await finalizeRun(settings, event.runId, clients, store);
+  log(outcome.failed > 0 ? 'error' : 'info', 'run finished', { ...outcome });
+  return outcome;
 }

@@ -12,7 +12,5 @@ export async function handler(event: ItemState, context: InvocationContext): Pro
   } catch (error) {
     log('error', 'item failed', { runId: event.runId, item: event.item, seq: event.seq, error: (error as Error).message });
     throw error;
-  } finally {
-    clients.destroy();
   }
 }

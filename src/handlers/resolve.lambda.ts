@@ -6,11 +6,7 @@ import type { RunInput } from '../shared/job-settings';
 /** Step 1 of the on-demand job: resolve the scope and write the run manifest and work items. */
 export async function handler(event: { runId: string; input?: RunInput }): Promise<ResolvedRun> {
   const { settings, clients, store } = jobContext();
-  try {
-    const resolved = await resolveRun(settings, event.runId, event.input, clients, store);
-    log('info', 'run resolved', { runId: event.runId, databases: resolved.databases, items: resolved.items, options: resolved.options });
-    return resolved;
-  } finally {
-    clients.destroy();
-  }
+  const resolved = await resolveRun(settings, event.runId, event.input, clients, store);
+  log('info', 'run resolved', { runId: event.runId, databases: resolved.databases, items: resolved.items, options: resolved.options });
+  return resolved;
 }
