@@ -4,25 +4,7 @@ import {
 } from '@aws-sdk/client-glue';
 import 'aws-sdk-client-mock-jest';
 import { dailyPartitions, database, FakeLake, recounted, table } from './fake-lake';
-import { mockAws, sent, SOURCE_REGION, TARGET_REGION, type MockedAws } from './sdk-harness';
-import { AwsClients } from '../../src/engine/aws-clients';
-import { LiveCatalogSource } from '../../src/engine/live-source';
-import { replicate } from '../../src/engine/replicate';
-import type { Report } from '../../src/engine/report';
-import { Scope } from '../../src/engine/scope';
-
-function sync(options: { prune?: boolean; mode?: 'sync' | 'plan' } = {}): Promise<Report> {
-  const clients = new AwsClients({ maxAttempts: 1 });
-  const scope = new Scope();
-  return replicate({
-    mode: options.mode ?? 'sync',
-    source: new LiveCatalogSource(clients, SOURCE_REGION, scope),
-    targetRegions: [TARGET_REGION],
-    scope,
-    prune: options.prune ?? false,
-    clients,
-  }).finally(() => clients.destroy());
-}
+import { mockAws, sent, sync, SOURCE_REGION, TARGET_REGION, type MockedAws } from './sdk-harness';
 
 
 describe('mocked Glue: batch limits', () => {

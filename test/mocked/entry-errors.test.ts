@@ -6,25 +6,8 @@ import type {
 } from '@aws-sdk/client-glue';
 import 'aws-sdk-client-mock-jest';
 import { dailyPartitions, database, FakeLake, recounted, table } from './fake-lake';
-import { mockAws, sent, SOURCE_REGION, TARGET_REGION, type MockedAws } from './sdk-harness';
-import { AwsClients } from '../../src/engine/aws-clients';
-import { LiveCatalogSource } from '../../src/engine/live-source';
-import { replicate } from '../../src/engine/replicate';
-import type { Report } from '../../src/engine/report';
-import { Scope } from '../../src/engine/scope';
+import { mockAws, sent, sync, SOURCE_REGION, TARGET_REGION, type MockedAws } from './sdk-harness';
 
-function sync(prune = false): Promise<Report> {
-  const clients = new AwsClients({ maxAttempts: 1 });
-  const scope = new Scope();
-  return replicate({
-    mode: 'sync',
-    source: new LiveCatalogSource(clients, SOURCE_REGION, scope),
-    targetRegions: [TARGET_REGION],
-    scope,
-    prune,
-    clients,
-  }).finally(() => clients.destroy());
-}
 
 function day(i: number): string {
   return new Date(Date.UTC(2025, 0, 1 + i)).toISOString().slice(0, 10);
@@ -108,7 +91,7 @@ describe('mocked Glue: per-entry errors in a 200 response', () => {
         : [],
     }));
 
-    const report = await sync(true);
+    const report = await sync({ prune: true });
 
     expect((await sent(aws.glue, BatchDeletePartitionCommand)).map(c => c.input.PartitionsToDelete!.length)).toEqual([25, 5]);
     expect(report.counts.partition).toEqual({ created: 0, updated: 0, deleted: 29, unchanged: 0, failed: 1 });
@@ -128,7 +111,7 @@ describe('mocked Glue: per-entry errors in a 200 response', () => {
       ],
     }));
 
-    const report = await sync(true);
+    const report = await sync({ prune: true });
 
     expect(aws.glue).toHaveReceivedCommandWith(BatchDeleteTableCommand, { DatabaseName: 'sales', TablesToDelete: ['tmp_a', 'tmp_b', 'tmp_c'] });
     expect(aws.glue).toHaveReceivedCommandWith(BatchDeleteTableCommand, { DatabaseName: 'web', TablesToDelete: ['tmp_sessions'] });

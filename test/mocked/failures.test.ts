@@ -5,28 +5,11 @@ import {
 import type { CreateTableRequest, GetDatabasesRequest, GetPartitionsRequest, GetTablesRequest } from '@aws-sdk/client-glue';
 import 'aws-sdk-client-mock-jest';
 import { dailyPartitions, database, FakeLake, NO_WRITES, table, writesSent } from './fake-lake';
-import { mockAws, regionOf, sent, SOURCE_REGION, TARGET_REGION, type MockedAws } from './sdk-harness';
-import { AwsClients } from '../../src/engine/aws-clients';
-import { LiveCatalogSource } from '../../src/engine/live-source';
-import { replicate } from '../../src/engine/replicate';
-import type { Report } from '../../src/engine/report';
+import { mockAws, regionOf, sent, sync, SOURCE_REGION, TARGET_REGION, type MockedAws } from './sdk-harness';
 import { runJob } from '../../src/engine/run-job';
-import { Scope } from '../../src/engine/scope';
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
-function sync(options: { prune?: boolean; maxAttempts?: number; targets?: string[] } = {}): Promise<Report> {
-  const clients = new AwsClients({ maxAttempts: options.maxAttempts ?? 1 });
-  const scope = new Scope();
-  return replicate({
-    mode: 'sync',
-    source: new LiveCatalogSource(clients, SOURCE_REGION, scope),
-    targetRegions: options.targets ?? [TARGET_REGION],
-    scope,
-    prune: options.prune ?? false,
-    clients,
-  }).finally(() => clients.destroy());
-}
 
 describe('mocked Glue: failures are recorded per object and never make the replica silently wrong', () => {
   let aws: MockedAws;

@@ -3,6 +3,10 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext, MetadataBearer } from '@smithy/types';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { AwsClients } from '../../src/engine/aws-clients';
+import { LiveCatalogSource } from '../../src/engine/live-source';
+import { replicate } from '../../src/engine/replicate';
+import type { Report } from '../../src/engine/report';
+import { Scope } from '../../src/engine/scope';
 
 /**
  * aws-sdk-client-mock stubs `Client#send()` whole, so on its own the SDK middleware never runs:
@@ -133,4 +137,25 @@ export async function sent<I extends object>(
     region: await regionOf(call.thisValue as { config: { region: unknown } }),
     output: async () => call.returnValue,
   })));
+}
+
+export interface SyncOptions {
+  readonly prune?: boolean;
+  readonly mode?: 'sync' | 'plan';
+  readonly maxAttempts?: number;
+  readonly targets?: string[];
+}
+
+/** One replicate() run from SOURCE_REGION to the targets (default TARGET_REGION), with fresh clients as a new process would have. */
+export function sync(options: SyncOptions = {}): Promise<Report> {
+  const clients = new AwsClients({ maxAttempts: options.maxAttempts ?? 1 });
+  const scope = new Scope();
+  return replicate({
+    mode: options.mode ?? 'sync',
+    source: new LiveCatalogSource(clients, SOURCE_REGION, scope),
+    targetRegions: options.targets ?? [TARGET_REGION],
+    scope,
+    prune: options.prune ?? false,
+    clients,
+  }).finally(() => clients.destroy());
 }
