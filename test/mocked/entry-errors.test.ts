@@ -5,8 +5,8 @@ import type {
   BatchCreatePartitionRequest, BatchDeletePartitionRequest, BatchDeleteTableRequest, BatchUpdatePartitionRequest,
 } from '@aws-sdk/client-glue';
 import 'aws-sdk-client-mock-jest';
-import { dailyPartitions, database, FakeLake, recounted, table } from './fake-lake';
-import { mockAws, sent, sync, SOURCE_REGION, TARGET_REGION, type MockedAws } from './sdk-harness';
+import { dailyPartitions, database, useFakeLake, recounted, table } from './fake-lake';
+import { sent, sync, SOURCE_REGION, TARGET_REGION } from './sdk-harness';
 
 
 function day(i: number): string {
@@ -15,12 +15,7 @@ function day(i: number): string {
 
 
 describe('mocked Glue: per-entry errors in a 200 response', () => {
-  let aws: MockedAws;
-  let lake: FakeLake;
-
-  beforeEach(() => {
-    aws = mockAws();
-    lake = new FakeLake(aws.glue).install();
+  const fx = useFakeLake(lake => {
     for (const region of [SOURCE_REGION, TARGET_REGION]) {
       lake.region(region)
         .addDatabase(database('sales'), database('web'))
@@ -28,11 +23,9 @@ describe('mocked Glue: per-entry errors in a 200 response', () => {
     }
   });
 
-  afterEach(() => aws.restore());
-
   test('mocked: BatchCreatePartition Errors fail only those partitions; the rest and other tables are created', async () => {
-    lake.region(SOURCE_REGION).addPartitions(...dailyPartitions('sales', 'orders', 10), ...dailyPartitions('web', 'events', 5));
-    aws.glue.on(BatchCreatePartitionCommand).callsFake((input: BatchCreatePartitionRequest) => ({
+    fx.lake.region(SOURCE_REGION).addPartitions(...dailyPartitions('sales', 'orders', 10), ...dailyPartitions('web', 'events', 5));
+    fx.aws.glue.on(BatchCreatePartitionCommand).callsFake((input: BatchCreatePartitionRequest) => ({
       Errors: input.TableName !== 'orders' ? [] : [
         { PartitionValues: [day(2)], ErrorDetail: { ErrorCode: 'AlreadyExistsException', ErrorMessage: 'Partition already exists.' } },
         { PartitionValues: [day(7)], ErrorDetail: { ErrorCode: 'ResourceNumberLimitExceededException', ErrorMessage: 'Number of partitions exceeds the limit.' } },
@@ -47,15 +40,15 @@ describe('mocked Glue: per-entry errors in a 200 response', () => {
       { kind: 'partition', key: `sales.orders/["${day(2)}"]`, target: TARGET_REGION, error: 'AlreadyExistsException: Partition already exists.' },
       { kind: 'partition', key: `sales.orders/["${day(7)}"]`, target: TARGET_REGION, error: 'ResourceNumberLimitExceededException: Number of partitions exceeds the limit.' },
     ]));
-    expect(aws.glue).toHaveReceivedCommandWith(BatchCreatePartitionCommand, { DatabaseName: 'web', TableName: 'events' });
+    expect(fx.aws.glue).toHaveReceivedCommandWith(BatchCreatePartitionCommand, { DatabaseName: 'web', TableName: 'events' });
     expect(report.counts.table.failed).toBe(0);
   });
 
   test('mocked: a BatchCreatePartition call that throws fails each of its partitions, and other tables still replicate', async () => {
-    lake.region(SOURCE_REGION).addPartitions(...dailyPartitions('sales', 'orders', 4), ...dailyPartitions('web', 'events', 3));
-    aws.glue.on(BatchCreatePartitionCommand, { TableName: 'orders' })
+    fx.lake.region(SOURCE_REGION).addPartitions(...dailyPartitions('sales', 'orders', 4), ...dailyPartitions('web', 'events', 3));
+    fx.aws.glue.on(BatchCreatePartitionCommand, { TableName: 'orders' })
       .rejects(new InvalidInputException({ message: 'The column partition key dt does not match.', $metadata: { httpStatusCode: 400 } }));
-    aws.glue.on(BatchCreatePartitionCommand, { TableName: 'events' }).resolves({ Errors: [] });
+    fx.aws.glue.on(BatchCreatePartitionCommand, { TableName: 'events' }).resolves({ Errors: [] });
 
     const report = await sync();
 
@@ -66,9 +59,9 @@ describe('mocked Glue: per-entry errors in a 200 response', () => {
 
   test('mocked: BatchUpdatePartition Errors fail only those entries; the rest are counted updated', async () => {
     const current = [...dailyPartitions('sales', 'orders', 6), ...dailyPartitions('web', 'events', 2)];
-    lake.region(TARGET_REGION).addPartitions(...current);
-    lake.region(SOURCE_REGION).addPartitions(...recounted(current));
-    aws.glue.on(BatchUpdatePartitionCommand).callsFake((input: BatchUpdatePartitionRequest) => ({
+    fx.lake.region(TARGET_REGION).addPartitions(...current);
+    fx.lake.region(SOURCE_REGION).addPartitions(...recounted(current));
+    fx.aws.glue.on(BatchUpdatePartitionCommand).callsFake((input: BatchUpdatePartitionRequest) => ({
       Errors: input.TableName !== 'orders' ? [] : [
         { PartitionValueList: [day(4)], ErrorDetail: { ErrorCode: 'EntityNotFoundException', ErrorMessage: 'Partition not found.' } },
       ],
@@ -80,12 +73,12 @@ describe('mocked Glue: per-entry errors in a 200 response', () => {
     expect(report.failures).toEqual([
       { kind: 'partition', key: `sales.orders/["${day(4)}"]`, target: TARGET_REGION, error: 'EntityNotFoundException: Partition not found.' },
     ]);
-    expect(aws.glue).toHaveReceivedCommandWith(BatchUpdatePartitionCommand, { DatabaseName: 'web', TableName: 'events' });
+    expect(fx.aws.glue).toHaveReceivedCommandWith(BatchUpdatePartitionCommand, { DatabaseName: 'web', TableName: 'events' });
   });
 
   test('mocked: BatchDeletePartition Errors fail only those partitions', async () => {
-    lake.region(TARGET_REGION).addPartitions(...dailyPartitions('sales', 'orders', 30));
-    aws.glue.on(BatchDeletePartitionCommand).callsFake((input: BatchDeletePartitionRequest) => ({
+    fx.lake.region(TARGET_REGION).addPartitions(...dailyPartitions('sales', 'orders', 30));
+    fx.aws.glue.on(BatchDeletePartitionCommand).callsFake((input: BatchDeletePartitionRequest) => ({
       Errors: input.PartitionsToDelete!.some(p => p.Values![0] === day(26))
         ? [{ PartitionValues: [day(26)], ErrorDetail: { ErrorCode: 'AccessDeniedException', ErrorMessage: 'Insufficient Lake Formation permission(s).' } }]
         : [],
@@ -93,7 +86,7 @@ describe('mocked Glue: per-entry errors in a 200 response', () => {
 
     const report = await sync({ prune: true });
 
-    expect((await sent(aws.glue, BatchDeletePartitionCommand)).map(c => c.input.PartitionsToDelete!.length)).toEqual([25, 5]);
+    expect((await sent(fx.aws.glue, BatchDeletePartitionCommand)).map(c => c.input.PartitionsToDelete!.length)).toEqual([25, 5]);
     expect(report.counts.partition).toEqual({ created: 0, updated: 0, deleted: 29, unchanged: 0, failed: 1 });
     expect(report.failures).toEqual([
       { kind: 'partition', key: `sales.orders/["${day(26)}"]`, target: TARGET_REGION, error: 'AccessDeniedException: Insufficient Lake Formation permission(s).' },
@@ -101,11 +94,11 @@ describe('mocked Glue: per-entry errors in a 200 response', () => {
   });
 
   test('mocked: BatchDeleteTable Errors fail only those tables; other databases are still pruned', async () => {
-    lake.region(TARGET_REGION).addTable(
+    fx.lake.region(TARGET_REGION).addTable(
       ...['tmp_a', 'tmp_b', 'tmp_c'].map(n => table('sales', n, { partitionKeys: [] })),
       table('web', 'tmp_sessions', { partitionKeys: [] }),
     );
-    aws.glue.on(BatchDeleteTableCommand).callsFake((input: BatchDeleteTableRequest) => ({
+    fx.aws.glue.on(BatchDeleteTableCommand).callsFake((input: BatchDeleteTableRequest) => ({
       Errors: input.DatabaseName !== 'sales' ? [] : [
         { TableName: 'tmp_b', ErrorDetail: { ErrorCode: 'AccessDeniedException', ErrorMessage: 'Insufficient Lake Formation permission(s) on tmp_b' } },
       ],
@@ -113,8 +106,8 @@ describe('mocked Glue: per-entry errors in a 200 response', () => {
 
     const report = await sync({ prune: true });
 
-    expect(aws.glue).toHaveReceivedCommandWith(BatchDeleteTableCommand, { DatabaseName: 'sales', TablesToDelete: ['tmp_a', 'tmp_b', 'tmp_c'] });
-    expect(aws.glue).toHaveReceivedCommandWith(BatchDeleteTableCommand, { DatabaseName: 'web', TablesToDelete: ['tmp_sessions'] });
+    expect(fx.aws.glue).toHaveReceivedCommandWith(BatchDeleteTableCommand, { DatabaseName: 'sales', TablesToDelete: ['tmp_a', 'tmp_b', 'tmp_c'] });
+    expect(fx.aws.glue).toHaveReceivedCommandWith(BatchDeleteTableCommand, { DatabaseName: 'web', TablesToDelete: ['tmp_sessions'] });
     expect(report.counts.table).toEqual({ created: 0, updated: 0, deleted: 3, unchanged: 2, failed: 1 });
     expect(report.failures).toEqual([
       { kind: 'table', key: 'sales.tmp_b', target: TARGET_REGION, error: 'AccessDeniedException: Insufficient Lake Formation permission(s) on tmp_b' },

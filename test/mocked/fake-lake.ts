@@ -13,7 +13,7 @@ import type {
   UpdateTableRequest,
 } from '@aws-sdk/client-glue';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
-import { ACCOUNT, regionOf } from './sdk-harness';
+import { ACCOUNT, mockAws, regionOf, type MockedAws } from './sdk-harness';
 
 /**
  * Read shapes as the Glue API returns them (output-only fields included) and a per-Region
@@ -503,4 +503,19 @@ export class FakeLake {
     }
     return this;
   }
+}
+
+/** A fresh mocked SDK and fake lake for every test of the enclosing describe, seeded by `seed`, restored after. */
+export function useFakeLake(seed: (lake: FakeLake) => void = () => undefined): { readonly aws: MockedAws; readonly lake: FakeLake } {
+  let current: { aws: MockedAws; lake: FakeLake } | undefined;
+  beforeEach(() => {
+    const aws = mockAws();
+    current = { aws, lake: new FakeLake(aws.glue).install() };
+    seed(current.lake);
+  });
+  afterEach(() => current?.aws.restore());
+  return {
+    get aws() { return current!.aws; },
+    get lake() { return current!.lake; },
+  };
 }
