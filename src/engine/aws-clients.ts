@@ -1,3 +1,5 @@
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { LakeFormationClient } from '@aws-sdk/client-lakeformation';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -11,7 +13,7 @@ export interface AwsClientOptions {
   readonly maxAttempts?: number;
 }
 
-type Client = GlueClient | LakeFormationClient | S3Client | STSClient;
+type Client = CloudTrailClient | DynamoDBClient | GlueClient | LakeFormationClient | S3Client | STSClient;
 type ClientClass<C extends Client> = new (config: Record<string, unknown>) => C;
 
 /**
@@ -38,6 +40,18 @@ export class AwsClients {
 
   sts(region: string): STSClient {
     return this.client('sts', STSClient, region);
+  }
+
+  dynamodb(region: string): DynamoDBClient {
+    return this.client('dynamodb', DynamoDBClient, region);
+  }
+
+  /**
+   * One attempt per call: the poller paces LookupEvents itself (2 requests a second per account and
+   * Region) and backs off on throttling, so SDK retries would only spend the shared quota twice.
+   */
+  cloudtrail(region: string): CloudTrailClient {
+    return this.client('cloudtrail', CloudTrailClient, region, { maxAttempts: 1 });
   }
 
   private get endpoint(): string | undefined {

@@ -71,6 +71,14 @@ export async function convergeDatabase(options: ConvergeDatabaseOptions): Promis
   return new Replication(options).runOne(options.database, options.cursor, options.deadline);
 }
 
+/**
+ * Converges every partition of one table of a live source: the source's full listing against the
+ * target's, deleting (with prune) what only the target has. The table must exist in the targets.
+ */
+export async function convergeTablePartitions(options: ReplicateOptions & { readonly database: string; readonly table: string }): Promise<Report> {
+  return new Replication(options).runPartitionsOf(options.database, options.table);
+}
+
 /** Deletes (with prune) or reports target databases in scope that the source no longer has. */
 export async function pruneDatabases(options: ReplicateOptions, sourceDatabases: ReadonlySet<string>): Promise<Report> {
   return new Replication(options).pruneOnly(sourceDatabases);
@@ -159,6 +167,18 @@ class Replication {
     if (this.stoppedAfter || this.partials.length > 0) {
       // Every table listed so far is done or in partials, even when only the hard deadline cut one short.
       this.report.report.continuation = { afterTable: this.stoppedAfter?.table ?? this.lastListed ?? cursor?.afterTable, partials: this.partials };
+    }
+    return this.report.finish(this.o.clients.apiCalls);
+  }
+
+  async runPartitionsOf(db: string, tableName: string): Promise<Report> {
+    const lookups = this.o.source.lookups;
+    if (!lookups) throw new Error('converging one table needs a live source');
+    const targets = await this.targetsWithContext();
+    const table = await lookups.table(db, tableName);
+    if (table) {
+      const states: TargetDatabase[] = targets.map(t => ({ ...t, tables: new Map([[tableName, {}]]) }));
+      await this.tablePartitions(db, tableName, table, states);
     }
     return this.report.finish(this.o.clients.apiCalls);
   }
@@ -403,9 +423,14 @@ class Replication {
 
   /** Carries on with a table whose partitions an earlier invocation cut short. */
   private async resumePartitions(db: string, partial: PartialTable, states: TargetDatabase[]) {
-    const key = `${db}.${partial.table}`;
     const table = await this.o.source.lookups!.table(db, partial.table);
     if (!table) return; // deleted since: the database's table pruning handles it
+    await this.tablePartitions(db, partial.table, table, states, partial.next);
+  }
+
+  /** Reads each target's partitions of one table, then streams the source's into them (from a page token when resuming). */
+  private async tablePartitions(db: string, name: string, table: SourceTable, states: TargetDatabase[], from?: string) {
+    const key = `${db}.${name}`;
     const targets: PartitionTarget[] = [];
     for (const state of states) {
       if (state.broken) continue;
@@ -414,7 +439,7 @@ class Replication {
           target: state.target,
           ctx: this.objectContext(state.ctx, key),
           // A table a dry run would have created has nothing to read yet.
-          existing: state.tables?.has(partial.table) ? await state.target.partitions(db, partial.table) : new Map(),
+          existing: state.tables?.has(name) ? await state.target.partitions(db, name) : new Map(),
           creates: [],
           updates: [],
         });
@@ -422,7 +447,7 @@ class Replication {
         this.report.fail({ kind: 'table', key, target: state.target.region, error: `${errorMessage(error)}; its partitions were not replicated` });
       }
     }
-    if (targets.length > 0) await this.partitions(table, targets, partial.next);
+    if (targets.length > 0) await this.partitions(table, targets, from);
   }
 
   /** Sends full batches as they fill, and the rest at the end of the table. */

@@ -1,0 +1,221 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { backoffMs, systemClock, type Clock } from './clock';
+import type { GlueObjectConverger, LakeFormationConverger } from './glue-converger';
+import { eventIdOfKey, type EventState, type Ledger, type LedgerEvent, type TargetRecord } from './ledger';
+import { METRICS, type Signals } from './signals';
+import { errorMessage } from '../concurrency';
+import { GLUE_REF_KINDS, refKey, type ObjectOutcome, type ObjectRef } from '../object-ref';
+
+/** The part of a DynamoDB stream record the applier reads (the Lambda event's shape). */
+export interface StreamRecord {
+  readonly eventName?: string;
+  readonly dynamodb?: {
+    readonly Keys?: Record<string, AttributeValue>;
+    readonly SequenceNumber?: string;
+  };
+}
+
+/** Partial batch response: the stream resumes from the first failed record. */
+export interface BatchResponse {
+  readonly batchItemFailures: Array<{ readonly itemIdentifier: string }>;
+}
+
+export const LAKE_FORMATION_OFF = 'Lake Formation replication is switched off';
+/** Attempts before a target of an event is left FAILED for redrive. */
+export const MAX_ATTEMPTS = 3;
+const BACKOFF_BASE_MS = 2_000;
+const BACKOFF_CAP_MS = 30_000;
+
+export interface ApplyOptions {
+  readonly ledger: Ledger;
+  readonly glue: GlueObjectConverger;
+  /** Absent: Lake Formation refs are SKIPPED. */
+  readonly lakeFormation?: LakeFormationConverger;
+  readonly signals: Signals;
+  readonly clock?: Clock;
+  readonly maxAttempts?: number;
+}
+
+/** What one event still needs in one target. */
+interface Work {
+  readonly event: LedgerEvent;
+  readonly region: string;
+  readonly previous: TargetRecord;
+}
+
+/**
+ * Handles a batch of ledger stream records: for every event still pending, and every target it
+ * is pending in, converges the objects it touches (each object once per batch, whatever the
+ * number of events naming it) from the source's current state, then records the outcome.
+ *
+ * The ledger item, read again here, is the truth, not the stream image: a record delivered twice,
+ * late, or after its event was applied finds nothing to do. A crash between converging and
+ * recording leaves the event pending; converging again reaches the same state.
+ */
+export async function applyRecords(records: readonly StreamRecord[], o: ApplyOptions): Promise<BatchResponse> {
+  const clock = o.clock ?? systemClock;
+  const maxAttempts = o.maxAttempts ?? MAX_ATTEMPTS;
+  const sequenceOf = new Map<string, string[]>();
+  for (const record of records) {
+    const id = eventIdOfKey(record.dynamodb?.Keys);
+    const seq = record.dynamodb?.SequenceNumber;
+    if (!id || !seq || record.eventName === 'REMOVE') continue;
+    sequenceOf.set(id, [...sequenceOf.get(id) ?? [], seq]);
+  }
+  const events = await o.ledger.getEvents([...sequenceOf.keys()]);
+
+  const work: Work[] = [];
+  const failedFor = new Set<string>();
+  let retrying = 0;
+  for (const event of events.values()) {
+    let open = 0;
+    for (const [region, previous] of Object.entries(event.targets)) {
+      const attempts = previous.attempts ?? 0;
+      if (previous.status === 'PENDING' || (previous.status === 'FAILED' && attempts < maxAttempts)) {
+        work.push({ event, region, previous });
+        open++;
+        if (previous.status === 'FAILED') retrying = Math.max(retrying, attempts);
+      } else if (previous.status === 'FAILED') {
+        open++;
+      }
+    }
+    // Out of attempts: keep failing the record so the stream hands it to the dead-letter queue.
+    if (open > 0 && !work.some(w => w.event === event)) failedFor.add(event.eventId);
+  }
+  // A retried batch waits first, so a transient fault has time to clear.
+  if (retrying > 0) await clock.sleep(backoffMs(retrying, BACKOFF_BASE_MS, BACKOFF_CAP_MS, () => 1));
+
+  const outcomes = await convergeByTarget(work, o);
+
+  const now = new Date(clock.now());
+  const tally = new Tally();
+  const byEvent = new Map<string, Work[]>();
+  for (const w of work) byEvent.set(w.event.eventId, [...byEvent.get(w.event.eventId) ?? [], w]);
+  for (const [eventId, items] of byEvent) {
+    const event = items[0].event;
+    const updates: Record<string, TargetRecord> = {};
+    for (const w of items) updates[w.region] = targetRecord(w, outcomes.get(w.region)!, now);
+    const merged = { ...event.targets, ...updates };
+    const state = stateOf(merged);
+    try {
+      await o.ledger.recordOutcome(eventId, updates, state, now);
+    } catch (error) {
+      // Not recorded: the record is retried, and converging again is harmless.
+      o.signals.log('error', 'could not record the outcome; the stream retries the event', { eventId, error: errorMessage(error) });
+      failedFor.add(eventId);
+      continue;
+    }
+    if (state === 'FAILED') failedFor.add(eventId);
+    for (const [region, record] of Object.entries(updates)) {
+      tally.add(region, record, now.getTime() - Date.parse(event.eventTime));
+      o.signals.log(record.status === 'FAILED' ? 'error' : 'info', `event ${record.status.toLowerCase()}`, {
+        eventId, eventName: event.eventName, eventTime: event.eventTime, target: region, ...record,
+      });
+    }
+  }
+  tally.publish(o.signals);
+
+  const failures = [...failedFor].flatMap(id => sequenceOf.get(id) ?? []);
+  return { batchItemFailures: failures.map(itemIdentifier => ({ itemIdentifier })) };
+}
+
+/** Per target, each distinct object of the batch converged once: outcomes by refKey. */
+async function convergeByTarget(work: readonly Work[], o: ApplyOptions): Promise<Map<string, Map<string, ObjectOutcome>>> {
+  const refsByTarget = new Map<string, Map<string, ObjectRef>>();
+  for (const w of work) {
+    const refs = refsByTarget.get(w.region) ?? new Map<string, ObjectRef>();
+    for (const ref of w.event.refs) refs.set(refKey(ref), ref);
+    refsByTarget.set(w.region, refs);
+  }
+  const out = new Map<string, Map<string, ObjectOutcome>>();
+  for (const [region, byKey] of refsByTarget) {
+    const refs = [...byKey.values()];
+    const glueRefs = refs.filter(r => GLUE_REF_KINDS.includes(r.kind));
+    const lfRefs = refs.filter(r => !GLUE_REF_KINDS.includes(r.kind));
+    const outcomes = new Map<string, ObjectOutcome>();
+    await into(outcomes, glueRefs, () => o.glue.converge(glueRefs, region));
+    if (o.lakeFormation) await into(outcomes, lfRefs, () => o.lakeFormation!(lfRefs, region));
+    else for (const ref of lfRefs) outcomes.set(refKey(ref), { status: 'SKIPPED', reason: LAKE_FORMATION_OFF });
+    for (const ref of refs) {
+      const outcome = outcomes.get(refKey(ref));
+      o.signals.log(outcome?.status === 'FAILED' ? 'error' : 'info', 'object converged', { target: region, object: ref, ...outcome });
+    }
+    out.set(region, outcomes);
+  }
+  return out;
+}
+
+/** A converger that throws fails every ref it was given, and nothing else. */
+async function into(outcomes: Map<string, ObjectOutcome>, refs: readonly ObjectRef[], converge: () => Promise<Map<string, ObjectOutcome>>) {
+  if (refs.length === 0) return;
+  try {
+    const result = await converge();
+    for (const ref of refs) outcomes.set(refKey(ref), result.get(refKey(ref)) ?? { status: 'FAILED', reason: 'the converger returned no outcome for it' });
+  } catch (error) {
+    for (const ref of refs) outcomes.set(refKey(ref), { status: 'FAILED', reason: errorMessage(error) });
+  }
+}
+
+/** An event's outcome in one target: FAILED if any of its objects failed, SKIPPED if all were skipped, else APPLIED. */
+function targetRecord(w: Work, outcomes: ReadonlyMap<string, ObjectOutcome>, now: Date): TargetRecord {
+  const results = w.event.refs.map(ref => ({ ref, outcome: outcomes.get(refKey(ref)) ?? { status: 'FAILED', reason: 'not converged' } as ObjectOutcome }));
+  const failed = results.filter(r => r.outcome.status === 'FAILED');
+  if (failed.length > 0) {
+    return {
+      status: 'FAILED',
+      attempts: (w.previous.status === 'FAILED' ? w.previous.attempts ?? 0 : 0) + 1,
+      lastError: failed.map(f => `${describe(f.ref)}: ${f.outcome.reason ?? 'failed'}`).join('; ').slice(0, 2000),
+    };
+  }
+  if (results.length === 0) return { status: 'SKIPPED', reason: 'the event touches no replicated object' };
+  if (results.every(r => r.outcome.status === 'SKIPPED')) {
+    return { status: 'SKIPPED', reason: [...new Set(results.map(r => r.outcome.reason ?? 'skipped'))].join('; ') };
+  }
+  return {
+    status: 'APPLIED',
+    appliedAt: now.toISOString(),
+    reason: results.map(r => `${describe(r.ref)}: ${r.outcome.status === 'SKIPPED' ? 'skipped, ' : ''}${r.outcome.reason ?? r.outcome.status.toLowerCase()}`).join('; ').slice(0, 2000),
+  };
+}
+
+function stateOf(targets: Readonly<Record<string, TargetRecord>>): EventState {
+  const statuses = Object.values(targets).map(t => t.status);
+  if (statuses.includes('FAILED')) return 'FAILED';
+  if (statuses.includes('PENDING')) return 'PENDING';
+  return 'DONE';
+}
+
+/** Per target, what a batch came to: one metric line each. */
+class Tally {
+  private readonly byRegion = new Map<string, { applied: number; skipped: number; failed: number; lag: number[] }>();
+
+  add(region: string, record: TargetRecord, lagMs: number) {
+    const t = this.byRegion.get(region) ?? { applied: 0, skipped: 0, failed: 0, lag: [] };
+    if (record.status === 'APPLIED') {
+      t.applied++;
+      if (Number.isFinite(lagMs)) t.lag.push(lagMs);
+    } else if (record.status === 'SKIPPED') {
+      t.skipped++;
+    } else if (record.status === 'FAILED') {
+      t.failed++;
+    }
+    this.byRegion.set(region, t);
+  }
+
+  publish(signals: Signals) {
+    for (const [region, t] of this.byRegion) {
+      const values = { [METRICS.applied]: t.applied, [METRICS.skipped]: t.skipped, [METRICS.failed]: t.failed, [METRICS.lag]: t.lag };
+      signals.metric(values, { TargetRegion: region });
+    }
+  }
+}
+
+/** A short human name for a ref in reasons and errors. */
+export function describe(ref: ObjectRef): string {
+  switch (ref.kind) {
+    case 'database': return `database ${ref.database}`;
+    case 'table': return `table ${ref.database}.${ref.table}`;
+    case 'partition': return ref.values ? `${ref.values.length} partition(s) of ${ref.database}.${ref.table}` : `all partitions of ${ref.database}.${ref.table}`;
+    default: return `${ref.kind} ${refKey(ref)}`;
+  }
+}

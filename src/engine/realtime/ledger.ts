@@ -1,0 +1,233 @@
+import {
+  BatchGetItemCommand, ConditionalCheckFailedException, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
+  type AttributeValue, type BatchGetItemCommandOutput, type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { LEDGER } from '../../shared/realtime-settings';
+import { chunk } from '../concurrency';
+import type { ObjectRef } from '../object-ref';
+
+export type TargetStatus = 'PENDING' | 'APPLIED' | 'SKIPPED' | 'FAILED';
+/** PENDING: work for the applier; DONE: every target applied or skipped; FAILED: some target failed. */
+export type EventState = 'PENDING' | 'DONE' | 'FAILED';
+
+/** One event's outcome in one target Region. */
+export interface TargetRecord {
+  readonly status: TargetStatus;
+  /** Why it was skipped, or what the objects came to. */
+  readonly reason?: string;
+  /** Failed attempts so far. */
+  readonly attempts?: number;
+  readonly lastError?: string;
+  readonly appliedAt?: string;
+}
+
+/** One CloudTrail event in the ledger. */
+export interface LedgerEvent {
+  readonly eventId: string;
+  readonly eventName: string;
+  readonly eventSource: string;
+  /** ISO 8601, from CloudTrail. */
+  readonly eventTime: string;
+  readonly actor?: string;
+  readonly refs: readonly ObjectRef[];
+  readonly targets: Readonly<Record<string, TargetRecord>>;
+  readonly state: EventState;
+}
+
+export interface PollCursor {
+  /** Every event before this time (epoch ms) has been read, up to the overlap. */
+  readonly cursorMs: number;
+  readonly lastGapAt?: string;
+}
+
+const K = LEDGER.partitionKey;
+const BATCH_GET = 100;
+
+/** The DynamoDB ledger of CloudTrail events and the poller's cursor. */
+export class Ledger {
+  constructor(private readonly dynamodb: DynamoDBClient, readonly tableName: string, private readonly retentionMs: number) {}
+
+  /** Records an event once: false when it is already there (an overlapping poll saw it before). */
+  async putIfNew(event: LedgerEvent, now = new Date()): Promise<boolean> {
+    try {
+      await this.dynamodb.send(new PutItemCommand({
+        TableName: this.tableName,
+        Item: {
+          ...eventItem(event),
+          recordedAt: { S: now.toISOString() },
+          [LEDGER.ttlAttribute]: { N: String(Math.ceil((now.getTime() + this.retentionMs) / 1000)) },
+        },
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': K },
+      }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  /** Current items (strongly consistent: the stream image may be older), by event id; ids no longer there are left out. */
+  async getEvents(ids: readonly string[]): Promise<Map<string, LedgerEvent>> {
+    const out = new Map<string, LedgerEvent>();
+    for (const batch of chunk([...new Set(ids)], BATCH_GET)) {
+      let keys: Record<string, AttributeValue>[] | undefined = batch.map(id => ({ [K]: { S: id } }));
+      while (keys && keys.length > 0) {
+        const result: BatchGetItemCommandOutput = await this.dynamodb.send(new BatchGetItemCommand({
+          RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
+        }));
+        for (const item of result.Responses?.[this.tableName] ?? []) {
+          const event = parseEvent(item);
+          if (event) out.set(event.eventId, event);
+        }
+        keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return out;
+  }
+
+  async getEvent(id: string): Promise<LedgerEvent | undefined> {
+    const result = await this.dynamodb.send(new GetItemCommand({ TableName: this.tableName, Key: { [K]: { S: id } }, ConsistentRead: true }));
+    return result.Item ? parseEvent(result.Item) : undefined;
+  }
+
+  /** Writes the outcome in some targets and the event's resulting state. */
+  async recordOutcome(eventId: string, targets: Readonly<Record<string, TargetRecord>>, state: EventState, now = new Date()): Promise<void> {
+    const names: Record<string, string> = { '#targets': 'targets', '#state': LEDGER.stateAttribute, '#failed': LEDGER.failedIndexKey, '#pk': K };
+    const values: Record<string, AttributeValue> = { ':state': { S: state }, ':now': { S: now.toISOString() } };
+    const sets = ['#state = :state', 'updatedAt = :now'];
+    Object.entries(targets).forEach(([region, record], i) => {
+      names[`#r${i}`] = region;
+      values[`:r${i}`] = { M: targetItem(record) };
+      sets.push(`#targets.#r${i} = :r${i}`);
+    });
+    let update = `SET ${sets.join(', ')}`;
+    if (state === 'FAILED') {
+      values[':failed'] = { S: 'FAILED' };
+      update += ', #failed = :failed';
+    } else {
+      update += ' REMOVE #failed';
+    }
+    await this.dynamodb.send(new UpdateItemCommand({
+      TableName: this.tableName,
+      Key: { [K]: { S: eventId } },
+      UpdateExpression: update,
+      ConditionExpression: 'attribute_exists(#pk)',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    }));
+  }
+
+  /** FAILED events, oldest first, page by page. */
+  async* failedEvents(): AsyncIterable<LedgerEvent> {
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.dynamodb.send(new QueryCommand({
+        TableName: this.tableName,
+        IndexName: LEDGER.failedIndex,
+        KeyConditionExpression: '#failed = :failed',
+        ExpressionAttributeNames: { '#failed': LEDGER.failedIndexKey },
+        ExpressionAttributeValues: { ':failed': { S: 'FAILED' } },
+        ExclusiveStartKey: start,
+      }));
+      for (const item of page.Items ?? []) {
+        // The index projects keys only: read the item itself.
+        const event = await this.getEvent(item[K]?.S ?? '');
+        if (event?.state === 'FAILED') yield event;
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+
+  async cursor(): Promise<PollCursor | undefined> {
+    const result = await this.dynamodb.send(new GetItemCommand({
+      TableName: this.tableName, Key: { [K]: { S: LEDGER.cursorKey } }, ConsistentRead: true,
+    }));
+    const ms = Number(result.Item?.cursorMs?.N);
+    if (!result.Item || !Number.isFinite(ms)) return undefined;
+    return { cursorMs: ms, lastGapAt: result.Item.lastGapAt?.S };
+  }
+
+  /**
+   * Moves the cursor forward, never back: a poller started by hand next to the scheduled one
+   * cannot undo the other's progress. Returns false when a newer cursor is already stored.
+   */
+  async advanceCursor(cursorMs: number, gapAt?: Date, now = new Date()): Promise<boolean> {
+    const values: Record<string, AttributeValue> = { ':ms': { N: String(cursorMs) }, ':now': { S: now.toISOString() } };
+    let update = 'SET cursorMs = :ms, updatedAt = :now';
+    if (gapAt) {
+      values[':gap'] = { S: gapAt.toISOString() };
+      update += ', lastGapAt = :gap';
+    }
+    try {
+      await this.dynamodb.send(new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: { [K]: { S: LEDGER.cursorKey } },
+        UpdateExpression: update,
+        ConditionExpression: 'attribute_not_exists(cursorMs) OR cursorMs <= :ms',
+        ExpressionAttributeValues: values,
+      }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+}
+
+function eventItem(e: LedgerEvent): Record<string, AttributeValue> {
+  const item: Record<string, AttributeValue> = {
+    [K]: { S: e.eventId },
+    kind: { S: 'event' },
+    eventName: { S: e.eventName },
+    eventSource: { S: e.eventSource },
+    [LEDGER.failedIndexSortKey]: { S: e.eventTime },
+    // ObjectRefs nest Lake Formation resources of many shapes: one JSON string keeps them exact.
+    refs: { S: JSON.stringify(e.refs) },
+    targets: { M: Object.fromEntries(Object.entries(e.targets).map(([r, t]) => [r, { M: targetItem(t) }])) },
+    [LEDGER.stateAttribute]: { S: e.state },
+  };
+  if (e.actor) item.actor = { S: e.actor };
+  if (e.state === 'FAILED') item[LEDGER.failedIndexKey] = { S: 'FAILED' };
+  return item;
+}
+
+function targetItem(t: TargetRecord): Record<string, AttributeValue> {
+  const item: Record<string, AttributeValue> = { status: { S: t.status } };
+  if (t.reason !== undefined) item.reason = { S: t.reason };
+  if (t.attempts !== undefined) item.attempts = { N: String(t.attempts) };
+  if (t.lastError !== undefined) item.lastError = { S: t.lastError };
+  if (t.appliedAt !== undefined) item.appliedAt = { S: t.appliedAt };
+  return item;
+}
+
+function parseEvent(item: Record<string, AttributeValue>): LedgerEvent | undefined {
+  if (item.kind?.S !== 'event') return undefined;
+  const targets: Record<string, TargetRecord> = {};
+  for (const [region, value] of Object.entries(item.targets?.M ?? {})) {
+    const t = value.M ?? {};
+    targets[region] = {
+      status: (t.status?.S ?? 'PENDING') as TargetStatus,
+      reason: t.reason?.S,
+      attempts: t.attempts?.N === undefined ? undefined : Number(t.attempts.N),
+      lastError: t.lastError?.S,
+      appliedAt: t.appliedAt?.S,
+    };
+  }
+  return {
+    eventId: item[K]?.S ?? '',
+    eventName: item.eventName?.S ?? '',
+    eventSource: item.eventSource?.S ?? '',
+    eventTime: item[LEDGER.failedIndexSortKey]?.S ?? '',
+    actor: item.actor?.S,
+    refs: JSON.parse(item.refs?.S ?? '[]') as ObjectRef[],
+    targets,
+    state: (item[LEDGER.stateAttribute]?.S ?? 'PENDING') as EventState,
+  };
+}
+
+/** The event id of a stream record's key, or undefined for the cursor item. */
+export function eventIdOfKey(keys: Record<string, AttributeValue> | undefined): string | undefined {
+  const id = keys?.[K]?.S;
+  return id && id !== LEDGER.cursorKey ? id : undefined;
+}
