@@ -10,10 +10,12 @@ import { Construct } from 'constructs';
 import type { BucketMapping } from './bucket-mapping';
 import { gluePolicyStatements } from './glue-permissions';
 import { LakeFormationAdminFunction } from './handlers/lake-formation-admin-function';
+import { lakeFormationPolicyStatements } from './lake-formation-permissions';
 import { acceptNagFindings } from './nag-suppressions';
 import { OnDemandJob } from './on-demand-job';
 import { propsErrors } from './props-validation';
 import type { JobSettings } from './shared/job-settings';
+import { kindsWithout } from './shared/lake-formation-kinds';
 
 /** Properties of {@link MultiRegionLakeReplica}. */
 export interface MultiRegionLakeReplicaProps {
@@ -114,6 +116,57 @@ export interface MultiRegionLakeReplicaProps {
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Replicate the Lake Formation data lake settings: admins and read-only admins are merged into each
+   * target's lists (never removed); default permissions, trusted owners, external filtering and parameters are copied.
+   * @default true
+   */
+  readonly replicateDataLakeSettings?: boolean;
+
+  /**
+   * Replicate registered data locations (S3 ARNs bucket-mapped), with their role, hybrid access and federation flags.
+   * @default true
+   */
+  readonly replicateDataLocations?: boolean;
+
+  /**
+   * Replicate hybrid access mode opt-ins.
+   * @default true
+   */
+  readonly replicateOptIns?: boolean;
+
+  /**
+   * Replicate LF-tag definitions and their assignments on databases, tables and columns.
+   * @default true
+   */
+  readonly replicateLfTags?: boolean;
+
+  /**
+   * Replicate named LF-tag expressions. Without them, grants on named expressions are left alone too.
+   * @default true
+   */
+  readonly replicateLfTagExpressions?: boolean;
+
+  /**
+   * Replicate data cells filters (row filters and column lists or wildcards with exclusions).
+   * @default true
+   */
+  readonly replicateDataCellsFilters?: boolean;
+
+  /**
+   * Replicate Lake Formation permissions of every resource kind, grant options included.
+   * @default true
+   */
+  readonly replicatePermissions?: boolean;
+
+  /**
+   * Principals (ARNs, account ids or `IAM_ALLOWED_PRINCIPALS`) whose permissions and opt-ins are never
+   * revoked in a target, even by a pruning run. The replicator role and each target's data lake
+   * admins are always protected.
+   * @default - only the replicator role and each target's data lake admins
+   */
+  readonly protectedPrincipals?: string[];
 }
 
 /** Outcomes counted by every run, for {@link MultiRegionLakeReplica.metricObjects}. */
@@ -158,7 +211,11 @@ export class MultiRegionLakeReplica extends Construct {
       description: 'lake-replica: reads the source Glue Data Catalog and converges the target Regions',
     });
     this.replicatorRole = role;
-    for (const statement of gluePolicyStatements(Stack.of(this), props.sourceRegion, props.targetRegions, databases, excludeDatabases)) {
+    const lakeFormationKinds = kindsWithout(skippedLakeFormationGroups(props));
+    for (const statement of [
+      ...gluePolicyStatements(Stack.of(this), props.sourceRegion, props.targetRegions, databases, excludeDatabases),
+      ...lakeFormationPolicyStatements(Stack.of(this), props.sourceRegion, props.targetRegions, lakeFormationKinds),
+    ]) {
       role.addToPolicy(statement);
     }
     // Runs only read and add objects under their prefixes: no delete, no wildcard actions.
@@ -186,6 +243,8 @@ export class MultiRegionLakeReplica extends Construct {
       snapshotBucket: this.snapshotBucket.bucketName,
       tableConcurrency: props.tableConcurrency ?? 4,
       metricNamespace: this.metricNamespace,
+      lakeFormationKinds,
+      protectedPrincipals: props.protectedPrincipals ?? [],
     };
     const job = new OnDemandJob(this, 'OnDemandJob', {
       settings,
@@ -293,4 +352,18 @@ export class MultiRegionLakeReplica extends Construct {
       properties: { PrincipalArn: replicator.roleArn, Regions: regions },
     });
   }
+}
+
+/** The `--skip` groups that the `replicate*` props switch off. */
+function skippedLakeFormationGroups(props: MultiRegionLakeReplicaProps): string[] {
+  const switches: Array<[boolean | undefined, string]> = [
+    [props.replicateDataLakeSettings, 'data-lake-settings'],
+    [props.replicateDataLocations, 'data-locations'],
+    [props.replicateOptIns, 'opt-ins'],
+    [props.replicateLfTags, 'lf-tags'],
+    [props.replicateLfTagExpressions, 'lf-tag-expressions'],
+    [props.replicateDataCellsFilters, 'data-cells-filters'],
+    [props.replicatePermissions, 'permissions'],
+  ];
+  return switches.filter(([on]) => on === false).map(([, group]) => group);
 }

@@ -10,7 +10,9 @@ export const NAG_JUSTIFICATIONS = {
     + '(database/<pattern>, table/<pattern>/*, userDefinedFunction/<pattern>/*) because the replicated set changes at run time; the run '
     + 'prefixes (runs/*, latest/*) of the replica\'s own bucket; CloudWatch Logs streams of the job\'s own log groups; Lambda ARNs with '
     + 'version qualifiers (<arn>:*) and the state machine\'s own child executions (distributed map); X-Ray and CloudWatch Logs delivery and '
-    + 'Lake Formation data lake settings, which have no resource-level permissions (the latter limited by aws:RequestedRegion).',
+    + 'Lake Formation actions, which have no resource-level permissions (limited by aws:RequestedRegion: reads to the source and target '
+    + 'Regions, writes to the targets); iam:PassRole on the account\'s roles only when passed to lakeformation.amazonaws.com, because a '
+    + 'registered location may name any role of the account.',
   'AwsSolutions-S1': 'The snapshot bucket holds replica metadata written only by the job\'s role; CloudTrail data events are the recommended audit trail rather than a second logging bucket.',
 } as const;
 

@@ -75,6 +75,23 @@ export class OnDemandJob extends Construct {
       resultPath: sfn.JsonPath.DISCARD,
     });
     fanOut.itemProcessor(itemLoop);
+    // Lake Formation state around the map: what tables and grants refer to before, grants after.
+    // A step that still fails after its retries is caught, so finalize names it in the report.
+    const lakeFormationStep = (phase: 'before' | 'after', title: string) => {
+      const step = retried(new tasks.LambdaInvoke(this, title, {
+        lambdaFunction: item,
+        payload: sfn.TaskInput.fromObject({
+          'runId.$': '$.runId',
+          'options.$': '$.options',
+          'item': { kind: 'lakeFormation', database: '*', phase },
+        }),
+        payloadResponseOnly: true,
+        resultPath: sfn.JsonPath.DISCARD,
+      }));
+      const recorded = new sfn.Pass(this, `${title}: failed, finalize reports it`);
+      step.addCatch(recorded, { resultPath: sfn.JsonPath.DISCARD });
+      return { step, recorded };
+    };
     const finalizeStep = retried(new tasks.LambdaInvoke(this, 'Write report and snapshot manifest', {
       lambdaFunction: finalize,
       payload: sfn.TaskInput.fromObject({ runId: sfn.JsonPath.stringAt('$.runId') }),
@@ -87,8 +104,11 @@ export class OnDemandJob extends Construct {
       }))
       .otherwise(new sfn.Succeed(this, 'Replicated'));
 
+    const lakeFormation = props.settings.lakeFormationKinds?.length
+      ? [lakeFormationStep('before', 'Lake Formation before the Glue objects'), lakeFormationStep('after', 'Lake Formation after the Glue objects')]
+      : undefined;
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      definitionBody: sfn.DefinitionBody.fromChainable(resolveStep.next(fanOut).next(finalizeStep).next(outcome)),
+      definitionBody: sfn.DefinitionBody.fromChainable(this.sequence(resolveStep, fanOut, finalizeStep.next(outcome), lakeFormation)),
       tracingEnabled: true,
       logs: {
         destination: new logs.LogGroup(this, 'StateMachineLogs', { retention: props.logRetention, removalPolicy: props.removalPolicy }),
@@ -97,4 +117,23 @@ export class OnDemandJob extends Construct {
       },
     });
   }
+
+  /** resolve, [Lake Formation before], map, [Lake Formation after], finalize. */
+  private sequence(
+    resolve: sfn.INextable & sfn.IChainable, map: sfn.DistributedMap, finalize: sfn.IChainable, lakeFormation?: LakeFormationSteps[],
+  ): sfn.IChainable {
+    if (!lakeFormation) return sfn.Chain.start(resolve).next(map).next(finalize);
+    const [before, after] = lakeFormation;
+    before.step.next(map);
+    before.recorded.next(map);
+    after.step.next(finalize);
+    after.recorded.next(finalize);
+    map.next(after.step);
+    return sfn.Chain.start(resolve).next(before.step);
+  }
+}
+
+interface LakeFormationSteps {
+  readonly step: tasks.LambdaInvoke;
+  readonly recorded: sfn.Pass;
 }

@@ -2,7 +2,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import type { MultiRegionLakeReplicaProps } from './multi-region-lake-replica';
 import { bucketMappingErrors } from './shared/bucket-mapping';
 import { globError } from './shared/glob';
-import { regionListErrors } from './shared/validation';
+import { principalError, regionListErrors } from './shared/validation';
 
 /** CloudTrail LookupEvents reaches back 90 days. */
 const CLOUDTRAIL_RETENTION = Duration.days(90);
@@ -51,6 +51,12 @@ export function propsErrors(props: MultiRegionLakeReplicaProps): string[] {
     }
     const poll = props.pollInterval && !props.pollInterval.isUnresolved() ? props.pollInterval.toMilliseconds() : 60_000;
     if (ms < poll) errors.push(`lookback: ${props.lookback.toHumanString()} is shorter than the poll interval; it must cover at least one poll`);
+  }
+  if (props.protectedPrincipals && resolved(props.protectedPrincipals)) {
+    for (const p of props.protectedPrincipals.filter(resolved)) {
+      const e = principalError('protectedPrincipals', p);
+      if (e) errors.push(`protectedPrincipals: ${e}`);
+    }
   }
   errors.push(...wholeNumber('maxConcurrency', props.maxConcurrency, 1, 10_000));
   errors.push(...wholeNumber('tableConcurrency', props.tableConcurrency, 1, 64));

@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from './usage';
+import { kindsWithout, LF_SWITCHES, SKIP_ALL_LAKE_FORMATION } from '../engine/lake-formation/lf-state';
 import type { Mode } from '../engine/report';
 import type { JobConfig } from '../engine/run-job';
 import { bucketMappingErrors, parseBucketMapping, type BucketMappingRule } from '../shared/bucket-mapping';
 import { globError } from '../shared/glob';
-import { regionError, regionListErrors } from '../shared/validation';
+import { principalError, regionError, regionListErrors } from '../shared/validation';
 
 export interface CliCommand {
   readonly help: boolean;
@@ -21,7 +22,12 @@ const ONLY_FOR: Record<string, readonly Mode[]> = {
   'from': ['restore'],
   'target-region': ['plan', 'sync', 'verify', 'restore'],
   'bucket-map': ['plan', 'sync', 'verify', 'restore'],
+  'protect-principal': ['plan', 'sync', 'verify', 'restore'],
 };
+
+/** What `--skip` takes: a group of Lake Formation state, or all of it. */
+export const SKIP_NAMES: readonly string[] = [...Object.keys(LF_SWITCHES), SKIP_ALL_LAKE_FORMATION];
+
 
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliCommand {
   let parsed;
@@ -41,6 +47,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
         'from': { type: 'string' },
         'endpoint-url': { type: 'string' },
         'concurrency': { type: 'string' },
+        'skip': { type: 'string', multiple: true },
+        'protect-principal': { type: 'string', multiple: true },
         'json': { type: 'boolean' },
         'help': { type: 'boolean', short: 'h' },
       },
@@ -105,6 +113,14 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   if (endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(endpoint)) {
     errors.push(`endpoint URL "${endpoint}" is not an http(s) URL`);
   }
+  const skipped = v.skip ?? [];
+  for (const name of skipped) {
+    if (!SKIP_NAMES.includes(name)) errors.push(`--skip "${name}" is not allowed; expected one of ${SKIP_NAMES.join(', ')}`);
+  }
+  for (const principal of v['protect-principal'] ?? []) {
+    const e = principalError('--protect-principal', principal);
+    if (e) errors.push(e);
+  }
   if (errors.length > 0) throw new UsageError(errors.join('\n'));
 
   return {
@@ -118,6 +134,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
       bucketMappings,
       prune: v.prune ?? false,
       concurrency,
+      lakeFormation: { kinds: kindsWithout(skipped), protectedPrincipals: v['protect-principal'] ?? [] },
       snapshotLocation: v.out ?? v.from,
       endpoint,
     },

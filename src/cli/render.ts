@@ -40,13 +40,14 @@ export function summary(report: Report): string {
   const kinds = Object.entries(report.counts);
   if (kinds.length > 0) {
     const verb = report.dryRun ? ['would create', 'would update', 'would delete'] : ['created', 'updated', 'deleted'];
-    lines.push(`  ${'kind'.padEnd(12)}${[...verb, 'unchanged', 'failed'].map(h => h.padStart(14)).join('')}`);
+    lines.push(`  ${'kind'.padEnd(18)}${[...verb, 'unchanged', 'failed'].map(h => h.padStart(14)).join('')}`);
     for (const [kind, c] of kinds) {
-      lines.push(`  ${kind.padEnd(12)}${[c.created, c.updated, c.deleted, c.unchanged, c.failed].map(n => String(n).padStart(14)).join('')}`);
+      lines.push(`  ${kind.padEnd(18)}${[c.created, c.updated, c.deleted, c.unchanged, c.failed].map(n => String(n).padStart(14)).join('')}`);
     }
   }
   if (report.snapshot) {
-    lines.push(`  wrote ${report.snapshot.databases} databases, ${report.snapshot.tables} tables, ${report.snapshot.partitions} partitions to ${report.snapshot.location}`);
+    const lf = report.snapshot.lakeFormation === undefined ? '' : `, ${report.snapshot.lakeFormation} Lake Formation items`;
+    lines.push(`  wrote ${report.snapshot.databases} databases, ${report.snapshot.tables} tables, ${report.snapshot.partitions} partitions${lf} to ${report.snapshot.location}`);
   }
   const calls = Object.values(report.apiCalls).reduce((a, b) => a + b, 0);
   lines.push(`  API calls: ${calls}`);

@@ -2,7 +2,7 @@ export const USAGE = `Usage: lake-replica <command> [options]
 
 Commands:
   plan       Show what sync would change; writes nothing.
-  sync       Converge the target Regions' Glue Data Catalogs to the source.
+  sync       Converge the target Regions' Glue Data Catalogs and Lake Formation state to the source.
   verify     Compare source and targets; writes nothing. Exit 3 on drift.
   snapshot   Write the in-scope source state to --out FILE|s3://bucket/key (".gz" compresses).
   restore    Apply a snapshot (--from FILE|s3://bucket/key) to the target Regions.
@@ -13,11 +13,17 @@ Options:
   --database GLOB            Database name pattern (* ? [..]); repeat; default all.
   --exclude-database GLOB    Database name pattern to leave out; repeat.
   --bucket-map SRC=DST[@R]   Rewrite bucket SRC to DST in S3 locations (only for target R); repeat.
-  --prune                    Delete target objects in scope that the source lacks (plan, sync, restore).
+  --prune                    Delete target objects and revoke permissions in scope that the source
+                             lacks (plan, sync, restore).
   --out LOCATION             Where snapshot writes.
   --from LOCATION            What restore reads.
   --endpoint-url URL         One endpoint for every AWS service (AWS_ENDPOINT_URL works too).
   --concurrency N            Tables converged at once, 1-64 (default 8).
+  --skip GROUP               Leave a group of Lake Formation state alone; repeat. GROUP is one of
+                             data-lake-settings, data-locations, opt-ins, lf-tags, lf-tag-expressions,
+                             data-cells-filters, permissions, or lake-formation (all of them).
+  --protect-principal ARN    Never revoke this principal's permissions, even with --prune; repeat.
+                             The caller and each target's data lake admins are always protected.
   --json                     Print exactly the JSON report on stdout.
   -h, --help                 Show this help.
 

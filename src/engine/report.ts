@@ -24,6 +24,10 @@ export interface SnapshotSummary {
   readonly databases: number;
   readonly tables: number;
   readonly partitions: number;
+  /** Lake Formation items (settings, tags, grants, ...) in the snapshot. */
+  readonly lakeFormation?: number;
+  /** The Lake Formation kinds the snapshot holds. */
+  readonly lakeFormationKinds?: string[];
 }
 
 export interface Report {

@@ -1,8 +1,13 @@
 import { AwsClients } from './aws-clients';
 import type { CatalogSource } from './catalog-source';
+import { mergeInto } from './job/merge-reports';
+import { convergeLakeFormation, type LfPhase } from './lake-formation/lf-converge';
+import { readSourceLakeFormation, type LakeFormationConfig } from './lake-formation/lf-source';
+import type { LakeFormationState } from './lake-formation/lf-state';
+import { guardedPrincipals, type ProtectedPrincipals } from './lake-formation/protected-principals';
 import { LiveCatalogSource } from './live-source';
 import { replicate } from './replicate';
-import type { Counts, Mode, Report } from './report';
+import { ReportBuilder, type Counts, type Mode, type Report } from './report';
 import { Scope, type ScopeConfig } from './scope';
 import type { BucketMappingRule } from '../shared/bucket-mapping';
 import { SnapshotSource } from './snapshot/snapshot-source';
@@ -18,6 +23,8 @@ export interface JobConfig {
   readonly bucketMappings: readonly BucketMappingRule[];
   readonly prune: boolean;
   readonly concurrency: number;
+  /** What of Lake Formation is replicated; none when left out. */
+  readonly lakeFormation?: LakeFormationConfig;
   /** snapshot: where to write; restore: where to read. */
   readonly snapshotLocation?: string;
   readonly endpoint?: string;
@@ -30,13 +37,29 @@ export interface JobProgress {
 
 export async function runJob(config: JobConfig, onProgress?: JobProgress): Promise<Report> {
   const clients = new AwsClients({ endpoint: config.endpoint, maxAttempts: config.maxAttempts });
+  const started = Date.now();
+  const lakeFormation = config.lakeFormation ?? { kinds: [], protectedPrincipals: [] };
   let scope = new Scope(config.scope);
   try {
     if (config.mode === 'snapshot') {
       const source = new LiveCatalogSource(clients, config.sourceRegion!, scope);
-      return await writeSnapshot({ source, scope, location: config.snapshotLocation!, clients, onProgress: t => onProgress?.({ ...t }, '') });
+      const report = new ReportBuilder({
+        mode: 'snapshot', source: { region: source.region }, targets: [], scope: scope.toJSON(), prune: false, dryRun: false,
+      }, []);
+      const state = lakeFormation.kinds.length === 0 ? undefined
+        : await readSourceLakeFormation(clients, source.region, scope, lakeFormation.kinds, await source.catalogId(), report);
+      return await writeSnapshot({ source, scope, location: config.snapshotLocation!, clients, lakeFormation: state, report, onProgress: t => onProgress?.({ ...t }, '') });
     }
     let source: CatalogSource;
+    const lfReport = new ReportBuilder({
+      mode: config.mode,
+      source: { region: config.sourceRegion ?? '' },
+      targets: [...config.targetRegions],
+      scope: scope.toJSON(),
+      prune: config.prune,
+      dryRun: config.mode === 'plan' || config.mode === 'verify',
+    }, lakeFormation.kinds);
+    let state: LakeFormationState | undefined;
     if (config.mode === 'restore') {
       const header = await new SnapshotSource(config.snapshotLocation!, clients, scope, config.targetRegions[0]).open();
       // A restore never reaches outside what the snapshot covers: prune included.
@@ -44,10 +67,32 @@ export async function runJob(config: JobConfig, onProgress?: JobProgress): Promi
       const snapshot = new SnapshotSource(config.snapshotLocation!, clients, scope, config.targetRegions[0]);
       await snapshot.open();
       source = snapshot;
+      state = lakeFormation.kinds.length === 0 ? undefined : restoredState(await snapshot.lakeFormation(), lakeFormation, lfReport);
     } else {
       source = new LiveCatalogSource(clients, config.sourceRegion!, scope);
+      state = lakeFormation.kinds.length === 0 ? undefined
+        : await readSourceLakeFormation(clients, source.region, scope, lakeFormation.kinds, await source.catalogId(), lfReport);
     }
-    return await replicate({
+    let guarded: Promise<ProtectedPrincipals> | undefined;
+    const lf = async (phase: LfPhase) => {
+      if (!state) return;
+      guarded ??= guardedPrincipals(clients, config.targetRegions[0], lakeFormation.protectedPrincipals);
+      onProgress?.(lfReport.report.counts, `Lake Formation (${phase} the Glue objects)`);
+      await convergeLakeFormation(state, phase, {
+        mode: config.mode as Exclude<Mode, 'snapshot'>,
+        clients,
+        targetRegions: config.targetRegions,
+        scope,
+        kinds: lakeFormation.kinds,
+        bucketMappings: config.bucketMappings,
+        prune: config.prune,
+        protectedPrincipals: await guarded,
+        catalogId: await source.catalogId(),
+        report: lfReport,
+      });
+    };
+    await lf('before');
+    const report = await replicate({
       mode: config.mode,
       source,
       targetRegions: config.targetRegions,
@@ -58,7 +103,31 @@ export async function runJob(config: JobConfig, onProgress?: JobProgress): Promi
       clients,
       onProgress,
     });
+    await lf('after');
+    return combine(report, lfReport.finish({}), clients.apiCalls, started);
   } finally {
     clients.destroy();
   }
+}
+
+/** The snapshot's Lake Formation state, narrowed to the kinds asked for. */
+function restoredState(state: LakeFormationState | undefined, config: LakeFormationConfig, report: ReportBuilder): LakeFormationState | undefined {
+  if (!state) {
+    report.warnOnce('the snapshot holds no Lake Formation state (it was written by an older version, or with Lake Formation skipped); only the Glue Data Catalog was restored');
+    return undefined;
+  }
+  const kinds = state.kinds.filter(k => config.kinds.includes(k));
+  for (const kind of config.kinds.filter(k => !state.kinds.includes(k))) {
+    report.warnOnce(`the snapshot holds no ${kind} state (it was skipped or failed to read when the snapshot was taken); it was not restored`);
+  }
+  return { ...state, kinds };
+}
+
+/** The Glue report with the Lake Formation report added: one report for the whole run. */
+function combine(report: Report, lakeFormation: Report, apiCalls: Record<string, number>, started: number): Report {
+  mergeInto(report, lakeFormation);
+  report.apiCalls = Object.fromEntries(Object.entries(apiCalls).sort(([a], [b]) => a.localeCompare(b)));
+  report.durationMs = Date.now() - started;
+  if (report.differences) report.inSync = report.differences.length === 0 && report.failures.length === 0;
+  return report;
 }

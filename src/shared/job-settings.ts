@@ -18,6 +18,10 @@ export interface JobSettings {
   readonly tableConcurrency: number;
   /** CloudWatch namespace for the run metrics. */
   readonly metricNamespace: string;
+  /** The Lake Formation kinds replicated (see LF_KINDS in the engine); none when absent. */
+  readonly lakeFormationKinds?: readonly string[];
+  /** Principals never revoked, besides the replicator and each target's data lake admins. */
+  readonly protectedPrincipals?: readonly string[];
 }
 
 /** What one run may override, from the state machine's execution input. */

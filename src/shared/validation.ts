@@ -37,3 +37,11 @@ export function regionListErrors(sourceRegion: string, targetRegions: readonly s
   }
   return errors;
 }
+
+/** What Lake Formation takes as a principal: an ARN (IAM, SAML, Identity Center, organization), an account id, or IAM_ALLOWED_PRINCIPALS. */
+const PRINCIPAL = /^(arn:[a-z-]+:[a-z-]+:\S*|IAM_ALLOWED_PRINCIPALS|\d{12})$/;
+
+export function principalError(what: string, principal: string): string | undefined {
+  if (PRINCIPAL.test(principal)) return undefined;
+  return `${what} "${principal}" is not a Lake Formation principal; expected an ARN such as arn:aws:iam::111122223333:role/Analyst, a 12-digit account id, or IAM_ALLOWED_PRINCIPALS`;
+}

@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { MultiRegionLakeReplica, ReplicationOutcome } from '../../src';
 import { JOB_SETTINGS_ENV, type JobSettings } from '../../src/shared/job-settings';
-import { cfnLint, ENV, masked, nagFindings, synth } from '../support/synth';
+import { cfnLint, ENV, masked, nagFindings, NO_LAKE_FORMATION, synth } from '../support/synth';
 
 /** Every IAM statement of the template, flattened. */
 function statements(template: Template): Array<{ Effect: string; Action: string | string[]; Resource: unknown }> {
@@ -187,14 +187,16 @@ describe('props', () => {
       PrincipalArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ReplicatorRole'), 'Arn'] },
       Regions: ['us-east-1', 'us-west-2', 'eu-west-1'],
     });
-    const lf = statements(template).find(s => [s.Action].flat().includes('lakeformation:PutDataLakeSettings'))!;
+    const lf = statements(template).find(s => (s as { Sid?: string }).Sid === 'MergeDataLakeAdmins')!;
     expect(lf).toMatchObject({ Condition: { StringEquals: { 'aws:RequestedRegion': ['us-east-1', 'us-west-2', 'eu-west-1'] } } });
     expect(nagFindings(stack)).toEqual([]);
     expect(cfnLint(template.toJSON())).toEqual({ status: 0, output: '' });
   });
 
-  test('without registerAsLakeFormationAdmin nothing touches Lake Formation', () => {
-    expect(JSON.stringify(synth().template.toJSON())).not.toMatch(/lakeformation:/);
+  test('with every Lake Formation kind switched off and no registerAsLakeFormationAdmin, nothing touches Lake Formation', () => {
+    const { template } = synth(NO_LAKE_FORMATION);
+    expect(statements(template).flatMap(s => [s.Action].flat()).filter(a => /^lakeformation:|^iam:/.test(a))).toEqual([]);
+    expect(settingsOf(template).lakeFormationKinds).toEqual([]);
   });
 
   test('tokens are not validated at synth', () => {

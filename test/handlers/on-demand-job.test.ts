@@ -1,12 +1,13 @@
 import { GetDatabaseCommand, GetTablesCommand, CreateDatabaseCommand, DeleteTableCommand } from '@aws-sdk/client-glue';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { ItemState, ResolvedRun, RunOutcome, WorkItem } from '../../src/engine/job/job-types';
+import { LAKE_FORMATION_ITEMS, type ItemState, type ResolvedRun, type RunOutcome, type WorkItem } from '../../src/engine/job/job-types';
 import type { Report } from '../../src/engine/report';
 import { handler as finalize } from '../../src/handlers/finalize.lambda';
 import { handler as item } from '../../src/handlers/item.lambda';
 import { handler as resolve } from '../../src/handlers/resolve.lambda';
 import { JOB_SETTINGS_ENV, type JobSettings, type RunInput } from '../../src/shared/job-settings';
-import { cli, glueAt, TEST_CREDENTIALS, useTestCredentials } from '../support/cli-harness';
+import { kindsWithout } from '../../src/shared/lake-formation-kinds';
+import { glueAt, motoCli, TEST_CREDENTIALS, useTestCredentials } from '../support/cli-harness';
 import { startMoto, type MotoServer } from '../support/moto';
 import { seedSampleLake } from '../support/sample-lake';
 
@@ -22,6 +23,8 @@ const SETTINGS: JobSettings = {
   snapshotBucket: BUCKET,
   tableConcurrency: 2,
   metricNamespace: 'LakeReplica',
+  // moto lacks opt-ins and LF-tag expressions; the mocked tests cover them.
+  lakeFormationKinds: kindsWithout(['opt-ins', 'lf-tag-expressions']),
 };
 
 let moto: MotoServer;
@@ -57,6 +60,9 @@ async function readJson<T>(key: string): Promise<T> {
 async function runStateMachine(input: RunInput, remainingMs: number, runId = `run-${Date.now()}`) {
   const resolved: ResolvedRun = await resolve({ runId, input });
   const items = await readJson<WorkItem[]>(resolved.itemsKey);
+  const [lakeFormationBefore, lakeFormationAfter] = LAKE_FORMATION_ITEMS.map(work =>
+    () => item({ runId: resolved.runId, options: resolved.options, item: work }, { getRemainingTimeInMillis: () => remainingMs }));
+  await lakeFormationBefore();
   let invocations = 0;
   for (const work of items) {
     let state: ItemState = { runId: resolved.runId, options: resolved.options, item: work };
@@ -66,6 +72,7 @@ async function runStateMachine(input: RunInput, remainingMs: number, runId = `ru
       expect(invocations).toBeLessThan(500);
     } while (!state.done);
   }
+  await lakeFormationAfter();
   const outcome: RunOutcome = await finalize({ runId: resolved.runId });
   const report = await readJson<Report & { snapshotLocation?: string }>(`runs/${runId}/report.json`);
   return { resolved, items, invocations, outcome, report };
@@ -89,7 +96,7 @@ describe('on-demand job handlers against moto', () => {
     expect(outcome.snapshotLocation).toBe(`s3://${BUCKET}/runs/${resolved.runId}/snapshot/manifest.json`);
 
     // The run's snapshot restores with the CLI into a third Region, the source not read.
-    const restore = await cli(moto.endpoint, 'restore', '--from', outcome.snapshotLocation!, '--target-region', 'ap-southeast-2', '--json');
+    const restore = await motoCli(moto.endpoint, 'restore', '--from', outcome.snapshotLocation!, '--target-region', 'ap-southeast-2', '--json');
     expect(restore.code).toBe(0);
     expect(restore.report.counts.table.created).toBe(6);
     expect(restore.report.counts.partition.created).toBe(6);
@@ -106,7 +113,7 @@ describe('on-demand job handlers against moto', () => {
     expect(report.counts.partition).toMatchObject({ created: 12, failed: 0 });
 
     // The snapshot parts of a database split over invocations still restore exactly.
-    const restore = await cli(moto.endpoint, 'restore', '--from', outcome.snapshotLocation!, '--target-region', 'ap-southeast-2', '--json');
+    const restore = await motoCli(moto.endpoint, 'restore', '--from', outcome.snapshotLocation!, '--target-region', 'ap-southeast-2', '--json');
     expect(restore.code).toBe(0);
     expect(restore.report.counts.table.created).toBe(6);
 

@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { DeleteDatabaseCommand, GetDatabasesCommand, GetPartitionsCommand, GetTableCommand, GetTablesCommand } from '@aws-sdk/client-glue';
 import { CreateBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { writeCalls } from '../../src/engine/report';
-import { cli, glueAt, TEST_CREDENTIALS, useTestCredentials } from '../support/cli-harness';
+import { cli, glueAt, motoCli, TEST_CREDENTIALS, useTestCredentials } from '../support/cli-harness';
 import { startMoto, type MotoServer } from '../support/moto';
 import { SAMPLE_BUCKET_MAPS, seedSampleLake } from '../support/sample-lake';
 
@@ -36,18 +36,20 @@ describe('snapshot and restore against moto', () => {
   test('a gzip snapshot file restores the lake into a target while the source is gone', async () => {
     await seedSampleLake(glueAt(moto.endpoint, SOURCE));
     const file = join(dir, 'lake.jsonl.gz');
-    const snap = await cli(moto.endpoint, 'snapshot', '--source-region', SOURCE, '--exclude-database', 'tmp_*', '--out', file, '--json');
+    const snap = await motoCli(moto.endpoint, 'snapshot', '--source-region', SOURCE, '--exclude-database', 'tmp_*', '--out', file, '--json');
     expect(snap.code).toBe(0);
-    expect(snap.report.snapshot).toMatchObject({ location: file, version: 1, databases: 4, tables: 6, partitions: 6 });
+    expect(snap.report.snapshot).toMatchObject({ location: file, version: 2, databases: 4, tables: 6, partitions: 6, lakeFormation: 1 });
 
     const lines = gunzipSync(readFileSync(file)).toString('utf8').trim().split('\n').map(l => JSON.parse(l));
-    expect(lines[0]).toMatchObject({ format: 'lake-replica-snapshot', version: 1, source: { region: SOURCE, catalogId: '123456789012' } });
-    expect(lines[lines.length - 1]).toEqual({ end: { databases: 4, tables: 6, partitions: 6 } });
+    expect(lines[0]).toMatchObject({ format: 'lake-replica-snapshot', version: 2, source: { region: SOURCE, catalogId: '123456789012' } });
+    // moto's lake has only its data lake settings: one Lake Formation item, right after the header.
+    expect(lines[1]).toMatchObject({ lakeFormation: 'settings', items: [{ DataLakeAdmins: [] }] });
+    expect(lines[lines.length - 1]).toEqual({ end: { databases: 4, tables: 6, partitions: 6, lakeFormation: 1 } });
     // Output-only fields never reach the snapshot.
     expect(JSON.stringify(lines)).not.toMatch(/CreateTime|VersionId|"CatalogId":"123456789012","Name"/);
 
     await wipeSource();
-    const restore = await cli(moto.endpoint, 'restore', '--from', file, '--target-region', TARGET, ...maps, '--json');
+    const restore = await motoCli(moto.endpoint, 'restore', '--from', file, '--target-region', TARGET, ...maps, '--json');
     expect(restore.code).toBe(0);
     expect(restore.report.source).toMatchObject({ region: SOURCE, snapshot: file });
     expect(restore.report.counts.table.created).toBe(6);
@@ -62,7 +64,7 @@ describe('snapshot and restore against moto', () => {
     expect(link.TargetTable).toEqual({ CatalogId: '123456789012', DatabaseName: 'sales', Name: 'orders' });
 
     // Restoring the same snapshot again is idempotent.
-    const again = await cli(moto.endpoint, 'restore', '--from', file, '--target-region', TARGET, ...maps, '--json');
+    const again = await motoCli(moto.endpoint, 'restore', '--from', file, '--target-region', TARGET, ...maps, '--json');
     expect(again.code).toBe(0);
     expect(writeCalls(again.report.apiCalls)).toBe(0);
   });
@@ -71,12 +73,12 @@ describe('snapshot and restore against moto', () => {
     await seedSampleLake(glueAt(moto.endpoint, SOURCE));
     const s3 = new S3Client({ region: SOURCE, endpoint: moto.endpoint, credentials: TEST_CREDENTIALS, forcePathStyle: true });
     await s3.send(new CreateBucketCommand({ Bucket: 'dr-snapshots' }));
-    const snap = await cli(moto.endpoint, 'snapshot', '--source-region', SOURCE, '--database', 'sales', '--out', 's3://dr-snapshots/lake/snap.jsonl', '--json');
+    const snap = await motoCli(moto.endpoint, 'snapshot', '--source-region', SOURCE, '--database', 'sales', '--out', 's3://dr-snapshots/lake/snap.jsonl', '--json');
     expect(snap.code).toBe(0);
     expect(snap.report.apiCalls['s3:PutObject']).toBe(1);
     await expect(s3.send(new HeadObjectCommand({ Bucket: 'dr-snapshots', Key: 'lake/snap.jsonl' }))).resolves.toBeDefined();
 
-    const restore = await cli(moto.endpoint, 'restore', '--from', 's3://dr-snapshots/lake/snap.jsonl', '--target-region', TARGET, '--json');
+    const restore = await motoCli(moto.endpoint, 'restore', '--from', 's3://dr-snapshots/lake/snap.jsonl', '--target-region', TARGET, '--json');
     expect(restore.code).toBe(0);
     const tables = (await glueAt(moto.endpoint, TARGET).send(new GetTablesCommand({ DatabaseName: 'sales' }))).TableList!;
     expect(tables.map(t => t.Name).sort()).toEqual(['audit_log', 'daily_totals', 'events_iceberg', 'orders']);
@@ -85,11 +87,11 @@ describe('snapshot and restore against moto', () => {
   test('restore --prune removes what the snapshot does not hold, and a restore can be narrowed by --database', async () => {
     await seedSampleLake(glueAt(moto.endpoint, SOURCE));
     const file = join(dir, 'lake.jsonl');
-    await cli(moto.endpoint, 'snapshot', '--source-region', SOURCE, '--out', file);
-    await cli(moto.endpoint, 'sync', '--source-region', SOURCE, '--target-region', TARGET);
+    await motoCli(moto.endpoint, 'snapshot', '--source-region', SOURCE, '--out', file);
+    await motoCli(moto.endpoint, 'sync', '--source-region', SOURCE, '--target-region', TARGET);
     await glueAt(moto.endpoint, SOURCE).send(new DeleteDatabaseCommand({ Name: 'marketing' }));
     // Only sales is restored; marketing stays untouched even with prune, since it is out of scope.
-    const r = await cli(moto.endpoint, 'restore', '--from', file, '--target-region', TARGET, '--database', 'sales', '--prune', '--json');
+    const r = await motoCli(moto.endpoint, 'restore', '--from', file, '--target-region', TARGET, '--database', 'sales', '--prune', '--json');
     expect(r.code).toBe(0);
     expect(r.report.counts.database).toMatchObject({ unchanged: 1, deleted: 0 });
     const names = (await glueAt(moto.endpoint, TARGET).send(new GetDatabasesCommand({}))).DatabaseList!.map(d => d.Name);
@@ -98,10 +100,10 @@ describe('snapshot and restore against moto', () => {
 
   test('restore --prune never reaches outside the scope the snapshot was taken with', async () => {
     await seedSampleLake(glueAt(moto.endpoint, SOURCE));
-    await cli(moto.endpoint, 'sync', '--source-region', SOURCE, '--target-region', TARGET);
+    await motoCli(moto.endpoint, 'sync', '--source-region', SOURCE, '--target-region', TARGET);
     const file = join(dir, 'sales-only.jsonl');
-    await cli(moto.endpoint, 'snapshot', '--source-region', SOURCE, '--database', 'sales', '--out', file);
-    const r = await cli(moto.endpoint, 'restore', '--from', file, '--target-region', TARGET, '--prune', '--json');
+    await motoCli(moto.endpoint, 'snapshot', '--source-region', SOURCE, '--database', 'sales', '--out', file);
+    const r = await motoCli(moto.endpoint, 'restore', '--from', file, '--target-region', TARGET, '--prune', '--json');
     expect(r.code).toBe(0);
     expect(r.report.counts.database.deleted).toBe(0);
     const names = (await glueAt(moto.endpoint, TARGET).send(new GetDatabasesCommand({}))).DatabaseList!.map(d => d.Name);
@@ -111,12 +113,12 @@ describe('snapshot and restore against moto', () => {
   test('a truncated snapshot is refused and nothing is pruned', async () => {
     await seedSampleLake(glueAt(moto.endpoint, SOURCE));
     const file = join(dir, 'lake.jsonl');
-    await cli(moto.endpoint, 'snapshot', '--source-region', SOURCE, '--out', file);
-    await cli(moto.endpoint, 'sync', '--source-region', SOURCE, '--target-region', TARGET);
+    await motoCli(moto.endpoint, 'snapshot', '--source-region', SOURCE, '--out', file);
+    await motoCli(moto.endpoint, 'sync', '--source-region', SOURCE, '--target-region', TARGET);
     const lines = readFileSync(file, 'utf8').trim().split('\n');
     // Keep the header and the first database with some of its tables: the trailer is gone.
     writeFileSync(join(dir, 'cut.jsonl'), lines.slice(0, 4).join('\n') + '\n');
-    const r = await cli(moto.endpoint, 'restore', '--from', join(dir, 'cut.jsonl'), '--target-region', TARGET, '--prune', '--json');
+    const r = await motoCli(moto.endpoint, 'restore', '--from', join(dir, 'cut.jsonl'), '--target-region', TARGET, '--prune', '--json');
     expect(r.code).toBe(1);
     expect(r.report.failures.map(f => f.error).join('\n')).toMatch(/without its trailer: the snapshot is truncated/);
     expect(r.report.counts.table.deleted).toBe(0);
@@ -128,7 +130,7 @@ describe('snapshot and restore against moto', () => {
   test('a file that is not a snapshot fails with a clear message', async () => {
     const file = join(dir, 'not-a-snapshot.json');
     writeFileSync(file, '{"hello":"world"}\n');
-    const r = await cli(moto.endpoint, 'restore', '--from', file, '--target-region', TARGET);
+    const r = await motoCli(moto.endpoint, 'restore', '--from', file, '--target-region', TARGET);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/is not a lake-replica snapshot/);
   });

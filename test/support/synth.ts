@@ -9,6 +9,17 @@ import { MultiRegionLakeReplica, type MultiRegionLakeReplicaProps } from '../../
 
 export const ENV = { account: '111122223333', region: 'us-east-1' };
 
+/** Props that switch every Lake Formation kind off. */
+export const NO_LAKE_FORMATION: Partial<MultiRegionLakeReplicaProps> = {
+  replicateDataLakeSettings: false,
+  replicateDataLocations: false,
+  replicateOptIns: false,
+  replicateLfTags: false,
+  replicateLfTagExpressions: false,
+  replicateDataCellsFilters: false,
+  replicatePermissions: false,
+};
+
 export function synth(props: Partial<MultiRegionLakeReplicaProps> = {}) {
   const app = new App();
   const stack = new Stack(app, 'Lake', { env: ENV });

@@ -38,6 +38,9 @@ describe('parseCli refusals', () => {
     ['--prune on verify', ['verify', ...BASE, '--prune'], /--prune does not apply to verify/],
     ['--target-region on snapshot', ['snapshot', ...BASE, '--out', 'x'], /--target-region does not apply to snapshot/],
     ['--bucket-map on snapshot', ['snapshot', '--source-region', 'us-east-1', '--out', 'x', '--bucket-map', 'a-b=c-d'], /--bucket-map does not apply/],
+    ['unknown --skip group', ['sync', ...BASE, '--skip', 'grants'], /--skip "grants" is not allowed; expected one of data-lake-settings, data-locations, opt-ins, lf-tags, lf-tag-expressions, data-cells-filters, permissions, lake-formation/],
+    ['--protect-principal that is no principal', ['sync', ...BASE, '--protect-principal', 'admin'], /--protect-principal "admin" is not a Lake Formation principal/],
+    ['--protect-principal on snapshot', ['snapshot', '--source-region', 'us-east-1', '--out', 'x', '--protect-principal', '111122223333'], /--protect-principal does not apply to snapshot/],
     ['--concurrency 0', ['sync', ...BASE, '--concurrency', '0'], /--concurrency "0" is not allowed/],
     ['--concurrency 65', ['sync', ...BASE, '--concurrency', '65'], /--concurrency "65"/],
     ['--concurrency 2.5', ['sync', ...BASE, '--concurrency', '2.5'], /--concurrency "2.5"/],
@@ -89,6 +92,7 @@ describe('parseCli accepted command lines', () => {
       '--exclude-database', '*_tmp',
       '--bucket-map', 'lake-raw=lake-raw-dr', '--bucket-map', 'lake-raw=lake-raw-euc1@eu-central-1',
       '--prune', '--concurrency', '16', '--json',
+      '--skip', 'opt-ins', '--skip', 'lf-tags', '--protect-principal', 'arn:aws:iam::111122223333:role/BreakGlass',
     ], NO_ENV);
     expect(command).toEqual({
       help: false,
@@ -104,6 +108,10 @@ describe('parseCli accepted command lines', () => {
         ],
         prune: true,
         concurrency: 16,
+        lakeFormation: {
+          kinds: ['dataLakeSettings', 'lfTagExpression', 'dataLocation', 'dataCellsFilter', 'permission'],
+          protectedPrincipals: ['arn:aws:iam::111122223333:role/BreakGlass'],
+        },
         snapshotLocation: undefined,
         endpoint: undefined,
       },

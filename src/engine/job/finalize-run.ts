@@ -1,11 +1,13 @@
 import type { JobSettings } from '../../shared/job-settings';
 import { AwsClients } from '../aws-clients';
 import { errorMessage, forEachConcurrent } from '../concurrency';
+import type { LfKind } from '../lake-formation/lf-state';
 import { LiveCatalogSource } from '../live-source';
 import { GLUE_KINDS, pruneDatabases } from '../replicate';
 import { ReportBuilder, type Counts, type Report } from '../report';
 import { Scope } from '../scope';
-import type { ItemReport, RunManifest, RunOutcome, WorkItem } from './job-types';
+import { LAKE_FORMATION_ITEMS, type ItemReport, type RunManifest, type RunOutcome, type WorkItem } from './job-types';
+import { lakeFormationKinds } from './lake-formation-item';
 import { mergeInto } from './merge-reports';
 import { SNAPSHOT_ITEM_TARGET } from './run-item';
 import { RunStore } from './run-store';
@@ -50,20 +52,33 @@ export async function finalizeRun(settings: JobSettings, runId: string, clients:
   }
 
   const done = new Set<string>();
-  const parts: Array<{ database: string; seq: number; path: string; totals: SnapshotTotals }> = [];
+  const parts: SnapshotPart[] = [];
+  let snapshotKinds: string[] | undefined;
   // Reports are read in parallel: a run over tens of thousands of databases has as many reports.
   await forEachConcurrent(store.keys(`${prefix}reports/`), REPORT_READS, async (key) => {
     const part = await store.getJson<ItemReport>(key);
     mergeInto(report, part);
     if (part.done) done.add(itemId(part.item));
-    if (part.item.kind === 'snapshot' && part.snapshot) {
+    if (part.snapshot && part.item.kind !== 'converge') {
       const path = part.snapshot.location.slice(`s3://${store.bucket}/${prefix}snapshot/`.length);
-      parts.push({ database: part.item.database, seq: part.seq, path, totals: part.snapshot });
+      // The Lake Formation part goes first: a restore applies it before the Glue objects.
+      const database = part.item.kind === 'lakeFormation' ? '' : part.item.database;
+      parts.push({ database, seq: part.seq, path, totals: part.snapshot });
+      if (part.item.kind === 'lakeFormation') snapshotKinds = part.snapshot.lakeFormationKinds ?? [];
     }
   });
-  const items = await store.getJson<WorkItem[]>(`${prefix}items.json`);
+  const lakeFormation = lakeFormationKinds(settings).length > 0 ? LAKE_FORMATION_ITEMS : [];
+  const items = [...lakeFormation, ...await store.getJson<WorkItem[]>(`${prefix}items.json`)];
   for (const item of items) {
     if (done.has(itemId(item))) continue;
+    if (item.kind === 'lakeFormation') {
+      run.fail({
+        kind: 'lakeFormation',
+        key: `${item.phase} the Glue objects`,
+        error: 'the Lake Formation step did not complete (its Lambda failed after retries); see the state machine execution',
+      });
+      continue;
+    }
     run.fail({
       kind: 'database',
       key: item.database,
@@ -73,9 +88,9 @@ export async function finalizeRun(settings: JobSettings, runId: string, clients:
   }
 
   let snapshotLocation: string | undefined;
-  const snapshotComplete = !options.dryRun && items.filter(i => i.kind === 'snapshot').every(i => done.has(itemId(i)));
+  const snapshotComplete = !options.dryRun && items.filter(i => i.kind === 'snapshot' || i.phase === 'before').every(i => done.has(itemId(i)));
   if (snapshotComplete) {
-    snapshotLocation = await writeSnapshotManifest(store, prefix, manifest, scope, parts);
+    snapshotLocation = await writeSnapshotManifest(store, prefix, manifest, scope, parts, snapshotKinds);
     await store.putJson('latest/snapshot.json', { runId, location: snapshotLocation });
   } else if (!options.dryRun) {
     run.fail({ kind: 'snapshot', key: runId, error: 'the snapshot is incomplete, so no snapshot manifest was written for this run' });
@@ -92,19 +107,26 @@ export async function finalizeRun(settings: JobSettings, runId: string, clients:
 }
 
 function itemId(item: WorkItem): string {
-  return `${item.kind}|${item.target ?? ''}|${item.database}`;
+  return `${item.kind}|${item.target ?? item.phase ?? ''}|${item.database}`;
 }
 
+interface SnapshotPart { readonly database: string; readonly seq: number; readonly path: string; readonly totals: SnapshotTotals }
+
 async function writeSnapshotManifest(
-  store: RunStore, prefix: string, manifest: RunManifest, scope: Scope,
-  parts: Array<{ database: string; seq: number; path: string; totals: SnapshotTotals }>,
+  store: RunStore, prefix: string, manifest: RunManifest, scope: Scope, parts: SnapshotPart[], kinds: string[] | undefined,
 ): Promise<string> {
   parts.sort((a, b) => a.database < b.database ? -1 : a.database > b.database ? 1 : a.seq - b.seq);
   const header: SnapshotHeader = {
-    format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, createdAt: manifest.createdAt, source: manifest.source, scope: scope.toJSON(),
+    format: SNAPSHOT_FORMAT,
+    version: SNAPSHOT_VERSION,
+    createdAt: manifest.createdAt,
+    source: manifest.source,
+    scope: scope.toJSON(),
+    ...(kinds ? { lakeFormation: { kinds: kinds as LfKind[] } } : {}),
   };
   const totals: SnapshotTotals = { databases: 0, tables: 0, partitions: 0 };
   for (const p of parts) for (const k of ['databases', 'tables', 'partitions'] as const) totals[k] += p.totals[k];
+  if (kinds) totals.lakeFormation = parts.reduce((n, p) => n + (p.totals.lakeFormation ?? 0), 0);
   const split: SplitSnapshotManifest = { header, parts: parts.map(p => p.path), totals };
   await store.putJson(`${prefix}snapshot/manifest.json`, split);
   return `s3://${store.bucket}/${prefix}snapshot/manifest.json`;

@@ -2,13 +2,25 @@ import type { RunOptions } from '../../shared/job-settings';
 import type { Cursor } from '../catalog-source';
 import type { Report } from '../report';
 
-/** One unit of the distributed map: a database converged into one target, or written to the snapshot. */
+/**
+ * One unit of the job: a database converged into one target, or written to the snapshot (the
+ * distributed map's items); or the Lake Formation state, before or after the map.
+ */
 export interface WorkItem {
-  readonly kind: 'converge' | 'snapshot';
+  readonly kind: 'converge' | 'snapshot' | 'lakeFormation';
+  /** `*` for Lake Formation items, which cover every database in scope. */
   readonly database: string;
   /** The target Region, for converge items. */
   readonly target?: string;
+  /** For Lake Formation items: before the Glue objects (settings, tags, locations) or after them (filters, assignments, grants). */
+  readonly phase?: 'before' | 'after';
 }
+
+/** The Lake Formation items of a run that replicates Lake Formation state, in the order they run. */
+export const LAKE_FORMATION_ITEMS: readonly WorkItem[] = [
+  { kind: 'lakeFormation', database: '*', phase: 'before' },
+  { kind: 'lakeFormation', database: '*', phase: 'after' },
+];
 
 /** What the resolve step records for the run. */
 export interface RunManifest {

@@ -4,13 +4,20 @@ import { LiveCatalogSource } from '../live-source';
 import { convergeDatabase, type Deadline } from '../replicate';
 import { ReportBuilder, type Report } from '../report';
 import { Scope } from '../scope';
-import type { ItemReport, ItemState } from './job-types';
+import type { ItemReport, ItemState, WorkItem } from './job-types';
+import { runLakeFormationItem } from './lake-formation-item';
 import { RunStore } from './run-store';
 import { LineWriter } from '../snapshot/snapshot-io';
 import { writeSnapshotPart } from '../snapshot/snapshot-part';
 
 /** The target path segment of snapshot items' reports. */
 export const SNAPSHOT_ITEM_TARGET = '_snapshot';
+
+/** Where an item's reports go: its target Region, or a name no Region has. */
+export function itemTarget(item: WorkItem): string {
+  if (item.kind === 'lakeFormation') return `_lake-formation-${item.phase}`;
+  return item.kind === 'converge' ? item.target! : SNAPSHOT_ITEM_TARGET;
+}
 
 /**
  * Leaves room to finish in-flight work and save the report: no new table after half the
@@ -32,7 +39,9 @@ export async function runItem(
   const source = new LiveCatalogSource(clients, settings.sourceRegion, scope);
   const prefix = RunStore.runPrefix(state.runId);
   let report: Report;
-  if (item.kind === 'converge') {
+  if (item.kind === 'lakeFormation') {
+    report = await runLakeFormationItem(settings, options, item, clients, `${prefix}snapshot/`, store.bucket);
+  } else if (item.kind === 'converge') {
     report = await convergeDatabase({
       mode: options.dryRun ? 'plan' : 'sync',
       source,
@@ -60,7 +69,7 @@ export async function runItem(
   }
   const done = report.continuation === undefined;
   const itemReport: ItemReport = { ...report, item, seq, done };
-  const target = item.kind === 'converge' ? item.target! : SNAPSHOT_ITEM_TARGET;
+  const target = itemTarget(item);
   await store.putJson(`${prefix}reports/${RunStore.itemPath(target, item.database)}/${String(seq).padStart(6, '0')}.json`, itemReport);
   return { runId: state.runId, options, item, cursor: report.continuation, seq: seq + 1, done };
 }

@@ -1,20 +1,25 @@
 import type { DatabaseInput, PartitionInput, TableInput } from '@aws-sdk/client-glue';
+import type { LakeFormationState, LfKind } from '../lake-formation/lf-state';
 
 /**
  * The snapshot file: JSON Lines, gzip-compressed when its name ends in ".gz".
  * Documented in docs/snapshot-format.md; bump SNAPSHOT_VERSION on any incompatible change.
  *
- *   {"format":"lake-replica-snapshot","version":1,...header}
+ *   {"format":"lake-replica-snapshot","version":2,...header,"lakeFormation":{"kinds":[...]}}
+ *   {"lakeFormation":"permissions","items":[...]}                      (Lake Formation state, up to 1000 items a line)
  *   {"database":{...DatabaseInput}}
  *   {"table":{...TableInput},"database":"db"}
  *   {"partitions":[...PartitionInput],"database":"db","table":"t"}     (one line per page)
- *   {"end":{"databases":1,"tables":1,"partitions":1}}
+ *   {"end":{"databases":1,"tables":1,"partitions":1,"lakeFormation":1}}
  *
- * Records are grouped: a database's tables follow it, and a table's partition pages follow it.
+ * Lake Formation records come first: a restore applies settings, tags and locations before the
+ * Glue objects. Records are grouped: a database's tables follow it, and a table's partition pages follow it.
  * The trailer proves the file is complete: a snapshot without one is refused.
  */
 export const SNAPSHOT_FORMAT = 'lake-replica-snapshot';
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
+/** Version 1 has no Lake Formation state; it is still read. */
+export const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 export interface SnapshotHeader {
   readonly format: typeof SNAPSHOT_FORMAT;
@@ -22,11 +27,20 @@ export interface SnapshotHeader {
   readonly createdAt: string;
   readonly source: { readonly region: string; readonly catalogId: string };
   readonly scope: { readonly databases: readonly string[]; readonly excludeDatabases: readonly string[] };
+  /** The Lake Formation kinds captured; absent when none were (and in version 1). */
+  readonly lakeFormation?: { readonly kinds: readonly LfKind[] };
 }
 
-export interface SnapshotTotals { databases: number; tables: number; partitions: number }
+export interface SnapshotTotals { databases: number; tables: number; partitions: number; lakeFormation?: number }
+
+/** The list fields of the Lake Formation state, as snapshot records name them; `settings` holds one item. */
+export type LakeFormationField = Exclude<keyof LakeFormationState, 'kinds'>;
+export const LAKE_FORMATION_FIELDS: readonly LakeFormationField[] = [
+  'settings', 'lfTags', 'lfTagExpressions', 'dataLocations', 'dataCellsFilters', 'optIns', 'tagAssignments', 'permissions',
+];
 
 export type SnapshotRecord =
+  | { readonly lakeFormation: LakeFormationField; readonly items: unknown[] }
   | { readonly database: DatabaseInput }
   | { readonly table: TableInput; readonly database: string }
   | { readonly partitions: PartitionInput[]; readonly database: string; readonly table: string }

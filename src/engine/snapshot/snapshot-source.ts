@@ -1,8 +1,10 @@
 import { AwsClients } from '../aws-clients';
 import type { CatalogSource, PartitionPage, SourceDatabase, SourceTable } from '../catalog-source';
 import { databaseInput, partitionInput, reviveTimestamps, tableInput } from '../glue-shapes';
+import type { LakeFormationState } from '../lake-formation/lf-state';
 import { Scope } from '../scope';
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotHeader, type SnapshotRecord, type SnapshotTotals } from './format';
+import { READABLE_VERSIONS, SNAPSHOT_FORMAT, type SnapshotHeader, type SnapshotRecord, type SnapshotTotals } from './format';
+import { LakeFormationCollector } from './lake-formation-records';
 import { openLines } from './snapshot-io';
 
 /**
@@ -16,6 +18,7 @@ export class SnapshotSource implements CatalogSource {
   private lineNumber = 0;
   private peeked?: SnapshotRecord;
   private header?: SnapshotHeader;
+  private lakeFormationState?: LakeFormationCollector;
   private readonly counted: SnapshotTotals = { databases: 0, tables: 0, partitions: 0 };
 
   constructor(
@@ -35,11 +38,25 @@ export class SnapshotSource implements CatalogSource {
     if (header?.format !== SNAPSHOT_FORMAT) {
       throw new Error(`${this.snapshotLocation} is not a lake-replica snapshot (its first line has no "format":"${SNAPSHOT_FORMAT}")`);
     }
-    if (header.version !== SNAPSHOT_VERSION) {
-      throw new Error(`${this.snapshotLocation} is snapshot format version ${header.version}; this lake-replica reads version ${SNAPSHOT_VERSION}`);
+    if (!READABLE_VERSIONS.includes(header.version as number)) {
+      throw new Error(`${this.snapshotLocation} is snapshot format version ${header.version}; this lake-replica reads versions ${READABLE_VERSIONS.join(' and ')}`);
     }
     this.header = header as SnapshotHeader;
+    if (this.header.lakeFormation) {
+      const collector = new LakeFormationCollector(this.header.lakeFormation.kinds);
+      for (let r = await this.peek(); 'lakeFormation' in r; r = await this.peek()) {
+        this.peeked = undefined;
+        collector.add(r.lakeFormation, r.items);
+      }
+      this.lakeFormationState = collector;
+    }
     return this.header;
+  }
+
+  /** The Lake Formation state the snapshot holds; undefined when it holds none (version 1, or none captured). */
+  async lakeFormation(): Promise<LakeFormationState | undefined> {
+    await this.open();
+    return this.lakeFormationState?.state;
   }
 
   get region(): string {
@@ -103,6 +120,9 @@ export class SnapshotSource implements CatalogSource {
 
   private checkTrailer(trailer: { end: SnapshotTotals }): void {
     const { end } = trailer;
+    if (this.lakeFormationState && end.lakeFormation !== this.lakeFormationState.items) {
+      throw new Error(`${this.snapshotLocation}: the trailer counts ${end.lakeFormation} Lake Formation items but the file holds ${this.lakeFormationState.items}`);
+    }
     for (const kind of ['databases', 'tables', 'partitions'] as const) {
       if (end[kind] !== this.counted[kind]) {
         throw new Error(`${this.snapshotLocation}: the trailer counts ${end[kind]} ${kind} but the file holds ${this.counted[kind]}`);

@@ -1,8 +1,10 @@
 import { AwsClients } from '../aws-clients';
 import type { CatalogSource } from '../catalog-source';
+import type { LakeFormationState } from '../lake-formation/lf-state';
 import { ReportBuilder, type Report } from '../report';
 import { Scope } from '../scope';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotHeader, type SnapshotTotals } from './format';
+import { lakeFormationItems, lakeFormationRecords } from './lake-formation-records';
 import { LineWriter } from './snapshot-io';
 
 export interface WriteSnapshotOptions {
@@ -12,25 +14,35 @@ export interface WriteSnapshotOptions {
   readonly location: string;
   readonly clients: AwsClients;
   readonly onProgress?: (totals: Readonly<SnapshotTotals>, current: string) => void;
+  /** The source's Lake Formation state, read beforehand; kinds that failed to read are left out of its `kinds`. */
+  readonly lakeFormation?: LakeFormationState;
+  /** Where failures so far (e.g. reading Lake Formation state) are already recorded. */
+  readonly report?: ReportBuilder;
 }
 
 /** Streams the in-scope source state to a snapshot, page by page. */
 export async function writeSnapshot(options: WriteSnapshotOptions): Promise<Report> {
   const { source, scope, location, clients } = options;
-  const report = new ReportBuilder({
+  const report = options.report ?? new ReportBuilder({
     mode: 'snapshot', source: { region: source.region }, targets: [], scope: scope.toJSON(), prune: false, dryRun: false,
   }, []);
+  const lakeFormation = options.lakeFormation;
   const header: SnapshotHeader = {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
     createdAt: new Date().toISOString(),
     source: { region: source.region, catalogId: await source.catalogId() },
     scope: scope.toJSON(),
+    ...(lakeFormation ? { lakeFormation: { kinds: [...lakeFormation.kinds] } } : {}),
   };
   Object.assign(report.report.source, { catalogId: header.source.catalogId });
   const totals: SnapshotTotals = { databases: 0, tables: 0, partitions: 0 };
   const out = new LineWriter(location, clients, source.region);
   out.write(header);
+  if (lakeFormation) {
+    for (const record of lakeFormationRecords(lakeFormation)) out.write(record);
+    totals.lakeFormation = lakeFormationItems(lakeFormation);
+  }
   for await (const db of source.databases()) {
     out.write({ database: db.input });
     totals.databases++;

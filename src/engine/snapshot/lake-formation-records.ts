@@ -1,0 +1,39 @@
+import { chunk } from '../concurrency';
+import { LAKE_FORMATION_FIELDS, type LakeFormationField } from './format';
+import { emptyState, type LakeFormationState, type LfKind } from '../lake-formation/lf-state';
+
+/** Items a Lake Formation record holds at most, so one line stays small. */
+const ITEMS_PER_RECORD = 1000;
+
+/** The snapshot records of a Lake Formation state, in the order a restore applies them. */
+export function* lakeFormationRecords(state: LakeFormationState): Iterable<{ lakeFormation: LakeFormationField; items: unknown[] }> {
+  for (const field of LAKE_FORMATION_FIELDS) {
+    const items: unknown[] = field === 'settings' ? (state.settings ? [state.settings] : []) : state[field];
+    for (const part of chunk(items, ITEMS_PER_RECORD)) yield { lakeFormation: field, items: part };
+  }
+}
+
+/** Counts the items of a state as the trailer does. */
+export function lakeFormationItems(state: LakeFormationState): number {
+  let n = 0;
+  for (const record of lakeFormationRecords(state)) n += record.items.length;
+  return n;
+}
+
+/** Collects records back into a state; `kinds` comes from the header. */
+export class LakeFormationCollector {
+  readonly state: LakeFormationState;
+  items = 0;
+
+  constructor(kinds: readonly LfKind[]) {
+    this.state = emptyState();
+    this.state.kinds.push(...kinds);
+  }
+
+  add(field: LakeFormationField, items: unknown[]): void {
+    if (!LAKE_FORMATION_FIELDS.includes(field)) throw new Error(`unknown Lake Formation record "${field}"`);
+    this.items += items.length;
+    if (field === 'settings') this.state.settings = items[0] as LakeFormationState['settings'];
+    else (this.state[field] as unknown[]).push(...items);
+  }
+}
