@@ -62,6 +62,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToGo: {
     moduleName: 'github.com/lakereplica/cdk-multi-region-lake-replica-go',
   },
+  // .NET is generated and published by the release workflow; this machine has no dotnet SDK, so the
+  // test command only checks that its code generates (scripts/test-consumers.sh).
+  publishToNuget: {
+    dotNetNamespace: 'LakeReplica.Cdk.MultiRegionLakeReplica',
+    packageId: 'LakeReplica.Cdk.MultiRegionLakeReplica',
+  },
 
   jestOptions: {
     passWithNoTests: false,
@@ -70,6 +76,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testTimeout: 120_000,
       // Each integration test file starts its own moto server; two cores.
       maxWorkers: 2,
+      // The Python, Java and Go consumer apps run from scripts/test-consumers.sh, not from jest.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumers/'],
     },
   },
   eslintOptions: {
@@ -79,9 +87,42 @@ const project = new awscdk.AwsCdkConstructLibrary({
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
   },
-  gitignore: ['/.venv/', '/.bench/', '/.demo/'],
+  gitignore: [
+    '/.venv/', '/.bench/', '/.demo/',
+    // jsii-rosetta's tablet of translated README examples (written by the rosetta task).
+    '/.jsii.tabl.json',
+    '__pycache__/', '.pytest_cache/',
+  ],
   npmignoreEnabled: true,
 });
+
+// Only the library ships: none of the dev tooling, test environments or consumer apps.
+for (const path of ['/.venv/', '/.bench/', '/.demo/', '/.ci/', '/scripts/', '/requirements-dev.txt', '/rosetta/', '/.jsii.tabl.json']) {
+  project.addPackageIgnore(path);
+}
+
+// README examples compile in strict mode (rosetta/default.ts-fixture); pacmak then translates them
+// into the Python, Java, Go and .NET packages' READMEs from the tablet.
+project.package.addField('jsii', { ...project.package.manifest.jsii, metadata: { jsii: { rosetta: { strict: true } } } });
+const rosetta = project.addTask('rosetta:extract', {
+  description: 'Compile the README examples in strict mode and translate them (.jsii.tabl.json)',
+  exec: 'jsii-rosetta extract --strict .jsii',
+});
+project.postCompileTask.spawn(rosetta);
+
+// Every language is packaged, in CI too (projen packages only JavaScript there by default). .NET is left
+// to the release workflow: this machine has no dotnet SDK.
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package-all')!);
+const packageAll = project.tasks.tryFind('package-all')!;
+packageAll.reset();
+for (const language of ['js', 'python', 'java', 'go']) packageAll.spawn(project.tasks.tryFind(`package:${language}`)!);
+// pacmak's own Go build would use the minimal aws-cdk-go, which does not compile with constructs 10.5
+// (see scripts/package-go-build.sh): generate the module, then build it with the aws-cdk-go Go users need.
+const packageGo = project.tasks.tryFind('package:go')!;
+packageGo.reset();
+packageGo.exec('jsii-pacmak -v --target go --code-only');
+packageGo.exec('bash scripts/package-go-build.sh');
 
 project.jest!.addReporter(new javascript.JestReporter('<rootDir>/test/support/summary-reporter.js'));
 
@@ -108,5 +149,8 @@ project.addTask('test:integration', {
   exec: 'jest --testPathPatterns test/integration',
   receiveArgs: true,
 });
+
+// What the consumer tests leave behind (scripts/test-consumers.sh); added after projen's own `!/test/`.
+project.gitignore.exclude('/test/consumers/java/target/', '/test/consumers/go/go.sum', '/test/consumers/go/readmeexample*/');
 
 project.synth();
