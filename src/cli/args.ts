@@ -11,16 +11,35 @@ export interface CliCommand {
   readonly help: boolean;
   readonly json: boolean;
   readonly job?: JobConfig;
+  readonly redrive?: RedriveConfig;
 }
 
-const COMMANDS: readonly Mode[] = ['plan', 'sync', 'verify', 'snapshot', 'restore'];
+/** `redrive`: set the near-real-time ledger's FAILED events back to PENDING. */
+export interface RedriveConfig {
+  readonly ledgerTable: string;
+  readonly ledgerRegion: string;
+  readonly targetRegion?: string;
+  readonly dryRun: boolean;
+  readonly endpoint?: string;
+}
 
-/** Which options each command accepts beyond the shared ones. */
-const ONLY_FOR: Record<string, readonly Mode[]> = {
+type Command = Mode | 'redrive';
+const COMMANDS: readonly Command[] = ['plan', 'sync', 'verify', 'snapshot', 'restore', 'redrive'];
+
+/** Which options each command accepts beyond the shared ones (`--endpoint-url`, `--json`, `--help`). */
+const ONLY_FOR: Record<string, readonly Command[]> = {
+  'source-region': ['plan', 'sync', 'verify', 'snapshot', 'restore'],
+  'database': ['plan', 'sync', 'verify', 'snapshot', 'restore'],
+  'exclude-database': ['plan', 'sync', 'verify', 'snapshot', 'restore'],
+  'concurrency': ['plan', 'sync', 'verify', 'snapshot', 'restore'],
+  'skip': ['plan', 'sync', 'verify', 'snapshot', 'restore'],
+  'ledger-table': ['redrive'],
+  'ledger-region': ['redrive'],
+  'dry-run': ['redrive'],
   'prune': ['plan', 'sync', 'restore'],
   'out': ['snapshot'],
   'from': ['restore'],
-  'target-region': ['plan', 'sync', 'verify', 'restore'],
+  'target-region': ['plan', 'sync', 'verify', 'restore', 'redrive'],
   'bucket-map': ['plan', 'sync', 'verify', 'restore'],
   'protect-principal': ['plan', 'sync', 'verify', 'restore'],
 };
@@ -49,6 +68,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
         'concurrency': { type: 'string' },
         'skip': { type: 'string', multiple: true },
         'protect-principal': { type: 'string', multiple: true },
+        'ledger-table': { type: 'string' },
+        'ledger-region': { type: 'string' },
+        'dry-run': { type: 'boolean' },
         'json': { type: 'boolean' },
         'help': { type: 'boolean', short: 'h' },
       },
@@ -59,16 +81,19 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   const { values: v, positionals } = parsed;
   if (v.help) return { help: true, json: false };
   const [command, ...extra] = positionals;
-  if (!command) throw new UsageError('a command is required: one of plan, sync, verify, snapshot, restore');
-  if (!COMMANDS.includes(command as Mode)) throw new UsageError(`unknown command "${command}"; expected one of ${COMMANDS.join(', ')}`);
+  if (!command) throw new UsageError(`a command is required: one of ${COMMANDS.join(', ')}`);
+  if (!COMMANDS.includes(command as Command)) throw new UsageError(`unknown command "${command}"; expected one of ${COMMANDS.join(', ')}`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
-  const mode = command as Mode;
 
-  for (const [option, modes] of Object.entries(ONLY_FOR)) {
-    if ((v as Record<string, unknown>)[option] !== undefined && !modes.includes(mode)) {
-      throw new UsageError(`--${option} does not apply to ${mode}; it is for ${modes.join(', ')}`);
+  for (const [option, commands] of Object.entries(ONLY_FOR)) {
+    if ((v as Record<string, unknown>)[option] !== undefined && !commands.includes(command as Command)) {
+      throw new UsageError(`--${option} does not apply to ${command}; it is for ${commands.join(', ')}`);
     }
   }
+  const endpoint = v['endpoint-url'] ?? (env.AWS_ENDPOINT_URL || undefined);
+  const endpointError = endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(endpoint) ? `endpoint URL "${endpoint}" is not an http(s) URL` : undefined;
+  if (command === 'redrive') return { help: false, json: v.json ?? false, redrive: redriveConfig(v, env, endpoint, endpointError) };
+  const mode = command as Mode;
 
   const targets = v['target-region'] ?? [];
   const source = v['source-region'];
@@ -109,10 +134,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   if ((v.concurrency !== undefined && !/^\d+$/.test(v.concurrency)) || concurrency < 1 || concurrency > 64) {
     errors.push(`--concurrency "${v.concurrency}" is not allowed; expected a whole number from 1 to 64`);
   }
-  const endpoint = v['endpoint-url'] ?? (env.AWS_ENDPOINT_URL || undefined);
-  if (endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(endpoint)) {
-    errors.push(`endpoint URL "${endpoint}" is not an http(s) URL`);
-  }
+  if (endpointError) errors.push(endpointError);
   const skipped = v.skip ?? [];
   for (const name of skipped) {
     if (!SKIP_NAMES.includes(name)) errors.push(`--skip "${name}" is not allowed; expected one of ${SKIP_NAMES.join(', ')}`);
@@ -139,4 +161,22 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
       endpoint,
     },
   };
+}
+
+function redriveConfig(
+  v: { 'ledger-table'?: string; 'ledger-region'?: string; 'target-region'?: string[]; 'dry-run'?: boolean },
+  env: NodeJS.ProcessEnv, endpoint: string | undefined, endpointError: string | undefined,
+): RedriveConfig {
+  const errors: string[] = [];
+  const table = v['ledger-table'];
+  if (!table) errors.push('redrive needs --ledger-table NAME (the construct\'s ledger table; see its LedgerTableName output)');
+  else if (!/^[A-Za-z0-9_.-]{3,255}$/.test(table)) errors.push(`--ledger-table "${table}" is not a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)`);
+  const region = v['ledger-region'] ?? (env.AWS_REGION || undefined);
+  if (!region) {errors.push('redrive needs --ledger-region R (the Region the construct is deployed in), or AWS_REGION');} else { const e = regionError('ledger Region', region); if (e) errors.push(e); }
+  const targets = v['target-region'] ?? [];
+  if (targets.length > 1) errors.push('redrive takes at most one --target-region; leave it out to redrive every target');
+  for (const t of targets) { const e = regionError('target Region', t); if (e) errors.push(e); }
+  if (endpointError) errors.push(endpointError);
+  if (errors.length > 0) throw new UsageError(errors.join('\n'));
+  return { ledgerTable: table!, ledgerRegion: region!, targetRegion: targets[0], dryRun: v['dry-run'] ?? false, endpoint };
 }

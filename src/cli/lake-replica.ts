@@ -1,4 +1,5 @@
-import { parseCli, type CliCommand } from './args';
+import { parseCli, type CliCommand, type RedriveConfig } from './args';
+import { redriveSummary, runRedrive } from './redrive';
 import { Progress, summary } from './render';
 import { USAGE, UsageError } from './usage';
 import { errorMessage } from '../engine/concurrency';
@@ -29,6 +30,7 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
     io.stderr.write(`lake-replica: ${error.message}\nRun "lake-replica --help" for usage.\n`);
     return EXIT.usage;
   }
+  if (command.redrive) return redrive(command.redrive, command.json, io);
   if (command.help || !command.job) {
     io.stdout.write(`${USAGE}\n`);
     return EXIT.ok;
@@ -45,6 +47,17 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
   progress.end();
   io.stdout.write(command.json ? `${JSON.stringify(report, null, 2)}\n` : `${summary(report)}\n`);
   return exitCode(report);
+}
+
+async function redrive(config: RedriveConfig, json: boolean, io: CliIo): Promise<number> {
+  try {
+    const result = await runRedrive(config);
+    io.stdout.write(json ? `${JSON.stringify({ mode: 'redrive', ...config, ...result }, null, 2)}\n` : `${redriveSummary(config, result)}\n`);
+    return EXIT.ok;
+  } catch (error) {
+    io.stderr.write(`lake-replica: redrive failed: ${errorMessage(error)}\n`);
+    return EXIT.failure;
+  }
 }
 
 if (require.main === module) {

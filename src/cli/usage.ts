@@ -6,6 +6,7 @@ Commands:
   verify     Compare source and targets; writes nothing. Exit 3 on drift.
   snapshot   Write the in-scope source state to --out FILE|s3://bucket/key (".gz" compresses).
   restore    Apply a snapshot (--from FILE|s3://bucket/key) to the target Regions.
+  redrive    Retry the near-real-time ledger's FAILED events (--ledger-table, --ledger-region).
 
 Options:
   --source-region R          Source Region (not needed by restore: the snapshot names it).
@@ -24,6 +25,9 @@ Options:
                              data-cells-filters, permissions, or lake-formation (all of them).
   --protect-principal ARN    Never revoke this principal's permissions, even with --prune; repeat.
                              The caller and each target's data lake admins are always protected.
+  --ledger-table NAME        redrive: the construct's ledger table.
+  --ledger-region R          redrive: the ledger's Region (default AWS_REGION).
+  --dry-run                  redrive: list the events it would retry, change nothing.
   --json                     Print exactly the JSON report on stdout.
   -h, --help                 Show this help.
 
@@ -32,7 +36,8 @@ Examples:
   lake-replica plan --source-region us-east-1 --target-region us-west-2
   lake-replica sync --source-region us-east-1 --target-region us-west-2 --bucket-map lake=lake-usw2 --prune
   lake-replica snapshot --source-region us-east-1 --out s3://dr-snapshots/lake.jsonl.gz
-  lake-replica restore --from s3://dr-snapshots/lake.jsonl.gz --target-region us-west-2`;
+  lake-replica restore --from s3://dr-snapshots/lake.jsonl.gz --target-region us-west-2
+  lake-replica redrive --ledger-table LakeReplica-Ledger --ledger-region us-west-2 --target-region us-west-2`;
 
 /** Bad usage or configuration: exit 2 with a hint, before any AWS call. */
 export class UsageError extends Error {
