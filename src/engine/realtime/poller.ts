@@ -159,12 +159,11 @@ class Poll {
     }
   }
 
-  /** Reads one time slice completely; false when stopped by the deadline or persistent throttling. */
+  /** Reads one time slice completely; false when the deadline or persistent throttling stopped it. */
   private async readSlice(startMs: number, endMs: number): Promise<boolean> {
     for (const attributes of this.lookups()) {
       let token: string | undefined;
       do {
-        if (this.o.deadline !== undefined && this.clock.now() > this.o.deadline) return false;
         const page = await this.lookup(attributes, startMs, endMs, token);
         if (!page) return false;
         for (const event of page.Events ?? []) await this.record(event);
@@ -184,9 +183,11 @@ class Poll {
     return Object.values(FOLLOWED_EVENT_NAMES).flat().map(name => [{ AttributeKey: 'EventName', AttributeValue: name }]);
   }
 
+  /** One page, paced and retried on throttling; undefined when the poll must stop. */
   private async lookup(attributes: LookupAttribute[], startMs: number, endMs: number, token: string | undefined) {
     for (let attempt = 0; ; attempt++) {
       await this.pacer.wait();
+      if (this.o.deadline !== undefined && this.clock.now() > this.o.deadline) return undefined;
       this.lookupCalls++;
       try {
         return await this.o.cloudtrail.send(new LookupEventsCommand({
