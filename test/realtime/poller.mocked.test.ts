@@ -81,15 +81,15 @@ describe('poller (mocked CloudTrail, moto DynamoDB ledger)', () => {
     expect(result.seen).toBe(1);
   });
 
-  test('pages through a busy window, 50 events a page, and advances the cursor slice by slice', async () => {
+  test('pages through a busy window, 50 events a page, and advances the cursor', async () => {
     trail.add(...Array.from({ length: 120 }, (_, i) => trailEvent({ id: `p${i}`, name: 'BatchCreatePartition', time: at(20 - i / 10), params: params.batchCreatePartition('sales', 'orders', [[`2026-01-${i}`]]) })));
     const result = await poll(options({ lookbackMs: 30 * MINUTE }));
     expect(result.pending).toBe(120);
-    // Two 15-minute slices: the first holds events 20..15 minutes ago (51 -> 2 pages), the second the other 69 (2 pages).
-    expect(trail.calls).toHaveLength(4);
+    // One 30-minute slice, newest first: 50 + 50 + 20.
+    expect(trail.calls).toHaveLength(3);
     expect(trail.calls.filter(c => c.NextToken !== undefined)).toHaveLength(2);
     expect((await ledger.cursor())!.cursorMs).toBe(T0);
-    expect(result.endMs - result.startMs).toBe(2 * SLICE_MS);
+    expect(result.endMs - result.startMs).toBe(SLICE_MS);
   });
 
   test('a later poll starts at the cursor less the overlap: late events are caught, overlap repeats are deduped', async () => {
@@ -148,7 +148,7 @@ describe('poller (mocked CloudTrail, moto DynamoDB ledger)', () => {
     // Two pages fit (at T0 and T0+500 ms at 2 calls a second); the next slice's first call would be at T0+1000.
     const result = await poll(options({ deadline: T0 + 600 }));
     expect(result).toMatchObject({ complete: false, pending: 80, lookupCalls: 2 });
-    expect((await ledger.cursor())!.cursorMs).toBe(T0 - 45 * MINUTE);
+    expect((await ledger.cursor())!.cursorMs).toBe(T0 - 30 * MINUTE);
   });
 
   test('keeps batch calls that partly succeeded, with every partition they named', async () => {

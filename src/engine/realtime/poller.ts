@@ -9,8 +9,11 @@ import { errorMessage } from '../concurrency';
 
 /** LookupEvents returns at most 50 events a page. */
 const PAGE_SIZE = 50;
-/** A catch-up is read in slices, oldest first, so the cursor moves forward even when one poll cannot finish it. */
-export const SLICE_MS = 15 * 60_000;
+/**
+ * A catch-up is read in slices, oldest first, so the cursor moves forward even when one poll
+ * cannot finish it. A routine poll (interval + overlap, 16 minutes by default) fits one slice: one call when quiet.
+ */
+export const SLICE_MS = 30 * 60_000;
 const THROTTLE_RETRIES = 6;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 20_000;
