@@ -62,7 +62,7 @@ export function readRealtimeSettings(env: NodeJS.ProcessEnv = process.env): Real
 
 /** The ledger's layout, which the construct (table, index, stream filter) and the engine must agree on. */
 export const LEDGER = {
-  /** Partition key: the CloudTrail event id, or `CURSOR_KEY` for the poller's cursor. */
+  /** Partition key: the CloudTrail event id, or `cursorKey` for the poller's cursor. */
   partitionKey: 'pk',
   cursorKey: '#cursor',
   /** Epoch seconds after which DynamoDB may delete the item. */
