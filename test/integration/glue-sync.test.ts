@@ -1,27 +1,21 @@
 import { DeleteTableCommand, GetDatabaseCommand, GetPartitionsCommand, GetTableCommand, GetTablesCommand, UpdateTableCommand, CreateDatabaseCommand, CreateTableCommand, BatchDeletePartitionCommand, BatchUpdatePartitionCommand, DeleteDatabaseCommand } from '@aws-sdk/client-glue';
 import { writeCalls } from '../../src/engine/report';
-import { glueAt, motoCli, useTestCredentials } from '../support/cli-harness';
-import { startMoto, type MotoServer } from '../support/moto';
+import { glueAt, motoCli } from '../support/cli-harness';
+import { useMoto } from '../support/moto';
 import { orderPartitions, parquet, SAMPLE_ACCOUNT, SAMPLE_BUCKET_MAPS, seedSampleLake } from '../support/sample-lake';
 
-let moto: MotoServer;
-beforeAll(async () => {
-  useTestCredentials();
-  moto = await startMoto();
-});
-afterAll(() => moto.stop());
-beforeEach(() => moto.reset());
+const moto = useMoto();
 
 const SOURCE = 'us-east-1';
 const TARGET = 'us-west-2';
 const maps = SAMPLE_BUCKET_MAPS.flatMap(m => ['--bucket-map', m]);
 const args = (...extra: string[]) => ['--source-region', SOURCE, '--target-region', TARGET, '--exclude-database', 'tmp_*', ...maps, '--json', ...extra];
-const source = () => glueAt(moto.endpoint, SOURCE);
-const target = (region = TARGET) => glueAt(moto.endpoint, region);
-const run = (command: string, ...extra: string[]) => motoCli(moto.endpoint, command, ...args(...extra));
+const source = () => glueAt(moto().endpoint, SOURCE);
+const target = (region = TARGET) => glueAt(moto().endpoint, region);
+const run = (command: string, ...extra: string[]) => motoCli(moto().endpoint, command, ...args(...extra));
 
 async function table(region: string, db: string, name: string) {
-  return (await glueAt(moto.endpoint, region).send(new GetTableCommand({ DatabaseName: db, Name: name }))).Table!;
+  return (await glueAt(moto().endpoint, region).send(new GetTableCommand({ DatabaseName: db, Name: name }))).Table!;
 }
 
 describe('sync against moto (two Regions)', () => {
@@ -112,7 +106,7 @@ describe('sync against moto (two Regions)', () => {
 
   test('replicates into two target Regions with a per-Region bucket mapping', async () => {
     await seedSampleLake(source());
-    const r = await motoCli(moto.endpoint, 'sync', '--source-region', SOURCE, '--target-region', TARGET, '--target-region', 'eu-west-1',
+    const r = await motoCli(moto().endpoint, 'sync', '--source-region', SOURCE, '--target-region', TARGET, '--target-region', 'eu-west-1',
       '--database', 'sales', '--bucket-map', 'acme-lake-raw=acme-lake-raw-usw2@us-west-2', '--bucket-map', 'acme-lake-raw=acme-lake-raw-euw1@eu-west-1', '--json');
     expect(r.code).toBe(0);
     expect(r.report.targets).toEqual([TARGET, 'eu-west-1']);
@@ -208,7 +202,7 @@ describe('plan and verify', () => {
 
   test('without --json prints a readable summary', async () => {
     await seedSampleLake(source());
-    const r = await motoCli(moto.endpoint, 'plan', '--source-region', SOURCE, '--target-region', TARGET);
+    const r = await motoCli(moto().endpoint, 'plan', '--source-region', SOURCE, '--target-region', TARGET);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/plan \(dry run\): us-east-1 -> us-west-2/);
     expect(r.stdout).toMatch(/missing {2}table sales\.orders in us-west-2/);

@@ -1,20 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Ledger, type LedgerEvent } from '../../src/engine/realtime/ledger';
 import { createLedgerTable, LEDGER_TABLE } from '../realtime/support/ledger-table';
-import { cli, TEST_CREDENTIALS, useTestCredentials } from '../support/cli-harness';
-import { startMoto, type MotoServer } from '../support/moto';
+import { cli, TEST_CREDENTIALS } from '../support/cli-harness';
+import { useMoto } from '../support/moto';
 
 const REGION = 'us-west-2';
-let moto: MotoServer;
+const moto = useMoto();
 let ledger: Ledger;
-beforeAll(async () => {
-  useTestCredentials();
-  moto = await startMoto();
-});
-afterAll(() => moto.stop());
 beforeEach(async () => {
-  await moto.reset();
-  const dynamodb = new DynamoDBClient({ region: REGION, endpoint: moto.endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+  const dynamodb = new DynamoDBClient({ region: REGION, endpoint: moto().endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
   await createLedgerTable(dynamodb);
   ledger = new Ledger(dynamodb, LEDGER_TABLE, 86_400_000);
 });
@@ -39,7 +33,7 @@ async function failIn(eventId: string, failed: string[]): Promise<void> {
   await ledger.recordOutcome(eventId, targets, 'FAILED');
 }
 
-const redrive = (...extra: string[]) => cli(moto.endpoint, 'redrive', '--ledger-table', LEDGER_TABLE, '--ledger-region', REGION, ...extra);
+const redrive = (...extra: string[]) => cli(moto().endpoint, 'redrive', '--ledger-table', LEDGER_TABLE, '--ledger-region', REGION, ...extra);
 
 describe('lake-replica redrive against a moto ledger', () => {
   test('--dry-run lists the failed events and changes nothing', async () => {
@@ -91,7 +85,7 @@ describe('lake-replica redrive against a moto ledger', () => {
   });
 
   test('a ledger table that does not exist fails with exit 1 and says why', async () => {
-    const r = await cli(moto.endpoint, 'redrive', '--ledger-table', 'no-such-ledger', '--ledger-region', REGION);
+    const r = await cli(moto().endpoint, 'redrive', '--ledger-table', 'no-such-ledger', '--ledger-region', REGION);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/redrive failed: .*(ResourceNotFound|not found)/i);
   });

@@ -5,19 +5,13 @@ import { gunzipSync } from 'node:zlib';
 import { DeleteDatabaseCommand, GetDatabasesCommand, GetPartitionsCommand, GetTableCommand, GetTablesCommand } from '@aws-sdk/client-glue';
 import { CreateBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { writeCalls } from '../../src/engine/report';
-import { cli, glueAt, motoCli, TEST_CREDENTIALS, useTestCredentials } from '../support/cli-harness';
-import { startMoto, type MotoServer } from '../support/moto';
+import { cli, glueAt, motoCli, TEST_CREDENTIALS } from '../support/cli-harness';
+import { useMoto } from '../support/moto';
 import { SAMPLE_BUCKET_MAPS, seedSampleLake } from '../support/sample-lake';
 
-let moto: MotoServer;
+const moto = useMoto();
 let dir: string;
-beforeAll(async () => {
-  useTestCredentials();
-  moto = await startMoto();
-});
-afterAll(() => moto.stop());
 beforeEach(async () => {
-  await moto.reset();
   dir = mkdtempSync(join(tmpdir(), 'lake-replica-test-'));
 });
 
@@ -26,7 +20,7 @@ const TARGET = 'us-west-2';
 const maps = SAMPLE_BUCKET_MAPS.flatMap(m => ['--bucket-map', m]);
 
 async function wipeSource() {
-  const glue = glueAt(moto.endpoint, SOURCE);
+  const glue = glueAt(moto().endpoint, SOURCE);
   for (const db of (await glue.send(new GetDatabasesCommand({}))).DatabaseList ?? []) {
     await glue.send(new DeleteDatabaseCommand({ Name: db.Name }));
   }
@@ -34,9 +28,9 @@ async function wipeSource() {
 
 describe('snapshot and restore against moto', () => {
   test('a gzip snapshot file restores the lake into a target while the source is gone', async () => {
-    await seedSampleLake(glueAt(moto.endpoint, SOURCE));
+    await seedSampleLake(glueAt(moto().endpoint, SOURCE));
     const file = join(dir, 'lake.jsonl.gz');
-    const snap = await motoCli(moto.endpoint, 'snapshot', '--source-region', SOURCE, '--exclude-database', 'tmp_*', '--out', file, '--json');
+    const snap = await motoCli(moto().endpoint, 'snapshot', '--source-region', SOURCE, '--exclude-database', 'tmp_*', '--out', file, '--json');
     expect(snap.code).toBe(0);
     expect(snap.report.snapshot).toMatchObject({ location: file, version: 2, databases: 4, tables: 6, partitions: 6, lakeFormation: 1 });
 
@@ -49,13 +43,13 @@ describe('snapshot and restore against moto', () => {
     expect(JSON.stringify(lines)).not.toMatch(/CreateTime|VersionId|"CatalogId":"123456789012","Name"/);
 
     await wipeSource();
-    const restore = await motoCli(moto.endpoint, 'restore', '--from', file, '--target-region', TARGET, ...maps, '--json');
+    const restore = await motoCli(moto().endpoint, 'restore', '--from', file, '--target-region', TARGET, ...maps, '--json');
     expect(restore.code).toBe(0);
     expect(restore.report.source).toMatchObject({ region: SOURCE, snapshot: file });
     expect(restore.report.counts.table.created).toBe(6);
     expect(restore.report.counts.partition.created).toBe(6);
     // The restore read nothing from the (wiped) source: every Glue read went to the target.
-    const target = glueAt(moto.endpoint, TARGET);
+    const target = glueAt(moto().endpoint, TARGET);
     const orders = (await target.send(new GetTableCommand({ DatabaseName: 'sales', Name: 'orders' }))).Table!;
     expect(orders.StorageDescriptor!.Location).toBe('s3://acme-lake-raw-usw2/sales/orders/');
     expect(orders.TableType).toBe('EXTERNAL_TABLE');
@@ -64,73 +58,73 @@ describe('snapshot and restore against moto', () => {
     expect(link.TargetTable).toEqual({ CatalogId: '123456789012', DatabaseName: 'sales', Name: 'orders' });
 
     // Restoring the same snapshot again is idempotent.
-    const again = await motoCli(moto.endpoint, 'restore', '--from', file, '--target-region', TARGET, ...maps, '--json');
+    const again = await motoCli(moto().endpoint, 'restore', '--from', file, '--target-region', TARGET, ...maps, '--json');
     expect(again.code).toBe(0);
     expect(writeCalls(again.report.apiCalls)).toBe(0);
   });
 
   test('snapshot to s3:// and restore from it', async () => {
-    await seedSampleLake(glueAt(moto.endpoint, SOURCE));
-    const s3 = new S3Client({ region: SOURCE, endpoint: moto.endpoint, credentials: TEST_CREDENTIALS, forcePathStyle: true });
+    await seedSampleLake(glueAt(moto().endpoint, SOURCE));
+    const s3 = new S3Client({ region: SOURCE, endpoint: moto().endpoint, credentials: TEST_CREDENTIALS, forcePathStyle: true });
     await s3.send(new CreateBucketCommand({ Bucket: 'dr-snapshots' }));
-    const snap = await motoCli(moto.endpoint, 'snapshot', '--source-region', SOURCE, '--database', 'sales', '--out', 's3://dr-snapshots/lake/snap.jsonl', '--json');
+    const snap = await motoCli(moto().endpoint, 'snapshot', '--source-region', SOURCE, '--database', 'sales', '--out', 's3://dr-snapshots/lake/snap.jsonl', '--json');
     expect(snap.code).toBe(0);
     expect(snap.report.apiCalls['s3:PutObject']).toBe(1);
     await expect(s3.send(new HeadObjectCommand({ Bucket: 'dr-snapshots', Key: 'lake/snap.jsonl' }))).resolves.toBeDefined();
 
-    const restore = await motoCli(moto.endpoint, 'restore', '--from', 's3://dr-snapshots/lake/snap.jsonl', '--target-region', TARGET, '--json');
+    const restore = await motoCli(moto().endpoint, 'restore', '--from', 's3://dr-snapshots/lake/snap.jsonl', '--target-region', TARGET, '--json');
     expect(restore.code).toBe(0);
-    const tables = (await glueAt(moto.endpoint, TARGET).send(new GetTablesCommand({ DatabaseName: 'sales' }))).TableList!;
+    const tables = (await glueAt(moto().endpoint, TARGET).send(new GetTablesCommand({ DatabaseName: 'sales' }))).TableList!;
     expect(tables.map(t => t.Name).sort()).toEqual(['audit_log', 'daily_totals', 'events_iceberg', 'orders']);
   });
 
   test('restore --prune removes what the snapshot does not hold, and a restore can be narrowed by --database', async () => {
-    await seedSampleLake(glueAt(moto.endpoint, SOURCE));
+    await seedSampleLake(glueAt(moto().endpoint, SOURCE));
     const file = join(dir, 'lake.jsonl');
-    await motoCli(moto.endpoint, 'snapshot', '--source-region', SOURCE, '--out', file);
-    await motoCli(moto.endpoint, 'sync', '--source-region', SOURCE, '--target-region', TARGET);
-    await glueAt(moto.endpoint, SOURCE).send(new DeleteDatabaseCommand({ Name: 'marketing' }));
+    await motoCli(moto().endpoint, 'snapshot', '--source-region', SOURCE, '--out', file);
+    await motoCli(moto().endpoint, 'sync', '--source-region', SOURCE, '--target-region', TARGET);
+    await glueAt(moto().endpoint, SOURCE).send(new DeleteDatabaseCommand({ Name: 'marketing' }));
     // Only sales is restored; marketing stays untouched even with prune, since it is out of scope.
-    const r = await motoCli(moto.endpoint, 'restore', '--from', file, '--target-region', TARGET, '--database', 'sales', '--prune', '--json');
+    const r = await motoCli(moto().endpoint, 'restore', '--from', file, '--target-region', TARGET, '--database', 'sales', '--prune', '--json');
     expect(r.code).toBe(0);
     expect(r.report.counts.database).toMatchObject({ unchanged: 1, deleted: 0 });
-    const names = (await glueAt(moto.endpoint, TARGET).send(new GetDatabasesCommand({}))).DatabaseList!.map(d => d.Name);
+    const names = (await glueAt(moto().endpoint, TARGET).send(new GetDatabasesCommand({}))).DatabaseList!.map(d => d.Name);
     expect(names).toContain('marketing');
   });
 
   test('restore --prune never reaches outside the scope the snapshot was taken with', async () => {
-    await seedSampleLake(glueAt(moto.endpoint, SOURCE));
-    await motoCli(moto.endpoint, 'sync', '--source-region', SOURCE, '--target-region', TARGET);
+    await seedSampleLake(glueAt(moto().endpoint, SOURCE));
+    await motoCli(moto().endpoint, 'sync', '--source-region', SOURCE, '--target-region', TARGET);
     const file = join(dir, 'sales-only.jsonl');
-    await motoCli(moto.endpoint, 'snapshot', '--source-region', SOURCE, '--database', 'sales', '--out', file);
-    const r = await motoCli(moto.endpoint, 'restore', '--from', file, '--target-region', TARGET, '--prune', '--json');
+    await motoCli(moto().endpoint, 'snapshot', '--source-region', SOURCE, '--database', 'sales', '--out', file);
+    const r = await motoCli(moto().endpoint, 'restore', '--from', file, '--target-region', TARGET, '--prune', '--json');
     expect(r.code).toBe(0);
     expect(r.report.counts.database.deleted).toBe(0);
-    const names = (await glueAt(moto.endpoint, TARGET).send(new GetDatabasesCommand({}))).DatabaseList!.map(d => d.Name);
+    const names = (await glueAt(moto().endpoint, TARGET).send(new GetDatabasesCommand({}))).DatabaseList!.map(d => d.Name);
     expect(names).toEqual(expect.arrayContaining(['sales', 'marketing', 'shared_sales', 'partner_feed']));
   });
 
   test('a truncated snapshot is refused and nothing is pruned', async () => {
-    await seedSampleLake(glueAt(moto.endpoint, SOURCE));
+    await seedSampleLake(glueAt(moto().endpoint, SOURCE));
     const file = join(dir, 'lake.jsonl');
-    await motoCli(moto.endpoint, 'snapshot', '--source-region', SOURCE, '--out', file);
-    await motoCli(moto.endpoint, 'sync', '--source-region', SOURCE, '--target-region', TARGET);
+    await motoCli(moto().endpoint, 'snapshot', '--source-region', SOURCE, '--out', file);
+    await motoCli(moto().endpoint, 'sync', '--source-region', SOURCE, '--target-region', TARGET);
     const lines = readFileSync(file, 'utf8').trim().split('\n');
     // Keep the header and the first database with some of its tables: the trailer is gone.
     writeFileSync(join(dir, 'cut.jsonl'), lines.slice(0, 4).join('\n') + '\n');
-    const r = await motoCli(moto.endpoint, 'restore', '--from', join(dir, 'cut.jsonl'), '--target-region', TARGET, '--prune', '--json');
+    const r = await motoCli(moto().endpoint, 'restore', '--from', join(dir, 'cut.jsonl'), '--target-region', TARGET, '--prune', '--json');
     expect(r.code).toBe(1);
     expect(r.report.failures.map(f => f.error).join('\n')).toMatch(/without its trailer: the snapshot is truncated/);
     expect(r.report.counts.table.deleted).toBe(0);
     expect(r.report.counts.database.deleted).toBe(0);
-    const tables = (await glueAt(moto.endpoint, TARGET).send(new GetTablesCommand({ DatabaseName: 'sales' }))).TableList!;
+    const tables = (await glueAt(moto().endpoint, TARGET).send(new GetTablesCommand({ DatabaseName: 'sales' }))).TableList!;
     expect(tables).toHaveLength(4);
   });
 
   test('a file that is not a snapshot fails with a clear message', async () => {
     const file = join(dir, 'not-a-snapshot.json');
     writeFileSync(file, '{"hello":"world"}\n');
-    const r = await motoCli(moto.endpoint, 'restore', '--from', file, '--target-region', TARGET);
+    const r = await motoCli(moto().endpoint, 'restore', '--from', file, '--target-region', TARGET);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/is not a lake-replica snapshot/);
   });

@@ -1,6 +1,9 @@
 import { GlueClient } from '@aws-sdk/client-glue';
+import { TEST_CREDENTIALS } from './moto';
 import { main } from '../../src/cli/lake-replica';
 import type { Report } from '../../src/engine/report';
+
+export { TEST_CREDENTIALS, useTestCredentials } from './moto';
 
 export interface CliResult {
   readonly code: number;
@@ -30,19 +33,11 @@ export async function cli(endpoint: string, ...argv: string[]): Promise<CliResul
   return { code, stdout: stdout.text, stderr: stderr.text, report };
 }
 
-export const TEST_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
 export function glueAt(endpoint: string, region: string): GlueClient {
   return new GlueClient({ region, endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
 }
 
-/** Static credentials for the SDK clients the engine creates. */
-export function useTestCredentials(): void {
-  process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
-  process.env.AWS_MAX_ATTEMPTS = '2';
-  process.env.NODE_NO_WARNINGS = '1';
-}
 
 /**
  * moto has no ListLakeFormationOptIns or ListLFTagExpressions (see shared/reference/moto.md), so runs

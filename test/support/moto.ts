@@ -13,6 +13,16 @@ export interface MotoServer {
 
 const ROOT = join(__dirname, '..', '..');
 
+export const TEST_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+
+/** Static credentials for the SDK clients the engine creates. */
+export function useTestCredentials(): void {
+  process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
+  process.env.AWS_MAX_ATTEMPTS = '2';
+  process.env.NODE_NO_WARNINGS = '1';
+}
+
 function motoCommand(): string {
   const fromEnv = process.env.MOTO_SERVER;
   if (fromEnv) return fromEnv;
@@ -73,4 +83,19 @@ export async function startMoto(timeoutMs = 30_000): Promise<MotoServer> {
       child.kill('SIGTERM');
     }),
   };
+}
+
+/**
+ * One moto server for a test file: started once with the test credentials set, reset before each
+ * test, stopped at the end. The getter gives the running server.
+ */
+export function useMoto(): () => MotoServer {
+  let moto: MotoServer | undefined;
+  beforeAll(async () => {
+    useTestCredentials();
+    moto = await startMoto();
+  });
+  afterAll(() => moto?.stop());
+  beforeEach(() => moto!.reset());
+  return () => moto!;
 }
