@@ -52,6 +52,16 @@ export async function convergeLakeFormation(source: LakeFormationState, phase: L
   for (const region of o.targetRegions) await new TargetConvergence(source, region, o).run(phase);
 }
 
+/**
+ * Converges one target from its state read beforehand, both phases at once, for the kinds both
+ * states hold: the near-real-time applier's path, which reads only the objects an event touched.
+ */
+export async function convergeTargetState(
+  source: LakeFormationState, actual: LakeFormationState, region: string, o: ConvergeLakeFormationOptions,
+): Promise<void> {
+  await new TargetConvergence(source, region, o).runOn(actual);
+}
+
 type Outcome = 'created' | 'updated' | 'deleted';
 
 class TargetConvergence {
@@ -79,7 +89,8 @@ class TargetConvergence {
   async run(phase: LfPhase): Promise<void> {
     const own = phase === 'before' ? LF_BEFORE_GLUE : LF_AFTER_GLUE;
     // The after phase also deletes what the before phase only creates.
-    const kinds = this.o.kinds.filter(k => own.includes(k) || (phase === 'after' && this.checksExtras && LF_BEFORE_GLUE.includes(k) && k !== 'dataLakeSettings'));
+    const extras: readonly LfKind[] = phase === 'after' && this.checksExtras ? LF_BEFORE_GLUE.filter(k => k !== 'dataLakeSettings') : [];
+    const kinds = this.o.kinds.filter(k => own.includes(k) || extras.includes(k));
     if (kinds.length === 0) return;
     this.actual = await readLakeFormation({
       clients: this.o.clients,
@@ -92,7 +103,19 @@ class TargetConvergence {
         this.o.report.fail({ kind, key: '*', target: this.region, error: `reading the target's ${kind} state failed, nothing of this kind was changed there: ${error}` });
       },
     });
-    const ready = (kind: LfKind) => kinds.includes(kind) && this.source.kinds.includes(kind) && !this.unreadable.has(kind);
+    await this.apply(phase, kinds.filter(k => !this.unreadable.has(k)));
+  }
+
+  /** Both phases against a target state read beforehand: the near-real-time applier reads only what an event touched. */
+  async runOn(actual: LakeFormationState): Promise<void> {
+    this.actual = actual;
+    const kinds = this.o.kinds.filter(k => actual.kinds.includes(k));
+    await this.apply('before', kinds);
+    await this.apply('after', kinds);
+  }
+
+  private async apply(phase: LfPhase, kinds: readonly LfKind[]): Promise<void> {
+    const ready = (kind: LfKind) => kinds.includes(kind) && this.source.kinds.includes(kind);
     if (phase === 'before') {
       if (ready('dataLakeSettings')) await this.settings();
       if (ready('lfTag')) await this.tags();

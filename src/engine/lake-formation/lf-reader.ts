@@ -176,17 +176,12 @@ class LakeFormationReader {
     for await (const page of databasePages(glue)) {
       const databases = page.filter(d => d.Name && this.o.scope.includes(d.Name) && !d.TargetDatabase).map(d => d.Name!);
       await forEachConcurrent(databases, TAG_READS, async (Name) => {
-        const r = await this.lf.send(new GetResourceLFTagsCommand({ Resource: { Database: { Name } }, ShowAssignedLFTags: true }));
-        pushAssignment(out, { Database: { Name } }, r.LFTagOnDatabase);
+        out.push(...await resourceAssignments(this.lf, { Database: { Name } }));
       });
       for (const DatabaseName of databases) {
         for await (const tables of tablePages(glue, DatabaseName)) {
           await forEachConcurrent(tables.filter(t => !t.TargetTable), TAG_READS, async ({ Name }) => {
-            const r = await this.lf.send(new GetResourceLFTagsCommand({ Resource: { Table: { DatabaseName, Name } }, ShowAssignedLFTags: true }));
-            pushAssignment(out, { Table: { DatabaseName, Name } }, r.LFTagsOnTable);
-            for (const column of r.LFTagsOnColumns ?? []) {
-              pushAssignment(out, { TableWithColumns: { DatabaseName, Name, ColumnNames: [column.Name!] } }, column.LFTags);
-            }
+            out.push(...await resourceAssignments(this.lf, { Table: { DatabaseName, Name } }));
           });
         }
       }
@@ -280,6 +275,22 @@ export function filterInput(f: DataCellsFilter): DataCellsFilter {
     ColumnNames: f.ColumnNames,
     ColumnWildcard: f.ColumnWildcard,
   }) as DataCellsFilter;
+}
+
+/** The LF-tags assigned directly to one database, or to one table and its columns (inherited ones are not listed). */
+export async function resourceAssignments(lf: LakeFormationClient, resource: Resource): Promise<TagAssignment[]> {
+  const out: TagAssignment[] = [];
+  const r = await lf.send(new GetResourceLFTagsCommand({ Resource: resource, ShowAssignedLFTags: true }));
+  if (resource.Database) {
+    pushAssignment(out, resource, r.LFTagOnDatabase);
+    return out;
+  }
+  const { DatabaseName, Name } = resource.Table!;
+  pushAssignment(out, resource, r.LFTagsOnTable);
+  for (const column of r.LFTagsOnColumns ?? []) {
+    pushAssignment(out, { TableWithColumns: { DatabaseName, Name, ColumnNames: [column.Name!] } }, column.LFTags);
+  }
+  return out;
 }
 
 function pushAssignment(out: TagAssignment[], resource: Resource, tags: LFTagPair[] | undefined): void {
