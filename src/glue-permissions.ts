@@ -5,7 +5,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 export const SOURCE_READ_ACTIONS = [
   'glue:GetDatabase', 'glue:GetDatabases', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartitions', 'glue:BatchGetPartition',
 ];
-export const TARGET_READ_ACTIONS = ['glue:GetDatabase', 'glue:GetDatabases', 'glue:GetTables', 'glue:GetPartitions'];
+/** Single-object reads (GetTable, BatchGetPartition) are the near-real-time applier's; the job lists. */
+export const TARGET_READ_ACTIONS = ['glue:GetDatabase', 'glue:GetDatabases', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartitions', 'glue:BatchGetPartition'];
 export const TARGET_WRITE_ACTIONS = [
   'glue:CreateDatabase', 'glue:UpdateDatabase', 'glue:DeleteDatabase',
   'glue:CreateTable', 'glue:UpdateTable', 'glue:BatchDeleteTable',

@@ -1,10 +1,12 @@
 import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { BucketMapping } from './bucket-mapping';
@@ -12,6 +14,7 @@ import { gluePolicyStatements } from './glue-permissions';
 import { LakeFormationAdminFunction } from './handlers/lake-formation-admin-function';
 import { lakeFormationPolicyStatements } from './lake-formation-permissions';
 import { acceptNagFindings } from './nag-suppressions';
+import { NearRealTimeReplication } from './near-real-time';
 import { OnDemandJob } from './on-demand-job';
 import { propsErrors } from './props-validation';
 import type { JobSettings } from './shared/job-settings';
@@ -45,6 +48,13 @@ export interface MultiRegionLakeReplicaProps {
   readonly bucketMappings?: BucketMapping[];
 
   /**
+   * Near-real-time mode: poll the source Region's CloudTrail and converge every changed object in each
+   * target within minutes, deletes and revokes included. Switch it off to replicate only by runs of the job.
+   * @default true
+   */
+  readonly nearRealTime?: boolean;
+
+  /**
    * How often the near-real-time mode polls CloudTrail: whole minutes, at least one.
    * @default Duration.minutes(1)
    */
@@ -55,6 +65,18 @@ export interface MultiRegionLakeReplicaProps {
    * @default Duration.hours(1)
    */
   readonly lookback?: Duration;
+
+  /**
+   * How long the near-real-time event ledger keeps each event (its DynamoDB TTL).
+   * @default Duration.days(30)
+   */
+  readonly eventRetention?: Duration;
+
+  /**
+   * Alarm when a change takes longer than this to reach a target in near-real-time mode.
+   * @default Duration.minutes(20)
+   */
+  readonly replicationLagAlarmThreshold?: Duration;
 
   /**
    * Where runs write their manifests, reports and snapshots.
@@ -194,6 +216,13 @@ export class MultiRegionLakeReplica extends Construct {
   readonly replicatorRole: iam.IRole;
   /** The CloudWatch namespace of the run metrics. */
   readonly metricNamespace: string;
+  /** The near-real-time event ledger, one item per CloudTrail event; undefined when `nearRealTime` is false. */
+  readonly eventLedger?: dynamodb.ITable;
+  /** Where ledger stream records go when the applier gives up on them; undefined when `nearRealTime` is false. */
+  readonly deadLetterQueue?: sqs.IQueue;
+  /** The near-real-time alarms: replication lag, failed events, CloudTrail gaps, dead letters, a stalled poller. */
+  readonly alarms: cloudwatch.IAlarm[];
+  private readonly nearRealTimePipeline?: NearRealTimeReplication;
 
   constructor(scope: Construct, id: string, props: MultiRegionLakeReplicaProps) {
     super(scope, id);
@@ -257,6 +286,26 @@ export class MultiRegionLakeReplica extends Construct {
     });
     this.stateMachine = job.stateMachine;
 
+    this.alarms = [];
+    if (props.nearRealTime ?? true) {
+      const pipeline = new NearRealTimeReplication(this, 'NearRealTime', {
+        settings,
+        replicatorRole: role,
+        reconcileStateMachine: this.stateMachine,
+        pollInterval: props.pollInterval,
+        lookback: props.lookback,
+        eventRetention: props.eventRetention,
+        lagAlarmThreshold: props.replicationLagAlarmThreshold,
+        logRetention: props.logRetention,
+        removalPolicy,
+        metricNamespace: this.metricNamespace,
+      });
+      this.nearRealTimePipeline = pipeline;
+      this.eventLedger = pipeline.ledger;
+      this.deadLetterQueue = pipeline.deadLetterQueue;
+      this.alarms.push(pipeline.lagAlarm, pipeline.failedEventsAlarm, pipeline.gapAlarm, pipeline.deadLetterAlarm, pipeline.pollerStalledAlarm);
+    }
+
     if (props.reconcileSchedule) {
       new events.Rule(this, 'ReconcileSchedule', {
         description: 'lake-replica: periodic reconcile of the replica (never prunes)',
@@ -268,6 +317,26 @@ export class MultiRegionLakeReplica extends Construct {
       this.registerAdmin(role, [props.sourceRegion, ...props.targetRegions], props.logRetention ?? logs.RetentionDays.ONE_YEAR, removalPolicy);
     }
     acceptNagFindings(this);
+  }
+
+  /**
+   * Lets `grantee` retry the near-real-time ledger's FAILED events (`lake-replica redrive`).
+   * Fails when `nearRealTime` is false: there is no ledger then.
+   */
+  grantRedrive(grantee: iam.IGrantable): iam.Grant {
+    if (!this.nearRealTimePipeline) {
+      throw new Error('grantRedrive: near-real-time mode is switched off (nearRealTime: false), so there is no event ledger to redrive');
+    }
+    return this.nearRealTimePipeline.grantRedrive(grantee);
+  }
+
+  /**
+   * A near-real-time metric, all targets together: `ReplicationLagMs`, `EventsApplied`, `EventsSkipped`,
+   * `EventsFailed`, `PollDurationMs`, `CursorAgeMs`, `GapDetected` (see docs/near-real-time.md).
+   * @param metricName the metric's name
+   */
+  metricNearRealTime(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({ namespace: this.metricNamespace, metricName, period: Duration.minutes(5), ...props });
   }
 
   /** Lets `grantee` start runs, follow them, and read their reports and snapshots. */

@@ -11,10 +11,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { iamDatabasePatterns } from './glue-permissions';
 import { ApplierFunction } from './handlers/applier-function';
 import { PollerFunction } from './handlers/poller-function';
-import { acceptNearRealTimeNagFindings } from './near-real-time-nag';
+import { acceptNagFindings } from './nag-suppressions';
 import { JOB_SETTINGS_ENV, type JobSettings } from './shared/job-settings';
 import { DEFAULT_LOOKUPS_PER_SECOND, LEDGER, REALTIME_SETTINGS_ENV, type RealtimeSettings } from './shared/realtime-settings';
 
@@ -179,7 +178,7 @@ export class NearRealTimeReplication extends Construct {
       },
       targets: [new targets.SfnStateMachine(props.reconcileStateMachine, { input: events.RuleTargetInput.fromObject({}) })],
     });
-    acceptNearRealTimeNagFindings(this);
+    acceptNagFindings(this);
   }
 
   /** Lets `grantee` find FAILED events and set them back to PENDING (`lake-replica redrive`). */
@@ -238,12 +237,6 @@ export class NearRealTimeReplication extends Construct {
     const logGroup = new logs.LogGroup(this, 'ApplierLogs', { retention: logRetention, removalPolicy });
     logGroup.grantWrite(role);
     this.ledger.grant(role, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem');
-    // Per-object convergence reads single objects in the targets, which the on-demand job lists instead.
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ReadTargetObjects',
-      actions: ['glue:GetTable', 'glue:BatchGetPartition'],
-      resources: targetCatalogArns(Stack.of(this), props.settings),
-    }));
     const applier = new ApplierFunction(this, 'Applier', {
       role,
       logGroup,
@@ -298,12 +291,4 @@ export class NearRealTimeReplication extends Construct {
         { evaluationPeriods: 2, treatMissingData: cloudwatch.TreatMissingData.BREACHING }),
     ];
   }
-}
-
-function targetCatalogArns(stack: Stack, settings: JobSettings): string[] {
-  const patterns = iamDatabasePatterns(settings.databases);
-  return settings.targetRegions.flatMap(region => {
-    const arn = (resource: string) => `arn:${stack.partition}:glue:${region}:${stack.account}:${resource}`;
-    return [arn('catalog'), ...patterns.map(p => arn(`database/${p}`)), ...patterns.map(p => arn(`table/${p}/*`))];
-  });
 }

@@ -61,6 +61,13 @@ export function propsErrors(props: MultiRegionLakeReplicaProps): string[] {
   errors.push(...wholeNumber('maxConcurrency', props.maxConcurrency, 1, 10_000));
   errors.push(...wholeNumber('tableConcurrency', props.tableConcurrency, 1, 64));
   errors.push(...wholeNumber('memorySize', props.memorySize, 512, 10_240));
+  if (props.eventRetention && !props.eventRetention.isUnresolved() && props.eventRetention.toHours({ integral: false }) < 1) {
+    errors.push(`eventRetention: ${props.eventRetention.toHumanString()} is too short; keep ledger events for at least 1 hour so failures can be redriven`);
+  }
+  if (props.replicationLagAlarmThreshold && !props.replicationLagAlarmThreshold.isUnresolved()
+    && props.replicationLagAlarmThreshold.toMilliseconds() < 60_000) {
+    errors.push(`replicationLagAlarmThreshold: ${props.replicationLagAlarmThreshold.toHumanString()} is below 1 minute; CloudTrail alone takes minutes to deliver events`);
+  }
   if (props.snapshotRetention && !props.snapshotRetention.isUnresolved() && props.snapshotRetention.toDays({ integral: false }) < 1) {
     errors.push(`snapshotRetention: ${props.snapshotRetention.toHumanString()} is too short; keep snapshots for at least 1 day`);
   }

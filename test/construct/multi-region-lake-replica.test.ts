@@ -24,10 +24,13 @@ function settingsOf(template: Template): JobSettings {
 describe('MultiRegionLakeReplica with only sourceRegion and targetRegions', () => {
   const { stack, template } = synth();
 
-  test('deploys the on-demand job: a state machine and three Node.js 22 functions', () => {
+  test('deploys the on-demand job (a state machine and three functions) and near-real-time mode (a poller and an applier), all Node.js 22', () => {
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    template.resourceCountIs('AWS::Lambda::Function', 5);
+    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs22.x' }, 5);
     template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Timeout: 900, MemorySize: 1024 }, 2);
-    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Timeout: 300 }, 1);
+    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Timeout: 300, MemorySize: 1024 }, 2);
+    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Timeout: 60, MemorySize: 512 }, 1);
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: true }),
@@ -161,8 +164,9 @@ describe('props', () => {
     });
   });
 
-  test('without reconcileSchedule there is no schedule', () => {
-    synth().template.resourceCountIs('AWS::Events::Rule', 0);
+  test('without reconcileSchedule there is no reconcile schedule (only near-real-time mode\'s poll and gap rules)', () => {
+    const rules = Object.values(synth().template.findResources('AWS::Events::Rule')).map(r => r.Properties.Description);
+    expect(rules.sort()).toEqual(['lake-replica: a CloudTrail gap starts a full reconcile (never prunes)', 'lake-replica: polls CloudTrail for Glue and Lake Formation changes']);
   });
 
   test('removalPolicy DESTROY applies to the bucket and log groups', () => {

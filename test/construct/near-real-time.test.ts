@@ -4,11 +4,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { MultiRegionLakeReplica } from '../../src';
+import { acceptNagFindings } from '../../src/nag-suppressions';
 import { NearRealTimeReplication, type NearRealTimeReplicationProps } from '../../src/near-real-time';
-import { acceptNearRealTimeNagFindings } from '../../src/near-real-time-nag';
 import type { JobSettings } from '../../src/shared/job-settings';
 import { REALTIME_SETTINGS_ENV } from '../../src/shared/realtime-settings';
-import { cfnLint, ENV, nagFindings } from '../support/synth';
+import { cfnLint, ENV, nagFindings, synth as synthReplica } from '../support/synth';
 
 const SETTINGS: JobSettings = {
   sourceRegion: 'us-east-1',
@@ -141,10 +142,8 @@ describe('NearRealTimeReplication', () => {
     expect(pollerActions).not.toMatch(/glue:|lakeformation:|states:|sqs:/);
     expect(pollerActions).toContain('dynamodb:PutItem');
 
-    const targetReads = all.find(s => s.Sid === 'ReadTargetObjects')!;
-    expect(targetReads.Action).toEqual(['glue:GetTable', 'glue:BatchGetPartition']);
-    expect(JSON.stringify(targetReads.Resource)).not.toContain('us-east-1');
-    expect(JSON.stringify(targetReads.Resource)).toContain('table/sales*/*');
+    // The applier runs as the replicator role, whose Glue and Lake Formation statements the main construct adds.
+    expect(all.find(s => s.Sid === 'ReadTargetObjects')).toBeUndefined();
   });
 
   test('grantRedrive lets a principal query the FAILED index and update ledger items, nothing more', () => {
@@ -160,10 +159,75 @@ describe('NearRealTimeReplication', () => {
 
   test('cdk-nag AwsSolutions is clean with the pipeline\'s justified suppressions, and cfn-lint passes', () => {
     // The replicator role's policy belongs to the parent construct, which accepts its findings; the test stack stands in.
-    const { stack } = synth({}, s => acceptNearRealTimeNagFindings(s));
+    const { stack } = synth({}, s => acceptNagFindings(s));
     expect(nagFindings(stack)).toEqual([]);
     const lint = cfnLint(Template.fromStack(stack).toJSON());
     expect(lint.output).toBe('');
     expect(lint.status).toBe(0);
+  });
+});
+
+describe('MultiRegionLakeReplica deploys near-real-time mode', () => {
+  test('on by default: polls every minute, looks back an hour, keeps events 30 days, and exposes the ledger, DLQ and five alarms', () => {
+    const { replica, template } = synthReplica();
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    expect(replica.eventLedger).toBeDefined();
+    expect(replica.deadLetterQueue).toBeDefined();
+    expect(replica.alarms).toHaveLength(5);
+    const functions = JSON.stringify(template.findResources('AWS::Lambda::Function'));
+    expect(functions).toContain('\\"lookbackMs\\":3600000');
+    expect(functions).toContain('\\"retentionMs\\":2592000000');
+  });
+
+  test('pollInterval, lookback, eventRetention and the lag threshold reach the pipeline', () => {
+    const { template } = synthReplica({
+      pollInterval: Duration.minutes(5),
+      lookback: Duration.hours(6),
+      eventRetention: Duration.days(7),
+      replicationLagAlarmThreshold: Duration.minutes(45),
+    });
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
+    const functions = JSON.stringify(template.findResources('AWS::Lambda::Function'));
+    expect(functions).toContain('\\"lookbackMs\\":21600000');
+    expect(functions).toContain('\\"retentionMs\\":604800000');
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ReplicationLagMs', Threshold: 45 * 60_000 });
+  });
+
+  test('the applier runs as the replicator role, which holds the Glue and Lake Formation permissions', () => {
+    const { template } = synthReplica();
+    const applier = Object.values(template.findResources('AWS::Lambda::Function'))
+      .find(f => JSON.stringify(f).includes('near-real-time: converges'))!;
+    expect(JSON.stringify(applier.Properties.Role)).toContain('ReplicatorRole');
+  });
+
+  test('nearRealTime: false deploys no ledger, poller or applier, and grantRedrive says why it cannot', () => {
+    const { replica, stack, template } = synthReplica({ nearRealTime: false });
+    template.resourceCountIs('AWS::DynamoDB::Table', 0);
+    expect(statements(template).flatMap(s => [s.Action].flat()).filter(a => a.startsWith('cloudtrail:') || a.startsWith('dynamodb:'))).toEqual([]);
+    expect(replica.eventLedger).toBeUndefined();
+    expect(replica.alarms).toEqual([]);
+    const operator = new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
+    expect(() => replica.grantRedrive(operator)).toThrow(/near-real-time mode is switched off \(nearRealTime: false\)/);
+  });
+
+  test('grantRedrive on the construct grants the ledger actions redrive needs', () => {
+    const stack = new Stack(new App(), 'Lake', { env: ENV });
+    const replica = new MultiRegionLakeReplica(stack, 'Replica', { sourceRegion: 'us-east-1', targetRegions: ['us-west-2'] });
+    replica.grantRedrive(new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() }));
+    const policy = JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+    expect(policy).toMatch(/"dynamodb:Query","dynamodb:GetItem","dynamodb:UpdateItem"/);
+  });
+
+  test('invalid eventRetention and lag threshold fail at synth, naming the prop and what is allowed', () => {
+    expect(() => synthReplica({ eventRetention: Duration.minutes(10) })).toThrow(/eventRetention: 10 minutes is too short; keep ledger events for at least 1 hour/);
+    expect(() => synthReplica({ replicationLagAlarmThreshold: Duration.seconds(30) })).toThrow(/replicationLagAlarmThreshold: 30 seconds is below 1 minute/);
+  });
+
+  test('the whole construct with near-real-time mode is cdk-nag clean and passes cfn-lint', () => {
+    const { stack, template } = synthReplica();
+    expect(nagFindings(stack)).toEqual([]);
+    expect(cfnLint(template.toJSON())).toEqual({ status: 0, output: '' });
   });
 });
