@@ -12,7 +12,7 @@ export class Progress {
     const interval = this.stream.isTTY ? 200 : 5000;
     if (now - this.last < interval) return;
     this.last = now;
-    const parts = Object.entries(counts).map(([kind, c]) => typeof c === 'number' ? `${kind} ${c}` : `${kind}s ${done(c)}`);
+    const parts = Object.entries(counts).map(([kind, c]) => `${kind} ${typeof c === 'number' ? c : done(c)}`);
     const line = `[${this.label}] ${parts.join('  ')}  ${current}`;
     if (this.stream.isTTY) {
       const width = this.stream.columns ?? 100;

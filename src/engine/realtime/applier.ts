@@ -4,6 +4,7 @@ import type { GlueObjectConverger, LakeFormationConverger } from './glue-converg
 import { eventIdOfKey, type EventState, type Ledger, type LedgerEvent, type TargetRecord } from './ledger';
 import { METRICS, type Signals } from './signals';
 import { errorMessage } from '../concurrency';
+import { resourceLabel } from '../lake-formation/lf-shapes';
 import { GLUE_REF_KINDS, refKey, type ObjectOutcome, type ObjectRef } from '../object-ref';
 
 /** The part of a DynamoDB stream record the applier reads (the Lambda event's shape). */
@@ -216,6 +217,13 @@ export function describe(ref: ObjectRef): string {
     case 'database': return `database ${ref.database}`;
     case 'table': return `table ${ref.database}.${ref.table}`;
     case 'partition': return ref.values ? `${ref.values.length} partition(s) of ${ref.database}.${ref.table}` : `all partitions of ${ref.database}.${ref.table}`;
-    default: return `${ref.kind} ${refKey(ref)}`;
+    case 'permission': return `permissions on ${resourceLabel(ref.resource)}`;
+    case 'lfTagAssignment': return `LF-tags of ${resourceLabel(ref.resource)}`;
+    case 'optIn': return `opt-ins on ${resourceLabel(ref.resource)}`;
+    case 'lfTag': return `LF-tag ${ref.tagKey}`;
+    case 'lfTagExpression': return `LF-tag expression ${ref.name}`;
+    case 'dataCellsFilter': return `data cells filter ${ref.database}.${ref.table}/${ref.name}`;
+    case 'dataLocation': return `data location ${ref.resourceArn}`;
+    case 'dataLakeSettings': return 'data lake settings';
   }
 }
