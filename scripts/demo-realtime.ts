@@ -85,26 +85,21 @@ export async function demoRealtime(endpoint?: string): Promise<void> {
     await p.flow(trailEvent({ id: 'sim-recreate-table', name: 'CreateTable', time: new Date(), params: params.createTable('sales', 'orders') }));
     const columns = { TableWithColumns: { DatabaseName: 'sales', Name: 'orders', ColumnNames: ['id', 'name', 'type'] } };
     const analyst = { DataLakePrincipalIdentifier: 'arn:aws:iam::123456789012:role/analyst' };
-    await p.clients.lakeFormation(SOURCE).send(new GrantPermissionsCommand({ Principal: analyst, Resource: columns, Permissions: ['SELECT'] }));
-    await p.flow(trailEvent({
-      id: 'sim-grant',
-      name: 'GrantPermissions',
-      source: 'lakeformation.amazonaws.com',
-      time: new Date(),
-      params: params.grant(analyst.DataLakePrincipalIdentifier, { databaseName: 'sales', name: 'orders' }),
-    }));
-    await ledgerLines(p, ['sim-grant']);
-    for (const region of TARGETS) say(`   ${region}: ${await grantsIn(p, region)}`);
-    await p.clients.lakeFormation(SOURCE).send(new RevokePermissionsCommand({ Principal: analyst, Resource: columns, Permissions: ['SELECT'] }));
-    await p.flow(trailEvent({
-      id: 'sim-revoke',
-      name: 'RevokePermissions',
-      source: 'lakeformation.amazonaws.com',
-      time: new Date(),
-      params: params.grant(analyst.DataLakePrincipalIdentifier, { databaseName: 'sales', name: 'orders' }),
-    }));
-    await ledgerLines(p, ['sim-revoke']);
-    for (const region of TARGETS) say(`   ${region}: ${await grantsIn(p, region)}`);
+    for (const [id, name, command] of [
+      ['sim-grant', 'GrantPermissions', new GrantPermissionsCommand({ Principal: analyst, Resource: columns, Permissions: ['SELECT'] })],
+      ['sim-revoke', 'RevokePermissions', new RevokePermissionsCommand({ Principal: analyst, Resource: columns, Permissions: ['SELECT'] })],
+    ] as const) {
+      await p.clients.lakeFormation(SOURCE).send(command as GrantPermissionsCommand);
+      await p.flow(trailEvent({
+        id,
+        name,
+        source: 'lakeformation.amazonaws.com',
+        time: new Date(),
+        params: params.grant(analyst.DataLakePrincipalIdentifier, { databaseName: 'sales', name: 'orders' }),
+      }));
+      await ledgerLines(p, [id]);
+      for (const region of TARGETS) say(`   ${region}: ${await grantsIn(p, region)}`);
+    }
 
     const lags = p.signals.values('ReplicationLagMs');
     say(`\nReplication lag measured (source event time -> applied): ${lags.map(l => `${l} ms`).join(', ')}`);
