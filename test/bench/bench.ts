@@ -1,5 +1,5 @@
 /*
- * npm run bench -- [--databases N] [--tables N] [--partitions N] [--change-percent P] [--concurrency N] [--json]
+ * npm run bench -- [--databases N] [--tables N] [--partitions N] [--grants N] [--change-percent P] [--concurrency N] [--json]
  *
  * Seeds a synthetic lake into us-east-1 on a moto server of its own, then times three sync runs
  * of the engine to us-west-2, each in a child process: initial sync, unchanged re-sync (must
@@ -10,8 +10,9 @@ import { cpus, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GlueClient } from '@aws-sdk/client-glue';
+import { LakeFormationClient } from '@aws-sdk/client-lakeformation';
 import { build } from 'esbuild';
-import { changeLake, seedLake, SOURCE_BUCKET, TARGET_BUCKET, type ChangeSummary, type LakeSize } from './lake';
+import { changeLake, seedGrants, seedLake, SOURCE_BUCKET, TARGET_BUCKET, type ChangeSummary, type LakeSize } from './lake';
 import type { RunConfig, RunResult } from './measured-run';
 import { startMoto } from '../support/moto';
 
@@ -22,6 +23,8 @@ const TARGET_REGION = 'us-west-2';
 const CREDENTIALS = { accessKeyId: 'bench', secretAccessKey: 'bench' };
 
 interface Parameters extends LakeSize {
+  /** Lake Formation column grants seeded in the source; with any, runs replicate Lake Formation state too. */
+  readonly grants: number;
   readonly changePercent: number;
   readonly concurrency: number;
 }
@@ -34,10 +37,11 @@ interface MeasuredRun extends RunResult {
   readonly writesPerChangedObject: number | null;
 }
 
-const USAGE = `usage: npm run bench -- [--databases N] [--tables N] [--partitions N] [--change-percent P] [--concurrency N] [--json]
+const USAGE = `usage: npm run bench -- [--databases N] [--tables N] [--partitions N] [--grants N] [--change-percent P] [--concurrency N] [--json]
   --databases N        databases in the synthetic lake (default 4)
   --tables N           tables per database, all partitioned (default 25)
   --partitions N       partitions per table (default 200)
+  --grants N           Lake Formation column grants in the source, one principal each (default 0: Glue only)
   --change-percent P   percent of tables and of partitions changed before run 3 (default 1)
   --concurrency N      engine concurrency (default 8)
   --json               print a JSON summary instead of the table`;
@@ -49,6 +53,7 @@ function parameters(argv: string[]): { params: Parameters; json: boolean } {
       'databases': { type: 'string', default: '4' },
       'tables': { type: 'string', default: '25' },
       'partitions': { type: 'string', default: '200' },
+      'grants': { type: 'string', default: '0' },
       'change-percent': { type: 'string', default: '1' },
       'concurrency': { type: 'string', default: '8' },
       'json': { type: 'boolean', default: false },
@@ -73,6 +78,7 @@ function parameters(argv: string[]): { params: Parameters; json: boolean } {
       databases: integer('databases', values.databases, 1),
       tables: integer('tables', values.tables, 1),
       partitions: integer('partitions', values.partitions, 1),
+      grants: integer('grants', values.grants, 0),
       changePercent,
       concurrency: integer('concurrency', values.concurrency, 1),
     },
@@ -121,7 +127,7 @@ function measured(result: RunResult): MeasuredRun {
   return { ...result, changedObjects, writesPerChangedObject: changedObjects > 0 ? result.writeCalls / changedObjects : null };
 }
 
-function checks(size: LakeSize, change: ChangeSummary, runs: MeasuredRun[]): Check[] {
+function checks(size: LakeSize, grants: number, change: ChangeSummary, runs: MeasuredRun[]): Check[] {
   const [initial, unchanged, changed] = runs;
   const tables = size.databases * size.tables;
   const partitions = tables * size.partitions;
@@ -137,6 +143,14 @@ function checks(size: LakeSize, change: ChangeSummary, runs: MeasuredRun[]): Che
     detail: `created ${c(initial, 'database').created}/${size.databases} databases, ${c(initial, 'table').created}/${tables} tables, ` +
       `${c(initial, 'partition').created}/${partitions} partitions`,
   });
+  if (grants > 0) {
+    const batches = initial.apiCalls['lakeformation:BatchGrantPermissions'] ?? 0;
+    out.push({
+      name: `${initial.label}: every grant replicated, 20 to a batch call`,
+      ok: c(initial, 'permission').created === grants && batches === Math.ceil(grants / 20),
+      detail: `granted ${c(initial, 'permission').created}/${grants} in ${batches} BatchGrantPermissions calls (minimum ${Math.ceil(grants / 20)})`,
+    });
+  }
   out.push({
     name: `${unchanged.label}: zero write calls`,
     ok: unchanged.writeCalls === 0,
@@ -181,7 +195,8 @@ function render(s: Summary): string {
   lines.push(`command:    ${s.command}`);
   lines.push(`lake:       ${p.databases} databases x ${p.tables} tables x ${p.partitions} partitions = ${thousands(s.lake.tables)} tables, ` +
     `${thousands(s.lake.partitions)} partitions (${thousands(s.lake.objects)} objects)`);
-  lines.push(`engine:     concurrency ${p.concurrency}; change ${p.changePercent}% before run 3`);
+  lines.push(`engine:     concurrency ${p.concurrency}; change ${p.changePercent}% before run 3; ` +
+    (p.grants > 0 ? `${thousands(p.grants)} Lake Formation grants (opt-ins and LF-tag expressions skipped: moto lacks them)` : 'Glue only'));
   lines.push(`machine:    ${s.machine.cpus} x ${s.machine.cpuModel}, ${mib(s.machine.memoryBytes)} MiB RAM, ${s.machine.os}, node ${s.machine.node}`);
   lines.push(`seeding:    ${secs(s.seeding.ms)} s, ${thousands(s.seeding.calls)} calls (not measured)`);
   lines.push(`change:     ${s.change.tables} tables (UpdateTable) + ${thousands(s.change.partitions)} partitions (BatchUpdatePartition) = ` +
@@ -228,7 +243,8 @@ async function main(): Promise<void> {
     const glue = new GlueClient({ region: SOURCE_REGION, endpoint: moto.endpoint, credentials: CREDENTIALS, maxAttempts: 3 });
     log(`seeding ${thousands(partitions)} partitions in ${thousands(tables)} tables on ${moto.endpoint}...`);
     const seedStart = Date.now();
-    const seedCalls = await seedLake(glue, size, log);
+    const lf = new LakeFormationClient({ region: SOURCE_REGION, endpoint: moto.endpoint, credentials: CREDENTIALS, maxAttempts: 3 });
+    const seedCalls = await seedLake(glue, size, log) + await seedGrants(lf, size, params.grants);
     const seeding = { ms: Date.now() - seedStart, calls: seedCalls };
     log(`seeded in ${secs(seeding.ms)} s`);
 
@@ -241,6 +257,7 @@ async function main(): Promise<void> {
       sourceBucket: SOURCE_BUCKET,
       targetBucket: TARGET_BUCKET,
       concurrency: params.concurrency,
+      lakeFormation: params.grants > 0,
     });
     const runs: MeasuredRun[] = [];
     const labels = ['1 initial sync', '2 unchanged re-sync', `3 re-sync after ${params.changePercent}% change`];
@@ -254,7 +271,7 @@ async function main(): Promise<void> {
     runs.push(measured(await runChild(config(labels[2]), echo)));
     glue.destroy();
 
-    const results = checks(size, change, runs);
+    const results = checks(size, params.grants, change, runs);
     const cpuList = cpus();
     const summary: Summary = {
       command,

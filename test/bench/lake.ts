@@ -3,6 +3,7 @@ import {
   BatchCreatePartitionCommand, BatchUpdatePartitionCommand, CreateDatabaseCommand, CreateTableCommand, GlueClient, UpdateTableCommand,
 } from '@aws-sdk/client-glue';
 import type { PartitionInput, StorageDescriptor, TableInput } from '@aws-sdk/client-glue';
+import { GrantPermissionsCommand, type LakeFormationClient } from '@aws-sdk/client-lakeformation';
 
 export const SOURCE_BUCKET = 'bench-lake-raw';
 export const TARGET_BUCKET = 'bench-lake-raw-usw2';
@@ -190,4 +191,22 @@ export async function changeLake(glue: GlueClient, size: LakeSize, percent: numb
     minimalWrites: changedTables.length + batches.length,
     sourceCalls,
   };
+}
+
+/**
+ * One SELECT grant on three columns of a table per principal, tables taken in turn: `count` distinct
+ * (principal, resource) pairs. One GrantPermissions call each (moto's batch grant drops grant options).
+ */
+export async function seedGrants(lf: LakeFormationClient, size: LakeSize, count: number): Promise<number> {
+  const tables = size.databases * size.tables;
+  for (let i = 0; i < count; i++) {
+    const t = i % tables;
+    await lf.send(new GrantPermissionsCommand({
+      Principal: { DataLakePrincipalIdentifier: `arn:aws:iam::123456789012:role/bench-analyst-${i}` },
+      Resource: { TableWithColumns: { DatabaseName: databaseName(Math.floor(t / size.tables)), Name: tableName(t % size.tables), ColumnNames: ['id', 'name', 'type'] } },
+      Permissions: ['SELECT'],
+    }));
+  }
+  lf.destroy();
+  return count;
 }

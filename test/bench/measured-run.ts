@@ -6,6 +6,7 @@
 import { writeCalls } from '../../src/engine/report';
 import type { Counts } from '../../src/engine/report';
 import { runJob } from '../../src/engine/run-job';
+import { kindsWithout } from '../../src/shared/lake-formation-kinds';
 
 export interface RunConfig {
   readonly label: string;
@@ -15,6 +16,8 @@ export interface RunConfig {
   readonly sourceBucket: string;
   readonly targetBucket: string;
   readonly concurrency: number;
+  /** Replicate Lake Formation state too (the kinds moto serves). */
+  readonly lakeFormation: boolean;
 }
 
 export interface RunResult {
@@ -53,6 +56,7 @@ export async function measuredRun(config: RunConfig): Promise<RunResult> {
     bucketMappings: [{ sourceBucket: config.sourceBucket, targetBucket: config.targetBucket }],
     prune: false,
     concurrency: config.concurrency,
+    lakeFormation: { kinds: config.lakeFormation ? kindsWithout(['opt-ins', 'lf-tag-expressions']) : [], protectedPrincipals: [] },
     endpoint: config.endpoint,
   });
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
