@@ -250,7 +250,7 @@ function poisoned(real: GlueObjectConverger, tableName: string, state: { on: boo
 }
 
 describe('applier on moto: failures', () => {
-  test('a poison event next to good ones: the good ones apply, it retries with backoff, ends FAILED and is handed to the DLQ; redrive heals it', async () => {
+  test('a poison event next to good ones: the good ones apply, it retries with backoff, ends FAILED (alarmed, not dead-lettered); redrive heals it', async () => {
     await seedDatabase();
     await seedTable('sales', 'orders');
     await seedTable('sales', 'poison');
@@ -275,14 +275,17 @@ describe('applier on moto: failures', () => {
     });
 
     // The stream retries the batch from the failed record: each retry waits longer first.
+    // The last attempt leaves it FAILED and alarmed, and is no longer a batch failure: the stream moves on, no DLQ.
     for (let attempt = 2; attempt <= MAX_ATTEMPTS; attempt++) {
-      expect(await p.apply(records, { clock })).toEqual({ batchItemFailures: [{ itemIdentifier: badSeq }] });
+      const retried = attempt < MAX_ATTEMPTS ? [{ itemIdentifier: badSeq }] : [];
+      expect(await p.apply(records, { clock })).toEqual({ batchItemFailures: retried });
       expect((await p.ledger.getEvent('bad'))!.targets[WEST].attempts).toBe(attempt);
     }
     expect(clock.sleeps).toEqual([4_000, 8_000]);
-    // Out of attempts: it is not converged again, only failed again, so the stream's retries run out and the DLQ gets it.
+    expect((await p.ledger.getEvent('bad'))!.state).toBe('FAILED');
+    // Delivered again when out of attempts: not converged again, and not failed again.
     p.clients.resetCounts();
-    expect(await p.apply(records, { clock })).toEqual({ batchItemFailures: [{ itemIdentifier: badSeq }] });
+    expect(await p.apply(records, { clock })).toEqual({ batchItemFailures: [] });
     expect(Object.keys(p.clients.apiCalls).filter(k => k.startsWith('glue:'))).toEqual([]);
     expect(p.signals.total(METRICS.failed)).toBe(2 * MAX_ATTEMPTS);
 
@@ -311,6 +314,31 @@ describe('applier on moto: failures', () => {
     const event = (await p.ledger.getEvent('bad'))!;
     expect(event.targets[EU]).toMatchObject({ status: 'PENDING', lastError: expect.stringMatching(/simulated poison/) });
     expect(event.targets[WEST]).toMatchObject({ status: 'FAILED', attempts: MAX_ATTEMPTS });
+  });
+
+  test('a redrive of one target succeeds without failing the record, while the other target stays FAILED and out of attempts', async () => {
+    await seedDatabase();
+    await seedTable('sales', 'poison');
+    const real = p.glue;
+    const eu = { failing: true };
+    // Only the EU target fails, until it is fixed.
+    p.glue = { converge: async (refs, region) => (region === EU && eu.failing ? Promise.reject(new Error('AccessDeniedException: not a data lake admin')) : real.converge(refs, region)) };
+    const west = { failing: true };
+    const both: GlueObjectConverger = { converge: async (refs, region) => (region === WEST && west.failing ? Promise.reject(new Error('InternalServiceException: West down')) : p.glue.converge(refs, region)) };
+    await p.record(trailEvent({ id: 'bad', name: 'CreateTable', time: now(), params: params.createTable('sales', 'poison') }));
+    const records = await p.pendingRecords();
+    const clock = new FakeClock(Date.now());
+    for (let i = 0; i < MAX_ATTEMPTS; i++) await p.apply(records, { clock, glue: both });
+    expect(await p.ledger.getEvent('bad')).toMatchObject({ state: 'FAILED', targets: { [WEST]: { attempts: MAX_ATTEMPTS }, [EU]: { attempts: MAX_ATTEMPTS } } });
+
+    eu.failing = false;
+    await redriveFailed({ ledger: p.ledger, targetRegion: EU });
+    const redriven = await p.pendingRecords();
+    expect(redriven).toHaveLength(1);
+    // EU applies; West is still out of attempts: the record is done with (no stream retries, no dead letter), the event stays FAILED.
+    expect(await p.apply(redriven, { clock, glue: both })).toEqual({ batchItemFailures: [] });
+    expect(await p.ledger.getEvent('bad')).toMatchObject({ state: 'FAILED', targets: { [EU]: { status: 'APPLIED' }, [WEST]: { status: 'FAILED', attempts: MAX_ATTEMPTS } } });
+    expect(await redriveFailed({ ledger: p.ledger, dryRun: true })).toEqual({ eventIds: ['bad'], targets: 1 });
   });
 
   test('a crash between converging and recording: the event stays pending, and applying it again changes nothing more', async () => {

@@ -22,7 +22,7 @@ export interface BatchResponse {
 }
 
 export const LAKE_FORMATION_OFF = 'Lake Formation replication is switched off';
-/** Attempts before a target of an event is left FAILED for redrive. */
+/** Attempts before a target of an event is left FAILED for redrive (and no longer retried by the stream). */
 export const MAX_ATTEMPTS = 3;
 const BACKOFF_BASE_MS = 2_000;
 const BACKOFF_CAP_MS = 30_000;
@@ -65,23 +65,19 @@ export async function applyRecords(records: readonly StreamRecord[], o: ApplyOpt
   }
   const events = await o.ledger.getEvents([...sequenceOf.keys()]);
 
+  // A target out of attempts is neither converged again nor retried by the stream: it stays FAILED
+  // in the ledger (alarmed, found by redrive). Only a target with attempts left fails its record.
   const work: Work[] = [];
   const failedFor = new Set<string>();
   let retrying = 0;
   for (const event of events.values()) {
-    let open = 0;
     for (const [region, previous] of Object.entries(event.targets)) {
       const attempts = previous.attempts ?? 0;
       if (previous.status === 'PENDING' || (previous.status === 'FAILED' && attempts < maxAttempts)) {
         work.push({ event, region, previous });
-        open++;
         if (previous.status === 'FAILED') retrying = Math.max(retrying, attempts);
-      } else if (previous.status === 'FAILED') {
-        open++;
       }
     }
-    // Out of attempts: keep failing the record so the stream hands it to the dead-letter queue.
-    if (open > 0 && !work.some(w => w.event === event)) failedFor.add(event.eventId);
   }
   // A retried batch waits first, so a transient fault has time to clear.
   if (retrying > 0) await clock.sleep(backoffMs(retrying, BACKOFF_BASE_MS, BACKOFF_CAP_MS, () => 1));
@@ -106,7 +102,8 @@ export async function applyRecords(records: readonly StreamRecord[], o: ApplyOpt
       failedFor.add(eventId);
       continue;
     }
-    if (state === 'FAILED') failedFor.add(eventId);
+    // Retried by the stream only while some target has attempts left; an exhausted one is alarmed and redriven by hand.
+    if (Object.values(updates).some(t => t.status === 'FAILED' && (t.attempts ?? 0) < maxAttempts)) failedFor.add(eventId);
     for (const [region, record] of Object.entries(updates)) {
       tally.add(region, record, now.getTime() - Date.parse(event.eventTime));
       o.signals.log(record.status === 'FAILED' ? 'error' : 'info', `event ${record.status.toLowerCase()}`, {
