@@ -1,7 +1,7 @@
 import { AwsClients } from './aws-clients';
 import type { CatalogSource } from './catalog-source';
 import { mergeInto } from './job/merge-reports';
-import { convergeLakeFormation, type LfPhase } from './lake-formation/lf-converge';
+import { convergeLakeFormation, kindsToRead, LF_AFTER_GLUE, LF_BEFORE_GLUE, type LfPhase } from './lake-formation/lf-converge';
 import { readSourceLakeFormation, type LakeFormationConfig } from './lake-formation/lf-source';
 import type { LakeFormationState } from './lake-formation/lf-state';
 import { guardedPrincipals, type ProtectedPrincipals } from './lake-formation/protected-principals';
@@ -60,6 +60,17 @@ export async function runJob(config: JobConfig, onProgress?: JobProgress): Promi
       dryRun: config.mode === 'plan' || config.mode === 'verify',
     }, lakeFormation.kinds);
     let state: LakeFormationState | undefined;
+    /** The live source's state of one phase's kinds, read when the phase starts: the Glue pass can take hours. */
+    const readLive = async (phase: LfPhase) => {
+      // The after phase needs the before kinds only to delete (prune) or report (verify) their extras.
+      const extras = config.prune || config.mode === 'verify';
+      const kinds = lakeFormation.kinds.filter(k => phase === 'before'
+        ? LF_BEFORE_GLUE.includes(k)
+        : LF_AFTER_GLUE.includes(k) || (extras && k !== 'dataLakeSettings'));
+      if (kinds.length === 0) return undefined;
+      const catalogId = await source.catalogId();
+      return readSourceLakeFormation(clients, config.sourceRegion!, scope, kindsToRead(kinds, lakeFormation.kinds), catalogId, lfReport);
+    };
     if (config.mode === 'restore') {
       const header = await new SnapshotSource(config.snapshotLocation!, clients, scope, config.targetRegions[0]).open();
       // A restore never reaches outside what the snapshot covers: prune included.
@@ -70,8 +81,7 @@ export async function runJob(config: JobConfig, onProgress?: JobProgress): Promi
       state = lakeFormation.kinds.length === 0 ? undefined : restoredState(await snapshot.lakeFormation(), lakeFormation, lfReport);
     } else {
       source = new LiveCatalogSource(clients, config.sourceRegion!, scope);
-      state = lakeFormation.kinds.length === 0 ? undefined
-        : await readSourceLakeFormation(clients, source.region, scope, lakeFormation.kinds, await source.catalogId(), lfReport);
+      state = await readLive('before');
     }
     let guarded: Promise<ProtectedPrincipals> | undefined;
     const lf = async (phase: LfPhase) => {
@@ -103,6 +113,8 @@ export async function runJob(config: JobConfig, onProgress?: JobProgress): Promi
       clients,
       onProgress,
     });
+    // A live source is read again: what changed there during the Glue pass, a grant included, is not revoked.
+    if (config.mode !== 'restore') state = await readLive('after');
     await lf('after');
     return combine(report, lfReport.finish({}), clients.apiCalls, started);
   } finally {

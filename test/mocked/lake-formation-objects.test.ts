@@ -1,3 +1,4 @@
+import type { DataLakeSettings } from '@aws-sdk/client-lakeformation';
 import { ACCOUNT, mockAws, SOURCE_REGION, TARGET_REGION, type MockedAws } from './sdk-harness';
 import { AwsClients } from '../../src/engine/aws-clients';
 import { lakeFormationObjectConverger } from '../../src/engine/lake-formation/lf-objects';
@@ -108,5 +109,72 @@ describe('mocked near-real-time Lake Formation objects', () => {
     expect(out.get(refKey(off))).toEqual({ status: 'SKIPPED', reason: 'optIn replication is switched off' });
     expect(out.get(refKey(outOfScope))).toEqual({ status: 'SKIPPED', reason: 'database tmp_x is out of scope' });
     expect(out.get(refKey(grant))).toMatchObject({ status: 'FAILED', reason: expect.stringContaining('Rate exceeded') });
+  });
+
+  test('mocked: a grant on a named LF-tag expression is replicated (its listing needs the expressions read too)', async () => {
+    source().tag('tier', ['gold']);
+    target().tag('tier', ['gold']);
+    source().expressions.set('gold', { Name: 'gold', Expression: [{ TagKey: 'tier', TagValues: ['gold'] }] });
+    target().expressions.set('gold', { Name: 'gold', Expression: [{ TagKey: 'tier', TagValues: ['gold'] }] });
+    source().grant(ANALYST, { LFTagExpression: { CatalogId: ACCOUNT, Name: 'gold' } }, ['DESCRIBE']);
+    const ref: ObjectRef = { kind: 'permission', resource: { LFTagExpression: { CatalogId: ACCOUNT, Name: 'gold' } } };
+    expect((await converge([ref])).get(refKey(ref))).toEqual({ status: 'APPLIED', reason: '1 created' });
+    expect(target().permissionsView()).toEqual({ [`${ANALYST} | {"LFTagExpression":{"Name":"gold"}}`]: ['DESCRIBE'] });
+  });
+
+  test('mocked: an LF-tag grant event converges every grant on that tag key, whatever values the event named', async () => {
+    source().tag('pii', ['true', 'false']);
+    target().tag('pii', ['true', 'false']);
+    source().grant(ANALYST, { LFTag: { CatalogId: ACCOUNT, TagKey: 'pii', TagValues: ['false', 'true'] } }, ['DESCRIBE']);
+    const ref: ObjectRef = { kind: 'permission', resource: { LFTag: { TagKey: 'pii', TagValues: ['true'] } } };
+    expect((await converge([ref])).get(refKey(ref))!.status).toBe('APPLIED');
+    expect(Object.keys(target().permissionsView())).toEqual([`${ANALYST} | {"LFTag":{"TagKey":"pii","TagValues":["false","true"]}}`]);
+  });
+
+  test('mocked: an event spelling the table in mixed case converges the lower-case table Glue stores', async () => {
+    source().grant(ANALYST, ORDERS, ['SELECT']);
+    const ref: ObjectRef = { kind: 'permission', resource: { Table: { DatabaseName: 'Sales', Name: 'ORDERS' } } };
+    expect((await converge([ref])).get(refKey(ref))).toEqual({ status: 'APPLIED', reason: '1 created' });
+    expect(target().permissionsView()).toEqual({ [`${ANALYST} | {"Table":{"DatabaseName":"sales","Name":"orders"}}`]: ['SELECT'] });
+  });
+
+  test('mocked: the same LF-tag expression with its terms in another order is unchanged, not rewritten', async () => {
+    source().tag('tier', ['gold']).tag('domain', ['sales']);
+    target().tag('tier', ['gold']).tag('domain', ['sales']);
+    source().expressions.set('x', { Name: 'x', Expression: [{ TagKey: 'tier', TagValues: ['gold'] }, { TagKey: 'domain', TagValues: ['sales'] }] });
+    target().expressions.set('x', { Name: 'x', Expression: [{ TagKey: 'domain', TagValues: ['sales'] }, { TagKey: 'tier', TagValues: ['gold'] }] });
+    const ref: ObjectRef = { kind: 'lfTagExpression', name: 'x' };
+    expect((await converge([ref])).get(refKey(ref))).toEqual({ status: 'APPLIED', reason: '1 unchanged' });
+    expect(lf.writes()).toEqual({});
+  });
+
+  test('mocked: an admin added to the target while the run was reading is kept: settings are merged from a fresh read', async () => {
+    const [SOURCE_ADMIN, TARGET_ADMIN, LATE_ADMIN] = ['lake-admin', 'dr-admin', 'added-meanwhile'].map(n => `arn:aws:iam::${ACCOUNT}:role/${n}`);
+    source().settings = { DataLakeAdmins: [{ DataLakePrincipalIdentifier: SOURCE_ADMIN }] };
+    let settings: DataLakeSettings = { DataLakeAdmins: [{ DataLakePrincipalIdentifier: TARGET_ADMIN }] };
+    let reads = 0;
+    // The first read is the run's listing; before the second, another writer adds an admin.
+    Object.defineProperty(target(), 'settings', {
+      get() {
+        const late = { DataLakePrincipalIdentifier: LATE_ADMIN };
+        if (++reads === 2) settings = { ...settings, DataLakeAdmins: [...settings.DataLakeAdmins ?? [], late] };
+        return settings;
+      },
+      set(value) { settings = value; },
+    });
+    const ref: ObjectRef = { kind: 'dataLakeSettings' };
+    expect((await converge([ref])).get(refKey(ref))!.status).toBe('APPLIED');
+    expect(settings.DataLakeAdmins!.map(a => a.DataLakePrincipalIdentifier).sort()).toEqual([LATE_ADMIN, SOURCE_ADMIN, TARGET_ADMIN].sort());
+  });
+
+  test('mocked: a location on the service-linked role is updated in place with that role, never deregistered', async () => {
+    const arn = 'arn:aws:s3:::acme-lake-raw/sales';
+    const slr = `arn:aws:iam::${ACCOUNT}:role/aws-service-role/lakeformation.amazonaws.com/AWSServiceRoleForLakeFormationDataAccess`;
+    source().locations.set(arn, { ResourceArn: arn, RoleArn: slr, HybridAccessEnabled: true });
+    target().locations.set(arn, { ResourceArn: arn, RoleArn: slr });
+    const ref: ObjectRef = { kind: 'dataLocation', resourceArn: arn };
+    expect((await converge([ref])).get(refKey(ref))).toEqual({ status: 'APPLIED', reason: '1 updated' });
+    expect(target().locations.get(arn)).toEqual({ ResourceArn: arn, RoleArn: slr, HybridAccessEnabled: true });
+    expect(lf.writes()).toEqual({ UpdateResource: 1 });
   });
 });

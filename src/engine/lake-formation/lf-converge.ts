@@ -20,6 +20,16 @@ export const LF_AFTER_GLUE: readonly LfKind[] = ['dataCellsFilter', 'optIn', 'lf
 
 export type LfPhase = 'before' | 'after';
 
+/**
+ * The kinds a read must list to see `kinds` whole: grants on named LF-tag expressions are listed only
+ * when the expressions are, so reading grants brings the expressions along when they are switched on.
+ */
+export function kindsToRead(kinds: readonly LfKind[], enabled: readonly LfKind[]): LfKind[] {
+  const out = [...kinds];
+  if (out.includes('permission') && enabled.includes('lfTagExpression') && !out.includes('lfTagExpression')) out.push('lfTagExpression');
+  return out;
+}
+
 export interface ConvergeLakeFormationOptions {
   readonly mode: 'plan' | 'sync' | 'verify' | 'restore';
   readonly clients: AwsClients;
@@ -96,7 +106,7 @@ class TargetConvergence {
       clients: this.o.clients,
       region: this.region,
       scope: this.o.scope,
-      kinds,
+      kinds: kindsToRead(kinds, this.o.kinds),
       catalogId: this.o.catalogId,
       onReadError: (kind, error) => {
         this.unreadable.add(kind);
@@ -153,7 +163,8 @@ class TargetConvergence {
       this.o.report.count('dataLakeSettings', 'unchanged');
       return;
     }
-    await this.write('dataLakeSettings', 'settings', 'updated', () => this.target.putSettings(desired), fields);
+    // Merged again from a fresh read right before the put: an admin added since the listing is kept.
+    await this.write('dataLakeSettings', 'settings', 'updated', () => this.target.putSettings(latest => mergedSettings(this.source.settings ?? {}, latest)), fields);
   }
 
   // ---- LF-tags and expressions ----
@@ -215,7 +226,7 @@ class TargetConvergence {
       const have = existing.get(arn);
       if (!have) await this.write('dataLocation', arn, 'created', () => this.target.registerLocation(location));
       else if (same(have, location)) this.o.report.count('dataLocation', 'unchanged');
-      else await this.write('dataLocation', arn, 'updated', () => this.target.updateLocation(location), changed(have, location));
+      else await this.write('dataLocation', arn, 'updated', () => this.target.updateLocation(location, this.o.catalogId), changed(have, location));
     }
   }
 
@@ -473,10 +484,14 @@ function changed(a: object, b: object): string[] {
   return Object.keys({ ...x, ...y }).filter(k => JSON.stringify(x[k]) !== JSON.stringify(y[k])).sort();
 }
 
-/** Column lists and tag values compare as sets. */
+/** Column lists, tag values and the terms of a tag expression compare as sets. */
 function sortedSets<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value), (key, v) =>
-    Array.isArray(v) && v.every(e => typeof e === 'string') && key !== 'Values' ? [...v].sort() : v) as T;
+  return JSON.parse(JSON.stringify(value), (key, v) => {
+    if (!Array.isArray(v) || key === 'Values') return v;
+    if (v.every(e => typeof e === 'string')) return [...v].sort();
+    if (v.every(e => typeof e?.TagKey === 'string')) return [...v].sort((a, b) => a.TagKey.localeCompare(b.TagKey));
+    return v;
+  }) as T;
 }
 
 function sameValues(a: LfTag, b: LfTag): boolean {

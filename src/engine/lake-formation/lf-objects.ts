@@ -7,7 +7,7 @@ import { errorMessage } from '../concurrency';
 import { refKey, type ObjectOutcome, type ObjectRef } from '../object-ref';
 import { ReportBuilder } from '../report';
 import { Scope } from '../scope';
-import { convergeTargetState } from './lf-converge';
+import { convergeTargetState, kindsToRead } from './lf-converge';
 import { readLakeFormation, resourceAssignments } from './lf-reader';
 import { mapResource, mapS3Arn, ownResource, resourceDatabase, resourceKey } from './lf-shapes';
 import { emptyState, type LakeFormationState, type LfKind } from './lf-state';
@@ -49,7 +49,7 @@ export function lakeFormationObjectConverger(o: LakeFormationObjectsOptions): La
       else live.push(ref);
     }
     if (live.length === 0) return outcomes;
-    const listed = [...new Set(live.map(r => r.kind))].filter(k => k !== 'lfTagAssignment');
+    const listed = kindsToRead([...new Set(live.map(r => r.kind))].filter(k => k !== 'lfTagAssignment'), o.kinds);
     const readErrors = new Map<string, string>();
     const read = (at: string) => listed.length === 0 ? Promise.resolve(emptyState()) : readLakeFormation({
       clients: o.clients,
@@ -102,10 +102,11 @@ export function lakeFormationObjectConverger(o: LakeFormationObjectsOptions): La
 
 function skipReason(ref: LfRef, o: LakeFormationObjectsOptions, account: string): string | undefined {
   if (!o.kinds.includes(ref.kind)) return `${ref.kind} replication is switched off`;
-  if ('resource' in ref && !ownResource(ref.resource, account)) {
+  const own = 'resource' in ref ? ownResource(ref.resource, account) : undefined;
+  if ('resource' in ref && !own) {
     return 'the resource is in another account\'s catalog: that account shares it, it is not replicated';
   }
-  const database = ref.kind === 'dataCellsFilter' ? ref.database : 'resource' in ref ? resourceDatabase(ref.resource) : undefined;
+  const database = ref.kind === 'dataCellsFilter' ? ref.database : own ? resourceDatabase(lowerCaseNames(own)) : undefined;
   if (database !== undefined && !o.scope.includes(database)) return `database ${database} is out of scope`;
   if (ref.kind === 'lfTagAssignment' && !ref.resource.Database && !(ref.resource.Table?.Name ?? ref.resource.TableWithColumns?.Name)) {
     return 'tags are assigned to a database, a named table or its columns; this resource is none of them';
@@ -117,8 +118,10 @@ function skipReason(ref: LfRef, o: LakeFormationObjectsOptions, account: string)
 class Focus {
   constructor(private readonly account: string, private readonly mapArn: (arn: string) => string) {}
 
+  /** As the listings show it: the account's catalog id dropped, database and table names lower-cased as Glue stores them. */
   own(resource: Resource): Resource | undefined {
-    return ownResource(resource, this.account);
+    const own = ownResource(resource, this.account);
+    return own && lowerCaseNames(own);
   }
 
   state(whole: LakeFormationState, ref: LfRef, inTarget: boolean): LakeFormationState {
@@ -142,7 +145,7 @@ class Focus {
       }
       case 'dataCellsFilter':
         state.dataCellsFilters.push(...whole.dataCellsFilters.filter(f =>
-          f.DatabaseName === ref.database && f.TableName === ref.table && f.Name === ref.name));
+          f.DatabaseName === ref.database.toLowerCase() && f.TableName === ref.table.toLowerCase() && f.Name === ref.name));
         break;
       case 'optIn': {
         const scope = grantScope(mapped(this.own(ref.resource)!));
@@ -163,12 +166,27 @@ class Focus {
 
 /**
  * Which grants one event may have changed: every grant on the same table (in any column form, since a
- * listing may show a table grant as columns), or on exactly the same resource for the other kinds.
+ * listing may show a table grant as columns), every grant on the same LF-tag key (a listing may group its
+ * values differently from the event), or on exactly the same resource for the other kinds.
  */
 function grantScope(resource: Resource): string {
   const table = resource.Table ?? resource.TableWithColumns;
   if (table) return `table\u0000${table.DatabaseName}\u0000${table.Name ?? '*'}`;
+  if (resource.LFTag) return `lftag\u0000${resource.LFTag.TagKey}`;
   return resourceKey(resource);
+}
+
+/** Glue stores database and table names in lower case; a CloudTrail record keeps the caller's spelling. */
+function lowerCaseNames(resource: Resource): Resource {
+  const out = structuredClone(resource) as Record<string, Record<string, unknown>>;
+  for (const part of Object.values(out)) {
+    for (const field of ['DatabaseName', 'TableName'] as const) if (typeof part[field] === 'string') part[field] = (part[field] as string).toLowerCase();
+  }
+  if (out.Database) out.Database.Name = (out.Database.Name as string).toLowerCase();
+  for (const kind of ['Table', 'TableWithColumns'] as const) {
+    if (typeof out[kind]?.Name === 'string') out[kind].Name = (out[kind].Name as string).toLowerCase();
+  }
+  return out as Resource;
 }
 
 /** The tags assigned to one database, or to one table and its columns, in the source and the target. */

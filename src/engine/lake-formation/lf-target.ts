@@ -2,7 +2,8 @@ import {
   AddLFTagsToResourceCommand, BatchGrantPermissionsCommand, BatchRevokePermissionsCommand, CreateDataCellsFilterCommand,
   CreateLakeFormationOptInCommand,
   CreateLFTagCommand, CreateLFTagExpressionCommand, DeleteDataCellsFilterCommand, DeleteLakeFormationOptInCommand, DeleteLFTagCommand,
-  DeleteLFTagExpressionCommand, DeregisterResourceCommand, PutDataLakeSettingsCommand, RegisterResourceCommand, RemoveLFTagsFromResourceCommand,
+  DeleteLFTagExpressionCommand, DeregisterResourceCommand, GetDataLakeSettingsCommand, PutDataLakeSettingsCommand, RegisterResourceCommand,
+  RemoveLFTagsFromResourceCommand,
   UpdateDataCellsFilterCommand, UpdateLFTagCommand, UpdateLFTagExpressionCommand, UpdateResourceCommand,
 } from '@aws-sdk/client-lakeformation';
 import type { BatchPermissionsFailureEntry, BatchPermissionsRequestEntry, DataCellsFilter, DataLakeSettings, LakeFormationClient, LFTagError, Resource } from '@aws-sdk/client-lakeformation';
@@ -25,23 +26,38 @@ export class LakeFormationTarget {
     this.lf = clients.lakeFormation(region);
   }
 
-  async putSettings(settings: DataLakeSettings): Promise<void> {
-    await this.lf.send(new PutDataLakeSettingsCommand({ DataLakeSettings: settings }));
+  /**
+   * PutDataLakeSettings replaces the whole object: the settings are read and merged immediately before
+   * the put, so an admin another writer added since this run's listing is not dropped.
+   */
+  async putSettings(merge: (current: DataLakeSettings) => DataLakeSettings): Promise<void> {
+    const { DataLakeSettings: current = {} } = await this.lf.send(new GetDataLakeSettingsCommand({}));
+    await this.lf.send(new PutDataLakeSettingsCommand({ DataLakeSettings: merge(current) }));
   }
 
   async registerLocation(location: DataLocation): Promise<void> {
     await this.lf.send(new RegisterResourceCommand(location));
   }
 
-  /** UpdateResource needs a role: a location on the service-linked role is registered anew instead. */
-  async updateLocation(location: DataLocation): Promise<void> {
-    if (location.RoleArn) {
-      const { ResourceArn, RoleArn, WithFederation, HybridAccessEnabled, ExpectedResourceOwnerAccount } = location;
-      await this.lf.send(new UpdateResourceCommand({ ResourceArn, RoleArn, WithFederation, HybridAccessEnabled, ExpectedResourceOwnerAccount }));
+  /**
+   * A location on the service-linked role is updated with that role's ARN; only if Lake Formation refuses
+   * that is it registered anew, which leaves it unregistered for a moment.
+   */
+  async updateLocation(location: DataLocation, accountId: string): Promise<void> {
+    const { ResourceArn, RoleArn, WithFederation, HybridAccessEnabled, ExpectedResourceOwnerAccount } = location;
+    const update = (role: string) => this.lf.send(new UpdateResourceCommand({
+      ResourceArn, RoleArn: role, WithFederation, HybridAccessEnabled, ExpectedResourceOwnerAccount,
+    }));
+    if (RoleArn) {
+      await update(RoleArn);
       return;
     }
-    await this.deregisterLocation(location.ResourceArn!);
-    await this.registerLocation(location);
+    try {
+      await update(serviceLinkedRoleArn(this.region, accountId));
+    } catch {
+      await this.deregisterLocation(ResourceArn!);
+      await this.registerLocation(location);
+    }
   }
 
   async deregisterLocation(ResourceArn: string): Promise<void> {
@@ -133,6 +149,12 @@ export class LakeFormationTarget {
     }
     return errors;
   }
+}
+
+/** Lake Formation's service-linked role in this Region's partition. */
+export function serviceLinkedRoleArn(region: string, accountId: string): string {
+  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  return `arn:${partition}:iam::${accountId}:role/aws-service-role/lakeformation.amazonaws.com/AWSServiceRoleForLakeFormationDataAccess`;
 }
 
 function tagErrors(failures: LFTagError[] | undefined): string[] {
