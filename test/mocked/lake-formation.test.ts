@@ -247,6 +247,26 @@ describe('mocked Lake Formation', () => {
     expect(r.counts.permission).toMatchObject({ unchanged: 10, failed: 0 });
   });
 
+  test('mocked: grants on data cells filters are found with their table (IncludeRelated) when the unfiltered listing leaves them out', async () => {
+    for (const r of [source(), target()]) r.cellFilterGrantsOnlyWithTable = true;
+    source().filters.set('sales.orders/eu-only', {
+      TableCatalogId: ACCOUNT, DatabaseName: 'sales', TableName: 'orders', Name: 'eu-only', RowFilter: { FilterExpression: "region = 'eu'" }, ColumnWildcard: {},
+    });
+    source().grant(ANALYST, { DataCellsFilter: { TableCatalogId: ACCOUNT, DatabaseName: 'sales', TableName: 'orders', Name: 'eu-only' } }, ['SELECT']);
+    const r = await run({ lakeFormation: { kinds: ['dataCellsFilter', 'permission'], protectedPrincipals: [] } });
+    expect(r.failures).toEqual([]);
+    expect(r.counts.permission).toMatchObject({ created: 1 });
+    expect(target().permissionsView()).toEqual(source().permissionsView());
+    const related = lf.stub.commandCalls(ListPermissionsCommand).filter(c => c.args[0].input.IncludeRelated === 'TRUE');
+    // The source's table with a filter; the target had no filter yet when it was read.
+    expect(related.map(c => c.args[0].input.Resource)).toEqual([{ Table: { DatabaseName: 'sales', Name: 'orders' } }]);
+    lf.stub.resetHistory();
+    const again = await run({ lakeFormation: { kinds: ['dataCellsFilter', 'permission'], protectedPrincipals: [] } });
+    expect(again.counts.permission).toMatchObject({ created: 0, unchanged: 1 });
+    expect(lf.writes()).toEqual({});
+    expect(lf.stub.commandCalls(ListPermissionsCommand).filter(c => c.args[0].input.IncludeRelated === 'TRUE')).toHaveLength(2);
+  });
+
   test('mocked: skip switches narrow what is read and written', async () => {
     seedRichSource();
     const r = await run({ lakeFormation: { kinds: kindsWithout(['data-cells-filters', 'opt-ins', 'lf-tag-expressions']), protectedPrincipals: [] } });

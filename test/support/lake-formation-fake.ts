@@ -56,6 +56,8 @@ export class RegionLakeFormation {
   failEntry?: (entry: BatchPermissionsRequestEntry, call: 'grant' | 'revoke') => string | undefined;
   /** Commands (by name, e.g. "ListLakeFormationOptIns") that fail in this Region with the given error. */
   readonly failing = new Map<string, Error>();
+  /** List grants on data cells filters only with their table and IncludeRelated, never unfiltered. */
+  cellFilterGrantsOnlyWithTable = false;
 
   constructor(readonly pageSize: number) {}
 
@@ -171,6 +173,15 @@ function pair(key: string, value: string): LFTagPair {
 }
 
 type ResourceTypeFilter = 'LF_TAG' | 'LF_TAG_POLICY' | 'LF_TAG_POLICY_DATABASE' | 'LF_TAG_POLICY_TABLE' | 'LF_NAMED_TAG_EXPRESSION' | undefined;
+
+/** A listing by table: grants on the table and its columns, and with `related` those on its data cells filters. */
+function onTable(resource: Resource, filter: Resource, related: boolean): boolean {
+  const t = filter.Table!;
+  const table = resource.Table ?? resource.TableWithColumns;
+  if (table) return table.DatabaseName === t.DatabaseName && table.Name === t.Name;
+  const f = resource.DataCellsFilter;
+  return related && f !== undefined && f.DatabaseName === t.DatabaseName && f.TableName === t.Name;
+}
 
 function matchesType(resource: Resource, type: ResourceTypeFilter): boolean {
   switch (type) {
@@ -401,8 +412,10 @@ export class FakeLakeFormation {
     on(AddLFTagsToResourceCommand, (r, i: { Resource: Resource; LFTags: LFTag[] }) => tagCall(r, i, true));
     on(RemoveLFTagsFromResourceCommand, (r, i: { Resource: Resource; LFTags: LFTag[] }) => tagCall(r, i, false));
 
-    on(ListPermissionsCommand, (r, i: { ResourceType?: ResourceTypeFilter; NextToken?: string }) => {
-      const shown = [...r.grants.values()].filter(g => g.perms.size > 0 && matchesType(g.Resource, i.ResourceType));
+    on(ListPermissionsCommand, (r, i: { ResourceType?: ResourceTypeFilter; Resource?: Resource; IncludeRelated?: string; NextToken?: string }) => {
+      const shown = [...r.grants.values()].filter(g => g.perms.size > 0 && (i.Resource
+        ? onTable(g.Resource, i.Resource, i.IncludeRelated === 'TRUE')
+        : matchesType(g.Resource, i.ResourceType) && !(r.cellFilterGrantsOnlyWithTable && g.Resource.DataCellsFilter)));
       const all: PrincipalResourcePermissions[] = shown.map(g => ({
         Principal: { ...g.Principal },
         Resource: listed(g.Resource),
@@ -413,7 +426,7 @@ export class FakeLakeFormation {
         LastUpdated: UPDATED,
         LastUpdatedBy: `arn:aws:iam::${ACCOUNT}:role/Admin`,
       }));
-      const { items, NextToken } = page(all, `permissions/${i.ResourceType ?? '*'}`, r.pageSize, i.NextToken);
+      const { items, NextToken } = page(all, `permissions/${i.ResourceType ?? JSON.stringify(i.Resource ?? '*')}`, r.pageSize, i.NextToken);
       return { PrincipalResourcePermissions: items, NextToken };
     });
     const batch = (r: RegionLakeFormation, i: { Entries: BatchPermissionsRequestEntry[] }, call: 'grant' | 'revoke') => {

@@ -3,7 +3,8 @@ import {
   ListLFTagExpressionsCommand, ListLFTagsCommand, ListPermissionsCommand, ListResourcesCommand,
 } from '@aws-sdk/client-lakeformation';
 import type {
-  DataCellsFilter, DataLakeResourceType, DataLakeSettings, LakeFormationClient, LFTagPair, Permission, PrincipalResourcePermissions,
+  DataCellsFilter, DataLakeResourceType, DataLakeSettings, LakeFormationClient, LFTagPair, ListPermissionsRequest, Permission,
+  PrincipalResourcePermissions,
   Resource, ResourceInfo,
 } from '@aws-sdk/client-lakeformation';
 import { AwsClients } from '../aws-clients';
@@ -193,9 +194,16 @@ class LakeFormationReader {
     if (hasTags) types.push(...TAG_PERMISSION_TYPES);
     if (hasExpressions) types.push('LF_NAMED_TAG_EXPRESSION');
     const byKey = new Map<string, PermissionEntry>();
-    for (const ResourceType of types) {
+    const requests: ListPermissionsRequest[] = types.map(ResourceType => ({ ResourceType }));
+    // Grants on data cells filters are documented as shown with their table when IncludeRelated is set:
+    // each table with filters is listed that way too, and duplicates merge by key.
+    const filtered = new Set(this.state.dataCellsFilters.map(f => JSON.stringify([f.DatabaseName, f.TableName])));
+    for (const [DatabaseName, Name] of [...filtered].map(t => JSON.parse(t) as [string, string])) {
+      requests.push({ Resource: { Table: { DatabaseName, Name } }, IncludeRelated: 'TRUE' });
+    }
+    for (const request of requests) {
       const pages = paged(
-        NextToken => this.lf.send(new ListPermissionsCommand({ ResourceType, NextToken, MaxResults: 1000 })), r => r.PrincipalResourcePermissions);
+        NextToken => this.lf.send(new ListPermissionsCommand({ ...request, NextToken, MaxResults: 1000 })), r => r.PrincipalResourcePermissions);
       for await (const page of pages) for (const entry of page) this.addPermission(byKey, entry);
     }
     this.state.permissions.push(...byKey.values());
