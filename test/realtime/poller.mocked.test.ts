@@ -4,7 +4,7 @@ import { params, trailEvent } from './support/trail-events';
 import type { AwsClients } from '../../src/engine/aws-clients';
 import { OMITTED } from '../../src/engine/realtime/event-map';
 import type { Ledger } from '../../src/engine/realtime/ledger';
-import { poll, SLICE_MS, type Gap, type PollOptions } from '../../src/engine/realtime/poller';
+import { MAX_SLICE_MS, poll, type Gap, type PollOptions, type PollResult } from '../../src/engine/realtime/poller';
 import { METRICS, RecordedSignals } from '../../src/engine/realtime/signals';
 
 // CloudTrail LookupEvents is mocked (moto has no LookupEvents); the ledger is moto's DynamoDB.
@@ -89,7 +89,7 @@ describe('poller (mocked CloudTrail, moto DynamoDB ledger)', () => {
     expect(trail.calls).toHaveLength(3);
     expect(trail.calls.filter(c => c.NextToken !== undefined)).toHaveLength(2);
     expect((await ledger.cursor())!.cursorMs).toBe(T0);
-    expect(result.endMs - result.startMs).toBe(SLICE_MS);
+    expect(result.endMs - result.startMs).toBe(MAX_SLICE_MS);
   });
 
   test('a later poll starts at the cursor less the overlap: late events are caught, overlap repeats are deduped', async () => {
@@ -149,6 +149,60 @@ describe('poller (mocked CloudTrail, moto DynamoDB ledger)', () => {
     const result = await poll(options({ deadline: T0 + 600 }));
     expect(result).toMatchObject({ complete: false, pending: 80, lookupCalls: 2 });
     expect((await ledger.cursor())!.cursorMs).toBe(T0 - 30 * MINUTE);
+  });
+
+  test('a burst too busy for one poll is read over a few polls in smaller slices: no gap, no lost event, the cursor only moves forward', async () => {
+    await poll(options()); // quiet: cursor at T0
+    // 600 writes in 10 minutes (12 pages a window), and polls that can make 3 calls each (2 a second, 1.2 s each).
+    const burst = Array.from({ length: 600 }, (_, i) => trailEvent({ id: `b${i}`, name: 'CreatePartition', time: new Date(T0 + i * 1000), params: params.createPartition('sales', 'orders', [`d${i}`]) }));
+    trail.add(...burst);
+    clock.advance(11 * MINUTE);
+    const results: PollResult[] = [];
+    const cursors: number[] = [];
+    for (let i = 0; i < 30 && !results.at(-1)?.complete; i++) {
+      results.push(await poll(options({ deadline: clock.now() + 1_200 })));
+      cursors.push((await ledger.cursor())!.cursorMs!);
+      clock.advance(MINUTE);
+    }
+    const done = results.at(-1)!;
+    expect(done.complete).toBe(true);
+    expect(results.length).toBeGreaterThan(2);
+    expect(results.length).toBeLessThan(30);
+    expect(results.every(r => r.gap === undefined && r.lookupCalls <= 3)).toBe(true);
+    expect(Math.min(...results.map(r => r.nextSliceMs))).toBeLessThan(MAX_SLICE_MS / 8); // it shrank to fit
+    expect(cursors).toEqual([...cursors].sort((a, b) => a - b)); // never backwards
+    expect(cursors.at(-1)).toBe(done.endMs);
+    const recorded = await ledger.getEvents(burst.map(e => e.EventId!));
+    expect(recorded.size).toBe(600);
+    expect(results.reduce((n, r) => n + r.pending, 0)).toBe(600);
+    expect(signals.total(METRICS.gapDetected)).toBe(0);
+
+    // Quiet again: the slices grow back, and a routine poll is one call.
+    for (let i = 0; i < 6; i++) {
+      await poll(options({ deadline: clock.now() + 1_200 }));
+      clock.advance(MINUTE);
+    }
+    trail.calls.length = 0;
+    const routine = await poll(options({ deadline: clock.now() + 1_200 }));
+    expect(routine).toMatchObject({ complete: true, lookupCalls: 1, sliceMs: MAX_SLICE_MS });
+  });
+
+  test('a poll that can read only part of its overlap still moves where the next one starts', async () => {
+    await poll(options());
+    // A burst inside the overlap that takes more than one poll, then nothing new.
+    trail.add(...Array.from({ length: 300 }, (_, i) => trailEvent({ id: `o${i}`, name: 'UpdatePartition', time: new Date(T0 - 14 * MINUTE + i * 1000), params: params.updatePartition('sales', 'orders', [`d${i}`]) })));
+    const starts: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      clock.advance(MINUTE);
+      const r = await poll(options({ deadline: clock.now() + 1_200 }));
+      starts.push(r.startMs);
+      if (r.complete) break;
+    }
+    // A poll that finished nothing starts where the last one did, with half the slice; none starts further back.
+    expect(starts.length).toBeLessThan(20);
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    expect(starts.at(-1)).toBeGreaterThan(starts[0]);
+    expect((await ledger.getEvents(Array.from({ length: 300 }, (_, i) => `o${i}`))).size).toBe(300);
   });
 
   test('keeps batch calls that partly succeeded, with every partition they named', async () => {

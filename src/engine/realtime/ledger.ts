@@ -35,8 +35,15 @@ export interface LedgerEvent {
 }
 
 export interface PollCursor {
-  /** Every event before this time (epoch ms) has been read, up to the overlap. */
-  readonly cursorMs: number;
+  /** Every event before this time (epoch ms) has been read at least once; undefined until a first slice is finished. */
+  readonly cursorMs?: number;
+  /**
+   * Where the next poll starts reading: every event before it was read at least `overlap` after it
+   * happened, so CloudTrail's late deliveries before it have been seen too. Undefined: `cursorMs - overlap`.
+   */
+  readonly resumeMs?: number;
+  /** The time slice the next poll reads in (it shrinks when a slice cannot be read in one poll). */
+  readonly sliceMs?: number;
   readonly lastGapAt?: string;
 }
 
@@ -62,7 +69,7 @@ export class Ledger {
       }));
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
@@ -139,24 +146,37 @@ export class Ledger {
     } while (start);
   }
 
+  /** The poller's state; undefined before the first poll saved anything. */
   async cursor(): Promise<PollCursor | undefined> {
     const result = await this.dynamodb.send(new GetItemCommand({
       TableName: this.tableName, Key: { [K]: { S: LEDGER.cursorKey } }, ConsistentRead: true,
     }));
-    const ms = Number(result.Item?.cursorMs?.N);
-    if (!result.Item || !Number.isFinite(ms)) return undefined;
-    return { cursorMs: ms, lastGapAt: result.Item.lastGapAt?.S };
+    if (!result.Item) return undefined;
+    const number = (v: AttributeValue | undefined) => (v?.N !== undefined && Number.isFinite(Number(v.N)) ? Number(v.N) : undefined);
+    return {
+      cursorMs: number(result.Item.cursorMs),
+      resumeMs: number(result.Item.resumeMs),
+      sliceMs: number(result.Item.sliceMs),
+      lastGapAt: result.Item.lastGapAt?.S,
+    };
   }
 
   /**
-   * Moves the cursor forward, never back: a poller started by hand next to the scheduled one
-   * cannot undo the other's progress. Returns false when a newer cursor is already stored.
+   * Moves the cursor (and where the next poll resumes) forward, never back: a poller started by
+   * hand next to the scheduled one cannot undo the other's progress. Returns false when a newer
+   * cursor is already stored.
    */
-  async advanceCursor(cursorMs: number, gapAt?: Date, now = new Date()): Promise<boolean> {
-    const values: Record<string, AttributeValue> = { ':ms': { N: String(cursorMs) }, ':now': { S: now.toISOString() } };
+  async advanceCursor(cursorMs: number, options: { resumeMs?: number; gapAt?: Date; now?: Date } = {}): Promise<boolean> {
+    const values: Record<string, AttributeValue> = { ':ms': { N: String(cursorMs) }, ':now': { S: (options.now ?? new Date()).toISOString() } };
     let update = 'SET cursorMs = :ms, updatedAt = :now';
-    if (gapAt) {
-      values[':gap'] = { S: gapAt.toISOString() };
+    let condition = '(attribute_not_exists(cursorMs) OR cursorMs <= :ms)';
+    if (options.resumeMs !== undefined) {
+      values[':resume'] = { N: String(options.resumeMs) };
+      update += ', resumeMs = :resume';
+      condition += ' AND (attribute_not_exists(resumeMs) OR resumeMs <= :resume)';
+    }
+    if (options.gapAt) {
+      values[':gap'] = { S: options.gapAt.toISOString() };
       update += ', lastGapAt = :gap';
     }
     try {
@@ -164,15 +184,29 @@ export class Ledger {
         TableName: this.tableName,
         Key: { [K]: { S: LEDGER.cursorKey } },
         UpdateExpression: update,
-        ConditionExpression: 'attribute_not_exists(cursorMs) OR cursorMs <= :ms',
+        ConditionExpression: condition,
         ExpressionAttributeValues: values,
       }));
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
+
+  /** The slice size the next poll reads in. */
+  async saveSliceMs(sliceMs: number): Promise<void> {
+    await this.dynamodb.send(new UpdateItemCommand({
+      TableName: this.tableName,
+      Key: { [K]: { S: LEDGER.cursorKey } },
+      UpdateExpression: 'SET sliceMs = :slice',
+      ExpressionAttributeValues: { ':slice': { N: String(sliceMs) } },
+    }));
+  }
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException';
 }
 
 function eventItem(e: LedgerEvent): Record<string, AttributeValue> {

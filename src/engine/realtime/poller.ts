@@ -10,10 +10,14 @@ import { errorMessage } from '../concurrency';
 /** LookupEvents returns at most 50 events a page. */
 const PAGE_SIZE = 50;
 /**
- * A catch-up is read in slices, oldest first, so the cursor moves forward even when one poll
- * cannot finish it. A routine poll (interval + overlap, 16 minutes by default) fits one slice: one call when quiet.
+ * The window is read in time slices, oldest first, and the cursor moves at the end of each finished
+ * slice. LookupEvents answers newest first, so a slice read only in part proves nothing about its
+ * oldest events: a slice too busy for the rest of a poll is halved for the next poll (down to
+ * `MIN_SLICE_MS`), and the slice after a quiet one (one page) is twice as long (up to `MAX_SLICE_MS`).
+ * A routine poll (interval + overlap, 16 minutes by default) fits one slice: one call when quiet.
  */
-export const SLICE_MS = 30 * 60_000;
+export const MAX_SLICE_MS = 30 * 60_000;
+export const MIN_SLICE_MS = 1_000;
 const THROTTLE_RETRIES = 6;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 20_000;
@@ -48,6 +52,9 @@ export interface PollResult {
   readonly cursorMs?: number;
   /** False when the deadline or throttling stopped the poll before the end of its window. */
   readonly complete: boolean;
+  /** The slice size this poll read in, and the one the next poll will use. */
+  readonly sliceMs: number;
+  readonly nextSliceMs: number;
   readonly lookupCalls: number;
   readonly throttled: number;
   /** Events CloudTrail returned. */
@@ -91,37 +98,58 @@ class Poll {
     const started = this.clock.now();
     const now = started;
     const floor = now - this.o.lookbackMs;
-    const cursor = await this.o.ledger.cursor();
+    const state = await this.o.ledger.cursor();
     let gap: Gap | undefined;
     let startMs: number;
-    if (!cursor) {
+    let cursorMs = state?.cursorMs;
+    let resumeMs = state?.resumeMs;
+    if (cursorMs === undefined) {
       startMs = floor; // first poll: catch up what the lookback allows; the initial on-demand sync covers the rest
-    } else if (cursor.cursorMs < floor) {
-      gap = { fromMs: cursor.cursorMs, toMs: floor };
+    } else if (cursorMs < floor) {
+      gap = { fromMs: cursorMs, toMs: floor };
       startMs = floor;
     } else {
-      startMs = Math.max(floor, cursor.cursorMs - this.o.overlapMs);
+      startMs = Math.max(floor, resumeMs ?? cursorMs - this.o.overlapMs);
     }
-    if (gap) await this.reportGap(gap, now);
+    if (gap) {
+      await this.reportGap(gap, now);
+      cursorMs = resumeMs = floor;
+    }
 
-    let cursorMs = cursor?.cursorMs;
+    const firstSliceMs = Math.min(MAX_SLICE_MS, Math.max(MIN_SLICE_MS, state?.sliceMs ?? MAX_SLICE_MS));
+    let sliceMs = firstSliceMs;
     let complete = true;
-    for (let sliceStart = startMs; sliceStart < now; sliceStart += SLICE_MS) {
-      const sliceEnd = Math.min(now, sliceStart + SLICE_MS);
-      if (!await this.readSlice(sliceStart, sliceEnd)) {
+    for (let sliceStart = startMs; sliceStart < now;) {
+      const sliceEnd = Math.min(now, sliceStart + sliceMs);
+      const pages = await this.readSlice(sliceStart, sliceEnd);
+      if (pages === undefined) {
+        // Too busy for what was left of this poll: the next one tries half of it.
         complete = false;
+        sliceMs = Math.max(MIN_SLICE_MS, Math.floor(sliceMs / 2));
         break;
       }
-      if (cursorMs === undefined || sliceEnd > cursorMs) {
-        await this.o.ledger.advanceCursor(sliceEnd);
-        cursorMs = sliceEnd;
+      // One page per lookup: the slice was quiet, the next one can be twice as long.
+      if (pages <= this.lookups().length) sliceMs = Math.min(MAX_SLICE_MS, sliceMs * 2);
+      // Read now, the slice settles what is at least `overlap` old: the next poll resumes there,
+      // so a busy overlap read once is not read again and again.
+      const nextCursor = Math.max(cursorMs ?? sliceEnd, sliceEnd);
+      const nextResume = Math.max(resumeMs ?? -Infinity, Math.min(sliceEnd, now - this.o.overlapMs));
+      if (nextCursor !== cursorMs || nextResume !== resumeMs) {
+        await this.o.ledger.advanceCursor(nextCursor, { resumeMs: Number.isFinite(nextResume) ? nextResume : undefined });
+        cursorMs = nextCursor;
+        resumeMs = nextResume;
       }
+      sliceStart = sliceEnd;
     }
+    if (sliceMs !== state?.sliceMs) await this.o.ledger.saveSliceMs(sliceMs);
+
     const result: PollResult = {
       startMs,
       endMs: now,
       cursorMs,
       complete,
+      sliceMs: firstSliceMs,
+      nextSliceMs: sliceMs,
       gap,
       lookupCalls: this.lookupCalls,
       throttled: this.throttled,
@@ -141,7 +169,7 @@ class Poll {
       [METRICS.eventsRecorded]: this.pending + this.skipped,
       [METRICS.eventsOmitted]: this.omitted,
     });
-    this.o.signals.log(complete ? 'info' : 'warn', complete ? 'poll done' : 'poll stopped before the end of its window; the next poll carries on', {
+    this.o.signals.log(complete ? 'info' : 'warn', complete ? 'poll done' : 'poll stopped before the end of its window; the next poll carries on in smaller slices', {
       window: { start: new Date(startMs).toISOString(), end: new Date(now).toISOString() },
       cursor: cursorMs === undefined ? undefined : new Date(cursorMs).toISOString(),
       ...withoutWindow(result),
@@ -150,7 +178,7 @@ class Poll {
   }
 
   private async reportGap(gap: Gap, now: number) {
-    await this.o.ledger.advanceCursor(gap.toMs, new Date(now));
+    await this.o.ledger.advanceCursor(gap.toMs, { resumeMs: gap.toMs, gapAt: new Date(now) });
     this.o.signals.log('error', 'gap: the cursor is older than the lookback; events in between are not replayed, a full reconcile heals the replica', {
       from: new Date(gap.fromMs).toISOString(), to: new Date(gap.toMs).toISOString(),
     });
@@ -162,18 +190,20 @@ class Poll {
     }
   }
 
-  /** Reads one time slice completely; false when the deadline or persistent throttling stopped it. */
-  private async readSlice(startMs: number, endMs: number): Promise<boolean> {
+  /** Reads one time slice completely: the pages it took, or undefined when the deadline or persistent throttling stopped it. */
+  private async readSlice(startMs: number, endMs: number): Promise<number | undefined> {
+    let pages = 0;
     for (const attributes of this.lookups()) {
       let token: string | undefined;
       do {
         const page = await this.lookup(attributes, startMs, endMs, token);
-        if (!page) return false;
+        if (!page) return undefined;
+        pages++;
         for (const event of page.Events ?? []) await this.record(event);
         token = page.NextToken;
       } while (token);
     }
-    return true;
+    return pages;
   }
 
   /**
