@@ -220,7 +220,7 @@ export class MultiRegionLakeReplica extends Construct {
   readonly eventLedger?: dynamodb.ITable;
   /** Where ledger stream records go when the applier gives up on them; undefined when `nearRealTime` is false. */
   readonly deadLetterQueue?: sqs.IQueue;
-  /** The near-real-time alarms: replication lag, failed events, CloudTrail gaps, dead letters, a stalled poller. */
+  /** The near-real-time alarms: replication lag, failed events, CloudTrail gaps, dead letters, a stalled poller, events waiting too long. */
   readonly alarms: cloudwatch.IAlarm[];
   private readonly nearRealTimePipeline?: NearRealTimeReplication;
 
@@ -303,7 +303,8 @@ export class MultiRegionLakeReplica extends Construct {
       this.nearRealTimePipeline = pipeline;
       this.eventLedger = pipeline.ledger;
       this.deadLetterQueue = pipeline.deadLetterQueue;
-      this.alarms.push(pipeline.lagAlarm, pipeline.failedEventsAlarm, pipeline.gapAlarm, pipeline.deadLetterAlarm, pipeline.pollerStalledAlarm);
+      this.alarms.push(pipeline.lagAlarm, pipeline.failedEventsAlarm, pipeline.gapAlarm, pipeline.deadLetterAlarm, pipeline.pollerStalledAlarm,
+        pipeline.stalePendingAlarm);
     }
 
     if (props.reconcileSchedule) {
@@ -320,7 +321,7 @@ export class MultiRegionLakeReplica extends Construct {
   }
 
   /**
-   * Lets `grantee` retry the near-real-time ledger's FAILED events (`lake-replica redrive`).
+   * Lets `grantee` retry the near-real-time ledger's FAILED and stale PENDING events (`lake-replica redrive`).
    * Fails when `nearRealTime` is false: there is no ledger then.
    */
   grantRedrive(grantee: iam.IGrantable): iam.Grant {
@@ -332,7 +333,7 @@ export class MultiRegionLakeReplica extends Construct {
 
   /**
    * A near-real-time metric, all targets together: `ReplicationLagMs`, `EventsApplied`, `EventsSkipped`,
-   * `EventsFailed`, `PollDurationMs`, `CursorAgeMs`, `GapDetected` (see docs/near-real-time.md).
+   * `EventsFailed`, `PollDurationMs`, `CursorAgeMs`, `GapDetected`, `OldestPendingAgeMs` (see docs/near-real-time.md).
    * @param metricName the metric's name
    */
   metricNearRealTime(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {

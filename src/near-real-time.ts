@@ -15,7 +15,7 @@ import { ApplierFunction } from './handlers/applier-function';
 import { PollerFunction } from './handlers/poller-function';
 import { acceptNagFindings } from './nag-suppressions';
 import { JOB_SETTINGS_ENV, type JobSettings } from './shared/job-settings';
-import { DEFAULT_LOOKUPS_PER_SECOND, LEDGER, REALTIME_SETTINGS_ENV, type RealtimeSettings } from './shared/realtime-settings';
+import { DEFAULT_LOOKUPS_PER_SECOND, DEFAULT_STALE_PENDING_MS, LEDGER, REALTIME_SETTINGS_ENV, type RealtimeSettings } from './shared/realtime-settings';
 
 /** Properties of {@link NearRealTimeReplication}. */
 export interface NearRealTimeReplicationProps {
@@ -110,6 +110,8 @@ export class NearRealTimeReplication extends Construct {
   readonly gapAlarm: cloudwatch.Alarm;
   readonly deadLetterAlarm: cloudwatch.Alarm;
   readonly pollerStalledAlarm: cloudwatch.Alarm;
+  /** Events have waited too long for the applier (it timed out, or their stream records were lost). */
+  readonly stalePendingAlarm: cloudwatch.Alarm;
   readonly metricNamespace: string;
 
   constructor(scope: Construct, id: string, props: NearRealTimeReplicationProps) {
@@ -137,6 +139,14 @@ export class NearRealTimeReplication extends Construct {
       sortKey: { name: LEDGER.failedIndexSortKey, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
+    // PENDING events only, oldest first: the poller's sweep and redrive find the ones the applier never answered for.
+    this.ledger.addGlobalSecondaryIndex({
+      indexName: LEDGER.pendingIndex,
+      partitionKey: { name: LEDGER.pendingIndexKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: LEDGER.pendingIndexSortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [LEDGER.touchedAttribute, LEDGER.wakeUpsAttribute],
+    });
 
     const realtime: RealtimeSettings = {
       ledgerTable: this.ledger.tableName,
@@ -147,6 +157,7 @@ export class NearRealTimeReplication extends Construct {
       lookupsPerSecond: DEFAULT_LOOKUPS_PER_SECOND,
       reconcileStateMachineArn: props.reconcileStateMachine.stateMachineArn,
       metricNamespace: this.metricNamespace,
+      stalePendingMs: DEFAULT_STALE_PENDING_MS,
     };
     const stack = Stack.of(this);
     const environment = {
@@ -165,7 +176,7 @@ export class NearRealTimeReplication extends Construct {
     this.applier = this.createApplier(props, environment, logRetention, removalPolicy);
 
     const alarms = this.createAlarms(props.lagAlarmThreshold ?? Duration.minutes(20), pollInterval, overlap);
-    [this.lagAlarm, this.failedEventsAlarm, this.gapAlarm, this.deadLetterAlarm, this.pollerStalledAlarm] = alarms;
+    [this.lagAlarm, this.failedEventsAlarm, this.gapAlarm, this.deadLetterAlarm, this.pollerStalledAlarm, this.stalePendingAlarm] = alarms;
 
     // A gap heals by a full reconcile: the gap alarm going off starts the on-demand job.
     new events.Rule(this, 'HealGap', {
@@ -181,9 +192,9 @@ export class NearRealTimeReplication extends Construct {
     acceptNagFindings(this);
   }
 
-  /** Lets `grantee` find FAILED events and set them back to PENDING (`lake-replica redrive`). */
+  /** Lets `grantee` find FAILED (and stale PENDING) events and hand them to the applier again (`lake-replica redrive`). */
   grantRedrive(grantee: iam.IGrantable): iam.Grant {
-    // The table grant covers its indexes: redrive queries the FAILED index, then reads and updates items.
+    // The table grant covers its indexes: redrive queries the FAILED and PENDING indexes, then reads and updates items.
     return this.ledger.grant(grantee, 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem');
   }
 
@@ -206,7 +217,8 @@ export class NearRealTimeReplication extends Construct {
       resources: ['*'],
       conditions: { StringEquals: { 'aws:RequestedRegion': props.settings.sourceRegion } },
     }));
-    this.ledger.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    // Query: the sweep reads the PENDING index.
+    this.ledger.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query');
     const logGroup = new logs.LogGroup(this, 'PollerLogs', { retention: logRetention, removalPolicy });
     // A poll ends before the next one is due; a longer catch-up carries on from the cursor.
     const timeout = Duration.seconds(Math.min(Math.max(pollInterval.toSeconds(), 60), 300));
@@ -289,6 +301,12 @@ export class NearRealTimeReplication extends Construct {
         this.metric('CursorAgeMs', { statistic: cloudwatch.Stats.MINIMUM }),
         overlap.toMilliseconds() + 5 * pollInterval.toMilliseconds(),
         { evaluationPeriods: 2, treatMissingData: cloudwatch.TreatMissingData.BREACHING }),
+      // The sweep wakes an event after 15 minutes and records it FAILED after 3 wake-ups; this fires on the way.
+      // Missing data breaches: a poller that cannot sweep publishes no age.
+      alarm('StalePendingAlarm', 'events have waited more than 30 minutes for the applier (it timed out, or their stream records '
+        + 'expired or were dead-lettered); the poller wakes them, records them FAILED after 3 tries; lake-replica redrive --include-stale-pending',
+      this.metric('OldestPendingAgeMs', { statistic: cloudwatch.Stats.MAXIMUM }), 2 * DEFAULT_STALE_PENDING_MS,
+      { evaluationPeriods: 2, treatMissingData: cloudwatch.TreatMissingData.BREACHING }),
     ];
   }
 }

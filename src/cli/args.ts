@@ -14,12 +14,14 @@ export interface CliCommand {
   readonly redrive?: RedriveConfig;
 }
 
-/** `redrive`: set the near-real-time ledger's FAILED events back to PENDING. */
+/** `redrive`: set the near-real-time ledger's FAILED events back to PENDING (and wake stale PENDING ones). */
 export interface RedriveConfig {
   readonly ledgerTable: string;
   readonly ledgerRegion: string;
   readonly targetRegion?: string;
   readonly dryRun: boolean;
+  /** Also wake PENDING events the applier has not answered for in 15 minutes. */
+  readonly includeStalePending: boolean;
   readonly endpoint?: string;
 }
 
@@ -36,6 +38,7 @@ const ONLY_FOR: Record<string, readonly Command[]> = {
   'ledger-table': ['redrive'],
   'ledger-region': ['redrive'],
   'dry-run': ['redrive'],
+  'include-stale-pending': ['redrive'],
   'prune': ['plan', 'sync', 'restore'],
   'out': ['snapshot'],
   'from': ['restore'],
@@ -71,6 +74,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
         'ledger-table': { type: 'string' },
         'ledger-region': { type: 'string' },
         'dry-run': { type: 'boolean' },
+        'include-stale-pending': { type: 'boolean' },
         'json': { type: 'boolean' },
         'help': { type: 'boolean', short: 'h' },
       },
@@ -164,7 +168,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
 }
 
 function redriveConfig(
-  v: { 'ledger-table'?: string; 'ledger-region'?: string; 'target-region'?: string[]; 'dry-run'?: boolean },
+  v: { 'ledger-table'?: string; 'ledger-region'?: string; 'target-region'?: string[]; 'dry-run'?: boolean; 'include-stale-pending'?: boolean },
   env: NodeJS.ProcessEnv, endpoint: string | undefined, endpointError: string | undefined,
 ): RedriveConfig {
   const errors: string[] = [];
@@ -178,5 +182,12 @@ function redriveConfig(
   for (const t of targets) { const e = regionError('target Region', t); if (e) errors.push(e); }
   if (endpointError) errors.push(endpointError);
   if (errors.length > 0) throw new UsageError(errors.join('\n'));
-  return { ledgerTable: table!, ledgerRegion: region!, targetRegion: targets[0], dryRun: v['dry-run'] ?? false, endpoint };
+  return {
+    ledgerTable: table!,
+    ledgerRegion: region!,
+    targetRegion: targets[0],
+    dryRun: v['dry-run'] ?? false,
+    includeStalePending: v['include-stale-pending'] ?? false,
+    endpoint,
+  };
 }

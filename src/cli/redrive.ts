@@ -3,13 +3,13 @@ import { AwsClients } from '../engine/aws-clients';
 import { Ledger } from '../engine/realtime/ledger';
 import { redriveFailed, type RedriveResult } from '../engine/realtime/redrive';
 
-/** Redrives the ledger's FAILED events: the ledger's stream hands them to the applier again. */
+/** Redrives the ledger's FAILED events (and stale PENDING ones, when asked): the ledger's stream hands them to the applier again. */
 export async function runRedrive(config: RedriveConfig): Promise<RedriveResult> {
   const clients = new AwsClients({ endpoint: config.endpoint });
   try {
     // Redrive only updates items, so the ledger's retention (used when events are first written) does not matter here.
     const ledger = new Ledger(clients.dynamodb(config.ledgerRegion), config.ledgerTable, 0);
-    return await redriveFailed({ ledger, targetRegion: config.targetRegion, dryRun: config.dryRun });
+    return await redriveFailed({ ledger, targetRegion: config.targetRegion, dryRun: config.dryRun, includeStalePending: config.includeStalePending });
   } finally {
     clients.destroy();
   }
@@ -18,7 +18,10 @@ export async function runRedrive(config: RedriveConfig): Promise<RedriveResult> 
 export function redriveSummary(config: RedriveConfig, result: RedriveResult): string {
   const verb = config.dryRun ? 'would redrive' : 'redrove';
   const where = config.targetRegion ? ` in ${config.targetRegion}` : '';
-  const lines = [`redrive${config.dryRun ? ' (dry run)' : ''}: ${verb} ${result.eventIds.length} failed event(s), ${result.targets} event-target pair(s)${where}, ledger ${config.ledgerTable} (${config.ledgerRegion})`];
+  const failed = result.eventIds.length - result.stalePending;
+  const stale = config.includeStalePending ? ` and ${result.stalePending} stale pending event(s)` : '';
+  const lines = [`redrive${config.dryRun ? ' (dry run)' : ''}: ${verb} ${failed} failed event(s)${stale}, ${result.targets} event-target pair(s)${where}, `
+    + `ledger ${config.ledgerTable} (${config.ledgerRegion})`];
   for (const id of result.eventIds.slice(0, 20)) lines.push(`  ${id}`);
   if (result.eventIds.length > 20) lines.push(`  ... and ${result.eventIds.length - 20} more`);
   return lines.join('\n');

@@ -28,6 +28,8 @@ Options:
   --ledger-table NAME        redrive: the construct's ledger table.
   --ledger-region R          redrive: the ledger's Region (default AWS_REGION).
   --dry-run                  redrive: list the events it would retry, change nothing.
+  --include-stale-pending    redrive: also retry PENDING events the applier has not answered for in
+                             15 minutes (it timed out, or their stream records expired or were dead-lettered).
   --json                     Print exactly the JSON report on stdout.
   -h, --help                 Show this help.
 

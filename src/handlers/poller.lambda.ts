@@ -1,14 +1,20 @@
 import type { InvocationContext } from './job-context';
+import { errorMessage } from '../engine/concurrency';
 import { poll, type PollResult } from '../engine/realtime/poller';
 import { realtimeRuntime } from '../engine/realtime/runtime';
+import { sweepStalePending, type SweepResult } from '../engine/realtime/sweep';
+import { DEFAULT_STALE_PENDING_MS } from '../shared/realtime-settings';
 
 /** Time kept back from the Lambda timeout to record the cursor and metrics. */
 const MARGIN_MS = 15_000;
 
-/** Near-real-time step 1, on a schedule with one instance at a time: CloudTrail events into the ledger. */
-export async function handler(_event: unknown, context: InvocationContext): Promise<PollResult> {
+/**
+ * Near-real-time step 1, on a schedule with one instance at a time: CloudTrail events into the
+ * ledger, then a short sweep that wakes PENDING events the applier never answered for.
+ */
+export async function handler(_event: unknown, context: InvocationContext): Promise<PollResult & { sweep?: SweepResult }> {
   const { settings, realtime, clients, ledger, signals } = realtimeRuntime();
-  return poll({
+  const polled = await poll({
     cloudtrail: clients.cloudtrail(settings.sourceRegion),
     ledger,
     targetRegions: settings.targetRegions,
@@ -23,4 +29,11 @@ export async function handler(_event: unknown, context: InvocationContext): Prom
       stateMachine: realtime.reconcileStateMachineArn, from: new Date(gap.fromMs).toISOString(), to: new Date(gap.toMs).toISOString(),
     }),
   });
+  try {
+    return { ...polled, sweep: await sweepStalePending({ ledger, staleAfterMs: realtime.stalePendingMs ?? DEFAULT_STALE_PENDING_MS, signals }) };
+  } catch (error) {
+    // The polled events are recorded; without the oldest-pending metric the stale-events alarm fires (missing data breaches).
+    signals.log('error', 'could not sweep the ledger for stale pending events', { error: errorMessage(error) });
+    return polled;
+  }
 }

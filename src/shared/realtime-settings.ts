@@ -27,10 +27,17 @@ export interface RealtimeSettings {
   readonly reconcileStateMachineArn?: string;
   /** CloudWatch namespace of the near-real-time metrics. */
   readonly metricNamespace: string;
+  /**
+   * A PENDING event the applier has not recorded an outcome for in this long (it timed out, ran out of
+   * memory, or its stream record expired or went to the dead-letter queue) is woken again by the poller.
+   * Default `DEFAULT_STALE_PENDING_MS`.
+   */
+  readonly stalePendingMs?: number;
 }
 
 export const DEFAULT_OVERLAP_MS = 15 * 60_000;
 export const DEFAULT_LOOKUPS_PER_SECOND = 1.5;
+export const DEFAULT_STALE_PENDING_MS = 15 * 60_000;
 
 /** The settings' problems, each naming the field, the bad value and what is allowed. */
 export function realtimeSettingsErrors(s: Partial<RealtimeSettings>): string[] {
@@ -43,6 +50,7 @@ export function realtimeSettingsErrors(s: Partial<RealtimeSettings>): string[] {
   positive('lookbackMs');
   positive('retentionMs');
   positive('lookupsPerSecond');
+  if (s.stalePendingMs !== undefined) positive('stalePendingMs');
   if (typeof s.overlapMs !== 'number' || !(s.overlapMs >= 0)) errors.push(`"overlapMs" must be a number >= 0, not ${JSON.stringify(s.overlapMs)}`);
   if (s.lookupStrategy !== 'write-events' && s.lookupStrategy !== 'event-names') {
     errors.push(`"lookupStrategy" must be "write-events" or "event-names", not ${JSON.stringify(s.lookupStrategy)}`);
@@ -74,4 +82,17 @@ export const LEDGER = {
   failedIndex: 'failed-events',
   failedIndexKey: 'failedKey',
   failedIndexSortKey: 'eventTime',
+  /**
+   * A sparse index over PENDING events only, oldest first: the key attribute is set when an event is
+   * recorded or redriven and removed with its outcome (DONE or FAILED). It finds events the applier
+   * never answered for, and the age of the oldest one.
+   */
+  pendingIndex: 'pending-events',
+  pendingIndexKey: 'pendingKey',
+  /** When the event became PENDING (recorded or redriven), ISO 8601. */
+  pendingIndexSortKey: 'pendingSince',
+  /** When the event was last handed to the applier (recorded, redriven or woken), ISO 8601; projected into the index. */
+  touchedAttribute: 'touchedAt',
+  /** How many times a stale PENDING event was woken; projected into the index. */
+  wakeUpsAttribute: 'wakeUps',
 } as const;

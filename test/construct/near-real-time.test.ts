@@ -58,7 +58,7 @@ describe('NearRealTimeReplication', () => {
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 });
   });
 
-  test('the ledger: on-demand billing, TTL, NEW_IMAGE stream, point-in-time recovery, encryption, kept on removal, FAILED index', () => {
+  test('the ledger: on-demand billing, TTL, NEW_IMAGE stream, point-in-time recovery, encryption, kept on removal, FAILED and PENDING indexes', () => {
     const { template } = synth();
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
@@ -70,7 +70,14 @@ describe('NearRealTimeReplication', () => {
         StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         SSESpecification: { SSEEnabled: true },
-        GlobalSecondaryIndexes: [{ IndexName: 'failed-events', KeySchema: [{ AttributeName: 'failedKey', KeyType: 'HASH' }, { AttributeName: 'eventTime', KeyType: 'RANGE' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
+        GlobalSecondaryIndexes: [
+          { IndexName: 'failed-events', KeySchema: [{ AttributeName: 'failedKey', KeyType: 'HASH' }, { AttributeName: 'eventTime', KeyType: 'RANGE' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
+          {
+            IndexName: 'pending-events',
+            KeySchema: [{ AttributeName: 'pendingKey', KeyType: 'HASH' }, { AttributeName: 'pendingSince', KeyType: 'RANGE' }],
+            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['touchedAt', 'wakeUps'] },
+          },
+        ],
       },
     });
   });
@@ -108,13 +115,20 @@ describe('NearRealTimeReplication', () => {
     });
   });
 
-  test('alarms on lag, failed events, gaps, the dead-letter queue and a stalled poller; a gap starts the reconcile', () => {
+  test('alarms on lag, failed events, gaps, the dead-letter queue, a stalled poller and events waiting too long; a gap starts the reconcile', () => {
     const { template } = synth({ lagAlarmThreshold: Duration.minutes(10) });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ReplicationLagMs', Namespace: 'LakeReplica', Threshold: 600_000, Statistic: 'Maximum' });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'EventsFailed', Threshold: 1, Statistic: 'Sum' });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'GapDetected', Threshold: 1, Period: 60 });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS', Threshold: 1 });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'CursorAgeMs', TreatMissingData: 'breaching' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'OldestPendingAgeMs',
+      Statistic: 'Maximum',
+      Threshold: 30 * 60_000,
+      TreatMissingData: 'breaching',
+      AlarmDescription: Match.stringLikeRegexp('redrive --include-stale-pending'),
+    });
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { 'source': ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'], 'detail': { state: { value: ['ALARM'] } } },
       Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^Job') }, Input: '{}' })],
@@ -141,12 +155,13 @@ describe('NearRealTimeReplication', () => {
     const pollerActions = JSON.stringify(pollerPolicy);
     expect(pollerActions).not.toMatch(/glue:|lakeformation:|states:|sqs:/);
     expect(pollerActions).toContain('dynamodb:PutItem');
+    expect(pollerActions).toContain('dynamodb:Query'); // the sweep reads the PENDING index
 
     // The applier runs as the replicator role, whose Glue and Lake Formation statements the main construct adds.
     expect(all.find(s => s.Sid === 'ReadTargetObjects')).toBeUndefined();
   });
 
-  test('grantRedrive lets a principal query the FAILED index and update ledger items, nothing more', () => {
+  test('grantRedrive lets a principal query the FAILED and PENDING indexes and update ledger items, nothing more', () => {
     const { template } = synth({}, (stack, pipeline) => {
       pipeline.grantRedrive(new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() }));
     });
@@ -168,14 +183,14 @@ describe('NearRealTimeReplication', () => {
 });
 
 describe('MultiRegionLakeReplica deploys near-real-time mode', () => {
-  test('on by default: polls every minute, looks back an hour, keeps events 30 days, and exposes the ledger, DLQ and five alarms', () => {
+  test('on by default: polls every minute, looks back an hour, keeps events 30 days, and exposes the ledger, DLQ and six alarms', () => {
     const { replica, template } = synthReplica();
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
     expect(replica.eventLedger).toBeDefined();
     expect(replica.deadLetterQueue).toBeDefined();
-    expect(replica.alarms).toHaveLength(5);
+    expect(replica.alarms).toHaveLength(6);
     const functions = JSON.stringify(template.findResources('AWS::Lambda::Function'));
     expect(functions).toContain('\\"lookbackMs\\":3600000');
     expect(functions).toContain('\\"retentionMs\\":2592000000');

@@ -61,6 +61,22 @@ describe('lake-replica redrive against a moto ledger', () => {
     expect((await ledger.getEvent('e-3'))!.targets['us-west-2'].status).toBe('PENDING');
   });
 
+  test('--include-stale-pending also wakes PENDING events the applier never answered for, and says how many', async () => {
+    await failIn('e-1', ['us-west-2']);
+    await ledger.putIfNew(event('stuck'), new Date(Date.now() - 60 * 60_000));
+    await ledger.putIfNew(event('fresh'));
+    const plain = await redrive('--dry-run');
+    expect(plain.stdout).toContain('would redrive 1 failed event(s), 1 event-target pair(s)');
+    const r = await redrive('--include-stale-pending');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('redrove 1 failed event(s) and 1 stale pending event(s), 3 event-target pair(s)');
+    expect(r.stdout).toContain('stuck');
+    expect(r.stdout).not.toContain('fresh');
+    // Woken: pending since now, so a second run finds nothing stale.
+    const again = await redrive('--include-stale-pending', '--json');
+    expect(JSON.parse(again.stdout)).toMatchObject({ eventIds: [], stalePending: 0 });
+  });
+
   test('--target-region redrives only that target', async () => {
     await failIn('e-1', ['us-west-2', 'eu-west-1']);
     const r = await redrive('--target-region', 'eu-west-1');
@@ -77,6 +93,7 @@ describe('lake-replica redrive against a moto ledger', () => {
       ['redrive', '--ledger-table', LEDGER_TABLE, '--ledger-region', REGION, '--source-region', 'us-east-1'],
       ['redrive', '--ledger-table', LEDGER_TABLE, '--ledger-region', REGION, '--target-region', 'us-west-2', '--target-region', 'eu-west-1'],
       ['sync', '--source-region', 'us-east-1', '--target-region', REGION, '--dry-run'],
+      ['sync', '--source-region', 'us-east-1', '--target-region', REGION, '--include-stale-pending'],
     ]) {
       const r = await cli('http://127.0.0.1:9', ...argv);
       expect({ argv, code: r.code }).toEqual({ argv, code: 2 });

@@ -291,13 +291,13 @@ describe('applier on moto: failures', () => {
 
     // Fixed; redrive sets it back to PENDING and the stream hands it to the applier again.
     poison.on = false;
-    expect(await redriveFailed({ ledger: p.ledger })).toEqual({ eventIds: ['bad'], targets: 2 });
+    expect(await redriveFailed({ ledger: p.ledger })).toEqual({ eventIds: ['bad'], targets: 2, stalePending: 0 });
     const redriven = await p.pendingRecords();
     expect(redriven.map(r => [r.eventName, r.dynamodb!.Keys!.pk.S])).toEqual([['MODIFY', 'bad']]);
     expect(await p.apply(redriven, { clock })).toEqual({ batchItemFailures: [] });
     expect(await p.ledger.getEvent('bad')).toMatchObject({ state: 'DONE', targets: { [WEST]: { status: 'APPLIED' }, [EU]: { status: 'APPLIED' } } });
     expect(await inBothTargets(r => table(r, 'sales', 'poison'))).toEqual([expect.anything(), expect.anything()]);
-    expect(await redriveFailed({ ledger: p.ledger })).toEqual({ eventIds: [], targets: 0 });
+    expect(await redriveFailed({ ledger: p.ledger })).toEqual({ eventIds: [], targets: 0, stalePending: 0 });
   });
 
   test('redrive for one target leaves the other target\'s failure alone', async () => {
@@ -308,7 +308,7 @@ describe('applier on moto: failures', () => {
     const records = await p.pendingRecords();
     const clock = new FakeClock(Date.now());
     for (let i = 0; i < MAX_ATTEMPTS; i++) await p.apply(records, { clock });
-    expect(await redriveFailed({ ledger: p.ledger, targetRegion: EU, dryRun: true })).toEqual({ eventIds: ['bad'], targets: 1 });
+    expect(await redriveFailed({ ledger: p.ledger, targetRegion: EU, dryRun: true })).toEqual({ eventIds: ['bad'], targets: 1, stalePending: 0 });
     expect((await p.ledger.getEvent('bad'))!.targets[EU].status).toBe('FAILED');
     await redriveFailed({ ledger: p.ledger, targetRegion: EU });
     const event = (await p.ledger.getEvent('bad'))!;
@@ -338,7 +338,7 @@ describe('applier on moto: failures', () => {
     // EU applies; West is still out of attempts: the record is done with (no stream retries, no dead letter), the event stays FAILED.
     expect(await p.apply(redriven, { clock, glue: both })).toEqual({ batchItemFailures: [] });
     expect(await p.ledger.getEvent('bad')).toMatchObject({ state: 'FAILED', targets: { [EU]: { status: 'APPLIED' }, [WEST]: { status: 'FAILED', attempts: MAX_ATTEMPTS } } });
-    expect(await redriveFailed({ ledger: p.ledger, dryRun: true })).toEqual({ eventIds: ['bad'], targets: 1 });
+    expect(await redriveFailed({ ledger: p.ledger, dryRun: true })).toEqual({ eventIds: ['bad'], targets: 1, stalePending: 0 });
   });
 
   test('a crash between converging and recording: the event stays pending, and applying it again changes nothing more', async () => {

@@ -34,6 +34,14 @@ export interface LedgerEvent {
   readonly state: EventState;
 }
 
+/** One entry of the PENDING index. */
+export interface PendingEntry {
+  readonly eventId: string;
+  readonly pendingSince: string;
+  readonly touchedAt: string;
+  readonly wakeUps: number;
+}
+
 export interface PollCursor {
   /** Every event before this time (epoch ms) has been read at least once; undefined until a first slice is finished. */
   readonly cursorMs?: number;
@@ -60,7 +68,7 @@ export class Ledger {
       await this.dynamodb.send(new PutItemCommand({
         TableName: this.tableName,
         Item: {
-          ...eventItem(event),
+          ...eventItem(event, now),
           recordedAt: { S: now.toISOString() },
           [LEDGER.ttlAttribute]: { N: String(Math.ceil((now.getTime() + this.retentionMs) / 1000)) },
         },
@@ -98,31 +106,138 @@ export class Ledger {
     return result.Item ? parseEvent(result.Item) : undefined;
   }
 
-  /** Writes the outcome in some targets and the event's resulting state. */
+  /**
+   * Writes the outcome in some targets and the event's resulting state, and keeps the sparse index
+   * keys in step: FAILED events are in the FAILED index, PENDING ones in the PENDING index. Setting an
+   * event PENDING again (a redrive) hands it to the applier afresh: it is pending since now.
+   */
   async recordOutcome(eventId: string, targets: Readonly<Record<string, TargetRecord>>, state: EventState, now = new Date()): Promise<void> {
-    const names: Record<string, string> = { '#targets': 'targets', '#state': LEDGER.stateAttribute, '#failed': LEDGER.failedIndexKey, '#pk': K };
+    await this.update(eventId, targets, state, now);
+  }
+
+  /**
+   * A stale PENDING event, still as it was seen (`touchedAt`), handed to the applier again: an update
+   * that changes the item, so the stream carries a PENDING image the applier's filter passes.
+   * False when the event moved on meanwhile (the applier answered, or another poll woke it).
+   */
+  async wakePending(eventId: string, seenTouchedAt: string, now = new Date()): Promise<boolean> {
+    try {
+      await this.dynamodb.send(new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: { [K]: { S: eventId } },
+        UpdateExpression: 'SET #touched = :now, #wakeUps = if_not_exists(#wakeUps, :zero) + :one',
+        ConditionExpression: '#state = :pending AND #touched = :seen',
+        ExpressionAttributeNames: { '#touched': LEDGER.touchedAttribute, '#wakeUps': LEDGER.wakeUpsAttribute, '#state': LEDGER.stateAttribute },
+        ExpressionAttributeValues: {
+          ':now': { S: now.toISOString() }, ':zero': { N: '0' }, ':one': { N: '1' }, ':pending': { S: 'PENDING' }, ':seen': { S: seenTouchedAt },
+        },
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Records the outcome only if the event is still PENDING as it was seen (`touchedAt`); false when it moved on. */
+  async recordOutcomeIfUntouched(eventId: string, targets: Readonly<Record<string, TargetRecord>>, state: EventState,
+    seenTouchedAt: string, now = new Date()): Promise<boolean> {
+    try {
+      await this.update(eventId, targets, state, now, seenTouchedAt);
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  private async update(eventId: string, targets: Readonly<Record<string, TargetRecord>>, state: EventState, now: Date, seenTouchedAt?: string) {
+    const names: Record<string, string> = {
+      '#targets': 'targets', '#state': LEDGER.stateAttribute, '#failed': LEDGER.failedIndexKey, '#pending': LEDGER.pendingIndexKey, '#pk': K,
+    };
     const values: Record<string, AttributeValue> = { ':state': { S: state }, ':now': { S: now.toISOString() } };
     const sets = ['#state = :state', 'updatedAt = :now'];
+    const removes: string[] = [];
     Object.entries(targets).forEach(([region, record], i) => {
       names[`#r${i}`] = region;
       values[`:r${i}`] = { M: targetItem(record) };
       sets.push(`#targets.#r${i} = :r${i}`);
     });
-    let update = `SET ${sets.join(', ')}`;
     if (state === 'FAILED') {
       values[':failed'] = { S: 'FAILED' };
-      update += ', #failed = :failed';
+      sets.push('#failed = :failed');
     } else {
-      update += ' REMOVE #failed';
+      removes.push('#failed');
+    }
+    if (state === 'PENDING') {
+      Object.assign(names, { '#since': LEDGER.pendingIndexSortKey, '#touched': LEDGER.touchedAttribute, '#wakeUps': LEDGER.wakeUpsAttribute });
+      Object.assign(values, { ':pendingKey': { S: 'PENDING' }, ':zero': { N: '0' } });
+      sets.push('#pending = :pendingKey', '#since = :now', '#touched = :now', '#wakeUps = :zero');
+    } else {
+      removes.push('#pending');
+    }
+    let condition = 'attribute_exists(#pk)';
+    if (seenTouchedAt !== undefined) {
+      names['#touched'] = LEDGER.touchedAttribute;
+      Object.assign(values, { ':pendingState': { S: 'PENDING' }, ':seen': { S: seenTouchedAt } });
+      condition += ' AND #state = :pendingState AND #touched = :seen';
     }
     await this.dynamodb.send(new UpdateItemCommand({
       TableName: this.tableName,
       Key: { [K]: { S: eventId } },
-      UpdateExpression: update,
-      ConditionExpression: 'attribute_exists(#pk)',
+      UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+      ConditionExpression: condition,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     }));
+  }
+
+  /**
+   * PENDING events that became pending before `before` (and, with `untouchedSince`, were not handed
+   * to the applier since then), oldest first, from the sparse PENDING index; at most `limit` index entries read.
+   */
+  async* pendingEvents(o: { before: Date; untouchedSince?: Date; limit?: number }): AsyncIterable<PendingEntry> {
+    let start: Record<string, AttributeValue> | undefined;
+    let left = o.limit ?? Infinity;
+    do {
+      const page = await this.dynamodb.send(new QueryCommand({
+        TableName: this.tableName,
+        IndexName: LEDGER.pendingIndex,
+        KeyConditionExpression: '#pending = :pending AND #since < :before',
+        ...(o.untouchedSince ? { FilterExpression: '#touched < :untouched' } : {}),
+        ExpressionAttributeNames: {
+          '#pending': LEDGER.pendingIndexKey, '#since': LEDGER.pendingIndexSortKey, ...(o.untouchedSince ? { '#touched': LEDGER.touchedAttribute } : {}),
+        },
+        ExpressionAttributeValues: {
+          ':pending': { S: 'PENDING' }, ':before': { S: o.before.toISOString() }, ...(o.untouchedSince ? { ':untouched': { S: o.untouchedSince.toISOString() } } : {}),
+        },
+        Limit: Number.isFinite(left) ? Math.min(left, 100) : undefined,
+        ExclusiveStartKey: start,
+      }));
+      left -= page.ScannedCount ?? page.Items?.length ?? 0;
+      for (const item of page.Items ?? []) {
+        yield {
+          eventId: item[K]?.S ?? '',
+          pendingSince: item[LEDGER.pendingIndexSortKey]?.S ?? '',
+          touchedAt: item[LEDGER.touchedAttribute]?.S ?? '',
+          wakeUps: Number(item[LEDGER.wakeUpsAttribute]?.N ?? 0),
+        };
+      }
+      start = page.LastEvaluatedKey;
+    } while (start && left > 0);
+  }
+
+  /** When the oldest PENDING event became pending; undefined when none is. */
+  async oldestPendingSince(): Promise<string | undefined> {
+    const page = await this.dynamodb.send(new QueryCommand({
+      TableName: this.tableName,
+      IndexName: LEDGER.pendingIndex,
+      KeyConditionExpression: '#pending = :pending',
+      ExpressionAttributeNames: { '#pending': LEDGER.pendingIndexKey },
+      ExpressionAttributeValues: { ':pending': { S: 'PENDING' } },
+      Limit: 1,
+    }));
+    return page.Items?.[0]?.[LEDGER.pendingIndexSortKey]?.S;
   }
 
   /** FAILED events, oldest first, page by page. */
@@ -209,7 +324,7 @@ function isConditionFailure(error: unknown): boolean {
   return error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException';
 }
 
-function eventItem(e: LedgerEvent): Record<string, AttributeValue> {
+function eventItem(e: LedgerEvent, now: Date): Record<string, AttributeValue> {
   const item: Record<string, AttributeValue> = {
     [K]: { S: e.eventId },
     kind: { S: 'event' },
@@ -223,6 +338,11 @@ function eventItem(e: LedgerEvent): Record<string, AttributeValue> {
   };
   if (e.actor) item.actor = { S: e.actor };
   if (e.state === 'FAILED') item[LEDGER.failedIndexKey] = { S: 'FAILED' };
+  if (e.state === 'PENDING') {
+    item[LEDGER.pendingIndexKey] = { S: 'PENDING' };
+    item[LEDGER.pendingIndexSortKey] = { S: now.toISOString() };
+    item[LEDGER.touchedAttribute] = { S: now.toISOString() };
+  }
   return item;
 }
 

@@ -11,6 +11,8 @@ export const METRICS = {
   skipped: 'EventsSkipped',
   failed: 'EventsFailed',
   lag: 'ReplicationLagMs',
+  oldestPendingAge: 'OldestPendingAgeMs',
+  stalePendingWoken: 'StalePendingWoken',
 } as const;
 
 export type Unit = 'Count' | 'Milliseconds';
