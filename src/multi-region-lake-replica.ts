@@ -79,6 +79,16 @@ export interface MultiRegionLakeReplicaProps {
   readonly replicationLagAlarmThreshold?: Duration;
 
   /**
+   * How the near-real-time poller asks CloudTrail for the lake's changes.
+   *
+   * `WRITE_EVENTS` pages through every write management event of the source Region, cheapest while the
+   * account makes fewer than about 110 writes a minute (all services together). `EVENT_NAMES` asks once
+   * per replicated event name, a fixed 36 calls a poll, for accounts with many other writes. See docs/near-real-time.md.
+   * @default CloudTrailLookupStrategy.WRITE_EVENTS
+   */
+  readonly lookupStrategy?: CloudTrailLookupStrategy;
+
+  /**
    * Where runs write their manifests, reports and snapshots.
    * @default - a new versioned, encrypted bucket that enforces SSL, blocks public access and expires old runs
    */
@@ -191,6 +201,14 @@ export interface MultiRegionLakeReplicaProps {
   readonly protectedPrincipals?: string[];
 }
 
+/** How the near-real-time poller looks up CloudTrail events, for {@link MultiRegionLakeReplicaProps.lookupStrategy}. */
+export enum CloudTrailLookupStrategy {
+  /** Every write event (`ReadOnly=false`), one call a poll when the account is quiet. The account's other writes are paged and dropped. */
+  WRITE_EVENTS = 'write-events',
+  /** One lookup per replicated event name: a fixed cost, whatever the account's other writes. */
+  EVENT_NAMES = 'event-names',
+}
+
 /** Outcomes counted by every run, for {@link MultiRegionLakeReplica.metricObjects}. */
 export enum ReplicationOutcome {
   CREATED = 'Created',
@@ -296,6 +314,7 @@ export class MultiRegionLakeReplica extends Construct {
         lookback: props.lookback,
         eventRetention: props.eventRetention,
         lagAlarmThreshold: props.replicationLagAlarmThreshold,
+        lookupStrategy: props.lookupStrategy,
         logRetention: props.logRetention,
         removalPolicy,
         metricNamespace: this.metricNamespace,

@@ -15,7 +15,9 @@ import { ApplierFunction } from './handlers/applier-function';
 import { PollerFunction } from './handlers/poller-function';
 import { acceptNagFindings } from './nag-suppressions';
 import { JOB_SETTINGS_ENV, type JobSettings } from './shared/job-settings';
-import { DEFAULT_LOOKUPS_PER_SECOND, DEFAULT_STALE_PENDING_MS, LEDGER, REALTIME_SETTINGS_ENV, type RealtimeSettings } from './shared/realtime-settings';
+import {
+  DEFAULT_LOOKUPS_PER_SECOND, DEFAULT_STALE_PENDING_MS, LEDGER, REALTIME_SETTINGS_ENV, type LookupStrategy, type RealtimeSettings,
+} from './shared/realtime-settings';
 
 /** Properties of {@link NearRealTimeReplication}. */
 export interface NearRealTimeReplicationProps {
@@ -63,6 +65,12 @@ export interface NearRealTimeReplicationProps {
    * @default Duration.minutes(20)
    */
   readonly lagAlarmThreshold?: Duration;
+
+  /**
+   * How the poller asks CloudTrail for events (see docs/near-real-time.md).
+   * @default 'write-events'
+   */
+  readonly lookupStrategy?: LookupStrategy;
 
   /**
    * Ledger stream records per applier invocation.
@@ -153,7 +161,7 @@ export class NearRealTimeReplication extends Construct {
       lookbackMs: lookback.toMilliseconds(),
       overlapMs: overlap.toMilliseconds(),
       retentionMs: (props.eventRetention ?? Duration.days(30)).toMilliseconds(),
-      lookupStrategy: 'write-events',
+      lookupStrategy: props.lookupStrategy ?? 'write-events',
       lookupsPerSecond: DEFAULT_LOOKUPS_PER_SECOND,
       reconcileStateMachineArn: props.reconcileStateMachine.stateMachineArn,
       metricNamespace: this.metricNamespace,

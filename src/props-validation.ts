@@ -1,5 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
-import type { MultiRegionLakeReplicaProps } from './multi-region-lake-replica';
+import { CloudTrailLookupStrategy, type MultiRegionLakeReplicaProps } from './multi-region-lake-replica';
 import { bucketMappingErrors } from './shared/bucket-mapping';
 import { globError } from './shared/glob';
 import { principalError, regionListErrors } from './shared/validation';
@@ -67,6 +67,11 @@ export function propsErrors(props: MultiRegionLakeReplicaProps): string[] {
   if (props.replicationLagAlarmThreshold && !props.replicationLagAlarmThreshold.isUnresolved()
     && props.replicationLagAlarmThreshold.toMilliseconds() < 60_000) {
     errors.push(`replicationLagAlarmThreshold: ${props.replicationLagAlarmThreshold.toHumanString()} is below 1 minute; CloudTrail alone takes minutes to deliver events`);
+  }
+  const strategies: string[] = Object.values(CloudTrailLookupStrategy);
+  if (props.lookupStrategy !== undefined && resolved(props.lookupStrategy) && !strategies.includes(props.lookupStrategy)) {
+    errors.push(`lookupStrategy: ${JSON.stringify(props.lookupStrategy)} is not allowed; use CloudTrailLookupStrategy.WRITE_EVENTS ('write-events') `
+      + 'or CloudTrailLookupStrategy.EVENT_NAMES (\'event-names\')');
   }
   if (props.snapshotRetention && !props.snapshotRetention.isUnresolved() && props.snapshotRetention.toDays({ integral: false }) < 1) {
     errors.push(`snapshotRetention: ${props.snapshotRetention.toHumanString()} is too short; keep snapshots for at least 1 day`);

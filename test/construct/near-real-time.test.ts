@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { MultiRegionLakeReplica } from '../../src';
+import { CloudTrailLookupStrategy, MultiRegionLakeReplica } from '../../src';
 import { acceptNagFindings } from '../../src/nag-suppressions';
 import { NearRealTimeReplication, type NearRealTimeReplicationProps } from '../../src/near-real-time';
 import type { JobSettings } from '../../src/shared/job-settings';
@@ -208,6 +208,15 @@ describe('MultiRegionLakeReplica deploys near-real-time mode', () => {
     expect(functions).toContain('\\"lookbackMs\\":21600000');
     expect(functions).toContain('\\"retentionMs\\":604800000');
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ReplicationLagMs', Threshold: 45 * 60_000 });
+  });
+
+  test('lookupStrategy reaches the poller (write-events by default), and an unknown one fails at synth naming the choices', () => {
+    const defaults = JSON.stringify(synthReplica().template.findResources('AWS::Lambda::Function'));
+    expect(defaults).toContain('\\"lookupStrategy\\":\\"write-events\\"');
+    const byName = JSON.stringify(synthReplica({ lookupStrategy: CloudTrailLookupStrategy.EVENT_NAMES }).template.findResources('AWS::Lambda::Function'));
+    expect(byName).toContain('\\"lookupStrategy\\":\\"event-names\\"');
+    expect(() => synthReplica({ lookupStrategy: 'event-source' as CloudTrailLookupStrategy }))
+      .toThrow(/lookupStrategy: "event-source" is not allowed; use CloudTrailLookupStrategy.WRITE_EVENTS \('write-events'\) or CloudTrailLookupStrategy.EVENT_NAMES/);
   });
 
   test('the applier runs as the replicator role, which holds the Glue and Lake Formation permissions', () => {
