@@ -121,9 +121,11 @@ export class NearRealTimeReplication extends Construct {
   /** Events have waited too long for the applier (it timed out, or their stream records were lost). */
   readonly stalePendingAlarm: cloudwatch.Alarm;
   readonly metricNamespace: string;
+  private readonly encryptionKey?: kms.IKey;
 
   constructor(scope: Construct, id: string, props: NearRealTimeReplicationProps) {
     super(scope, id);
+    this.encryptionKey = props.encryptionKey;
     const pollInterval = props.pollInterval ?? Duration.minutes(1);
     const lookback = props.lookback ?? Duration.hours(1);
     const overlap = props.overlap ?? Duration.minutes(15);
@@ -203,7 +205,16 @@ export class NearRealTimeReplication extends Construct {
   /** Lets `grantee` find FAILED (and stale PENDING) events and hand them to the applier again (`lake-replica redrive`). */
   grantRedrive(grantee: iam.IGrantable): iam.Grant {
     // The table grant covers its indexes: redrive queries the FAILED and PENDING indexes, then reads and updates items.
+    this.grantKey(grantee);
     return this.ledger.grant(grantee, 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+  }
+
+  /**
+   * A customer key encrypts the ledger (items and stream) and the dead-letter queue: whoever reads or
+   * writes them needs it. The actions are named (the CDK's grants add `kms:ReEncrypt*` and `kms:GenerateDataKey*`).
+   */
+  private grantKey(grantee: iam.IGrantable) {
+    this.encryptionKey?.grant(grantee, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey');
   }
 
   /** One of the pipeline's metrics (see docs/near-real-time.md), all targets together. */
@@ -227,6 +238,7 @@ export class NearRealTimeReplication extends Construct {
     }));
     // Query: the sweep reads the PENDING index.
     this.ledger.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query');
+    this.grantKey(role);
     const logGroup = new logs.LogGroup(this, 'PollerLogs', { retention: logRetention, removalPolicy });
     // A poll ends before the next one is due; a longer catch-up carries on from the cursor.
     const timeout = Duration.seconds(Math.min(Math.max(pollInterval.toSeconds(), 60), 300));
@@ -257,6 +269,9 @@ export class NearRealTimeReplication extends Construct {
     const logGroup = new logs.LogGroup(this, 'ApplierLogs', { retention: logRetention, removalPolicy });
     logGroup.grantWrite(role);
     this.ledger.grant(role, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    // The event source mapping sends discarded records to the queue as the function's role.
+    this.deadLetterQueue.grant(role, 'sqs:SendMessage');
+    this.grantKey(role);
     const applier = new ApplierFunction(this, 'Applier', {
       role,
       logGroup,
@@ -273,7 +288,8 @@ export class NearRealTimeReplication extends Construct {
       reportBatchItemFailures: true,
       retryAttempts: STREAM_RETRIES,
       maxRecordAge: Duration.hours(6),
-      onFailure: new sources.SqsDlq(this.deadLetterQueue),
+      // Not SqsDlq: its grant adds wildcard KMS actions for a keyed queue; the role's grants are above.
+      onFailure: { bind: () => ({ destination: this.deadLetterQueue.queueArn }) },
       // Only work for the applier: new events, and redriven ones. Its own outcome writes (DONE, FAILED) pass by.
       filters: [lambda.FilterCriteria.filter({
         eventName: lambda.FilterRule.or('INSERT', 'MODIFY'),

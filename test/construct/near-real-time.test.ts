@@ -97,6 +97,33 @@ describe('NearRealTimeReplication', () => {
     template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() });
   });
 
+  test('a customer key is granted, by named actions, to the poller, the applier (ledger, stream and dead-letter producer) and redrive operators', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Keyed', { env: ENV });
+    const encryptionKey = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const pipeline = new NearRealTimeReplication(stack, 'NearRealTime', {
+      settings: SETTINGS,
+      replicatorRole: new iam.Role(stack, 'Replicator', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }),
+      reconcileStateMachine: testStateMachine(stack),
+      encryptionKey,
+    });
+    pipeline.grantRedrive(new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() }));
+    const template = Template.fromStack(stack);
+    const policies = template.findResources('AWS::IAM::Policy');
+    const keyActions = (role: string) => Object.values(policies)
+      .filter(p => JSON.stringify(p.Properties.Roles).includes(role))
+      .flatMap(p => (p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>))
+      .filter(st => JSON.stringify(st.Resource).includes('Key961B73FD'))
+      .flatMap(st => [st.Action].flat());
+    for (const role of ['PollerRole', 'Replicator', 'Operator']) {
+      expect({ role, actions: keyActions(role) }).toEqual({ role, actions: expect.arrayContaining(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']) });
+    }
+    // The applier's role sends to the dead-letter queue itself (the event source mapping uses it).
+    const replicator = JSON.stringify(Object.values(policies).filter(p => JSON.stringify(p.Properties.Roles).includes('Replicator')));
+    expect(replicator).toMatch(/"Action":"sqs:SendMessage","Effect":"Allow","Resource":\{"Fn::GetAtt":\["NearRealTimeDeadLetterQueue/);
+    for (const st of statements(template)) for (const action of [st.Action].flat()) expect(action).not.toMatch(/\*/);
+  });
+
   test('the applier: stream source with batch size, bisect, retries, record age, partial failures, PENDING-only filter, encrypted SSL-only DLQ', () => {
     const { template } = synth({ batchSize: 20 });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
