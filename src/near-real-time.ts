@@ -316,8 +316,9 @@ export class NearRealTimeReplication extends Construct {
         { evaluationPeriods: 3, datapointsToAlarm: 2 }),
       alarm('FailedEventsAlarm', 'events failed to apply; see the ledger\'s FAILED items and run lake-replica redrive',
         this.metric('EventsFailed', { statistic: cloudwatch.Stats.SUM }), 1),
-      alarm('GapAlarm', 'the poller fell behind its lookback; events were lost and a full reconcile was started',
-        this.metric('GapDetected', { statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1) }), 1),
+      alarm('GapAlarm', 'the poller fell behind its lookback; events were lost and a full reconcile was started, which never prunes: '
+        + 'deletes, revokes and deregistrations made during the gap stay in the targets; review lake-replica verify and run a sync with --prune',
+      this.metric('GapDetected', { statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1) }), 1),
       alarm('DeadLetterAlarm', 'ledger stream records were given up on and sent to the dead-letter queue',
         this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }), 1),
       // No poll at all is as bad as a slow one: missing data breaches.

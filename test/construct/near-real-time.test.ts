@@ -146,7 +146,12 @@ describe('NearRealTimeReplication', () => {
     const { template } = synth({ lagAlarmThreshold: Duration.minutes(10) });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ReplicationLagMs', Namespace: 'LakeReplica', Threshold: 600_000, Statistic: 'Maximum' });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'EventsFailed', Threshold: 1, Statistic: 'Sum' });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'GapDetected', Threshold: 1, Period: 60 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'GapDetected',
+      Threshold: 1,
+      Period: 60,
+      AlarmDescription: Match.stringLikeRegexp('never prunes: deletes, revokes and deregistrations made during the gap stay in the targets; review lake-replica verify and run a sync with --prune'),
+    });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS', Threshold: 1 });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'CursorAgeMs', TreatMissingData: 'breaching' });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
