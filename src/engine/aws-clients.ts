@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { LakeFormationClient } from '@aws-sdk/client-lakeformation';
 import { S3Client } from '@aws-sdk/client-s3';
-import { STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { InitializeHandler, InitializeHandlerArguments, HandlerExecutionContext, MiddlewareStack } from '@smithy/types';
 
 export interface AwsClientOptions {
@@ -23,6 +23,7 @@ type ClientClass<C extends Client> = new (config: Record<string, unknown>) => C;
 export class AwsClients {
   readonly apiCalls: Record<string, number> = {};
   private readonly clients = new Map<string, Client>();
+  private identity?: Promise<{ account: string; arn: string }>;
 
   constructor(private readonly options: AwsClientOptions = {}) {}
 
@@ -40,6 +41,15 @@ export class AwsClients {
 
   sts(region: string): STSClient {
     return this.client('sts', STSClient, region);
+  }
+
+  /**
+   * Who these clients act as, asked once: the account is the catalog id, and the ARN is the
+   * replicator's own identity, which Lake Formation revokes never touch.
+   */
+  callerIdentity(region: string): Promise<{ account: string; arn: string }> {
+    this.identity ??= this.sts(region).send(new GetCallerIdentityCommand({})).then(r => ({ account: r.Account!, arn: r.Arn ?? '' }));
+    return this.identity;
   }
 
   dynamodb(region: string): DynamoDBClient {

@@ -1,21 +1,16 @@
-import { BatchGetPartitionCommand, EntityNotFoundException, GetDatabaseCommand, GetTableCommand } from '@aws-sdk/client-glue';
+import { GetDatabaseCommand, GetTableCommand } from '@aws-sdk/client-glue';
 import type { Database, Table } from '@aws-sdk/client-glue';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { AwsClients } from './aws-clients';
 import type { CatalogSource, SourceDatabase, SourceLookups, SourceTable } from './catalog-source';
-import { chunk } from './concurrency';
-import { databasePages, partitionPages, tablePages } from './glue-pages';
+import { databasePages, partitionPages, partitionsByValues, tablePages } from './glue-pages';
 import { databaseInput, hasPartitions, partitionInput, partitionKey, tableInput } from './glue-shapes';
+import { notFoundAsUndefined } from './not-found';
 import { Scope } from './scope';
-
-/** BatchGetPartition takes at most 1000 partitions a call. */
-const BATCH_GET_PARTITIONS = 1000;
 
 /** Reads the source Region's Glue Data Catalog lazily, page by page. */
 export class LiveCatalogSource implements CatalogSource, SourceLookups {
   readonly sequential = false;
   readonly lookups: SourceLookups = this;
-  private accountId?: Promise<string>;
 
   constructor(private readonly clients: AwsClients, readonly region: string, private readonly scope: Scope) {}
 
@@ -24,8 +19,7 @@ export class LiveCatalogSource implements CatalogSource, SourceLookups {
   }
 
   catalogId(): Promise<string> {
-    this.accountId ??= this.clients.sts(this.region).send(new GetCallerIdentityCommand({})).then(r => r.Account!);
-    return this.accountId;
+    return this.clients.callerIdentity(this.region).then(me => me.account);
   }
 
   async* databases(): AsyncIterable<SourceDatabase> {
@@ -54,16 +48,7 @@ export class LiveCatalogSource implements CatalogSource, SourceLookups {
 
   async existingPartitions(databaseName: string, tableName: string, values: readonly string[][]): Promise<Set<string>> {
     const found = new Set<string>();
-    for (const batch of chunk(values, BATCH_GET_PARTITIONS)) {
-      let pending = batch.map(Values => ({ Values }));
-      while (pending.length > 0) {
-        const result = await this.glue.send(new BatchGetPartitionCommand({
-          DatabaseName: databaseName, TableName: tableName, PartitionsToGet: pending,
-        }));
-        for (const p of result.Partitions ?? []) found.add(partitionKey(p.Values));
-        pending = (result.UnprocessedKeys ?? []).map(k => ({ Values: k.Values ?? [] }));
-      }
-    }
+    for await (const page of partitionsByValues(this.glue, databaseName, tableName, values)) for (const p of page) found.add(partitionKey(p.Values));
     return found;
   }
 
@@ -113,14 +98,5 @@ export class LiveCatalogSource implements CatalogSource, SourceLookups {
     for await (const page of partitionPages(this.glue, databaseName, tableName, from)) {
       yield { partitions: page.partitions.map(partitionInput), next: page.next };
     }
-  }
-}
-
-async function notFoundAsUndefined<T>(call: Promise<T>): Promise<T | undefined> {
-  try {
-    return await call;
-  } catch (error) {
-    if (error instanceof EntityNotFoundException || (error as Error).name === 'EntityNotFoundException') return undefined;
-    throw error;
   }
 }

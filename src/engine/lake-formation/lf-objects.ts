@@ -1,9 +1,9 @@
 import type { Resource } from '@aws-sdk/client-lakeformation';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { BucketMappingRule } from '../../shared/bucket-mapping';
 import { AwsClients } from '../aws-clients';
 import { BucketMapper } from '../bucket-mapper';
 import { errorMessage } from '../concurrency';
+import { notFoundAsUndefined } from '../not-found';
 import { refKey, type ObjectOutcome, type ObjectRef } from '../object-ref';
 import { ReportBuilder } from '../report';
 import { Scope } from '../scope';
@@ -35,21 +35,22 @@ export type LakeFormationObjectConverger = (refs: ObjectRef[], targetRegion: str
  * number of objects of that kind; tag assignments are read per resource.
  */
 export function lakeFormationObjectConverger(o: LakeFormationObjectsOptions): LakeFormationObjectConverger {
-  let catalogId: Promise<string> | undefined;
   let guarded: Promise<ProtectedPrincipals> | undefined;
   return async (refs, region) => {
     const outcomes = new Map<string, ObjectOutcome>();
-    catalogId ??= o.clients.sts(o.sourceRegion).send(new GetCallerIdentityCommand({})).then(r => r.Account!);
     guarded ??= guardedPrincipals(o.clients, o.sourceRegion, o.protectedPrincipals);
-    const account = await catalogId;
-    const live: LfRef[] = [];
-    for (const ref of refs as LfRef[]) {
-      const skipped = skipReason(ref, o, account);
-      if (skipped) outcomes.set(refKey(ref), { status: 'SKIPPED', reason: skipped });
-      else live.push(ref);
+    const { account } = await o.clients.callerIdentity(o.sourceRegion);
+    // Each ref keeps its key (outcomes answer the event's ref) and names its resource as the listings do.
+    const live: Array<{ key: string; ref: LfRef }> = [];
+    for (const given of refs as LfRef[]) {
+      const ref = asListed(given, account);
+      const skipped = !o.kinds.includes(given.kind) ? `${given.kind} replication is switched off`
+        : ref ? skipReason(ref, o.scope) : 'the resource is in another account\'s catalog: that account shares it, it is not replicated';
+      if (skipped) outcomes.set(refKey(given), { status: 'SKIPPED', reason: skipped });
+      else live.push({ key: refKey(given), ref: ref! });
     }
     if (live.length === 0) return outcomes;
-    const listed = kindsToRead([...new Set(live.map(r => r.kind))].filter(k => k !== 'lfTagAssignment'), o.kinds);
+    const listed = kindsToRead([...new Set(live.map(({ ref }) => ref.kind))].filter(k => k !== 'lfTagAssignment'), o.kinds);
     const readErrors = new Map<string, string>();
     const read = (at: string) => listed.length === 0 ? Promise.resolve(emptyState()) : readLakeFormation({
       clients: o.clients,
@@ -61,9 +62,8 @@ export function lakeFormationObjectConverger(o: LakeFormationObjectsOptions): La
     });
     const [source, target] = await Promise.all([read(o.sourceRegion), read(region)]);
     const mapper = new BucketMapper(o.bucketMappings, region);
-    const focus = new Focus(account, arn => mapS3Arn(arn, mapper).uri);
-    for (const ref of live) {
-      const key = refKey(ref);
+    const focus = new Focus(arn => mapS3Arn(arn, mapper).uri);
+    for (const { key, ref } of live) {
       const readError = readErrors.get(ref.kind);
       if (readError) {
         outcomes.set(key, { status: 'FAILED', reason: readError });
@@ -71,7 +71,7 @@ export function lakeFormationObjectConverger(o: LakeFormationObjectsOptions): La
       }
       try {
         const [wanted, actual] = ref.kind === 'lfTagAssignment'
-          ? await assignmentStates(o.clients, o.sourceRegion, region, focus.own(ref.resource)!)
+          ? await assignmentStates(o.clients, o.sourceRegion, region, ref.resource)
           : [focus.state(source, ref, false), focus.state(target, ref, true)];
         const report = new ReportBuilder({
           mode: 'sync', source: { region: o.sourceRegion }, targets: [region], scope: o.scope.toJSON(), prune: true, dryRun: false,
@@ -100,14 +100,20 @@ export function lakeFormationObjectConverger(o: LakeFormationObjectsOptions): La
   };
 }
 
-function skipReason(ref: LfRef, o: LakeFormationObjectsOptions, account: string): string | undefined {
-  if (!o.kinds.includes(ref.kind)) return `${ref.kind} replication is switched off`;
-  const own = 'resource' in ref ? ownResource(ref.resource, account) : undefined;
-  if ('resource' in ref && !own) {
-    return 'the resource is in another account\'s catalog: that account shares it, it is not replicated';
-  }
-  const database = ref.kind === 'dataCellsFilter' ? ref.database : own ? resourceDatabase(lowerCaseNames(own)) : undefined;
-  if (database !== undefined && !o.scope.includes(database)) return `database ${database} is out of scope`;
+/**
+ * The ref as the listings name its object: the account's catalog id dropped, database and table names
+ * lower-cased as Glue stores them; undefined when the resource is in another account's catalog.
+ */
+function asListed(ref: LfRef, account: string): LfRef | undefined {
+  if (ref.kind === 'dataCellsFilter') return { ...ref, database: ref.database.toLowerCase(), table: ref.table.toLowerCase() };
+  if (!('resource' in ref)) return ref;
+  const own = ownResource(ref.resource, account);
+  return own && { ...ref, resource: lowerCaseNames(own) };
+}
+
+function skipReason(ref: LfRef, scope: Scope): string | undefined {
+  const database = ref.kind === 'dataCellsFilter' ? ref.database : 'resource' in ref ? resourceDatabase(ref.resource) : undefined;
+  if (database !== undefined && !scope.includes(database)) return `database ${database} is out of scope`;
   if (ref.kind === 'lfTagAssignment' && !ref.resource.Database && !(ref.resource.Table?.Name ?? ref.resource.TableWithColumns?.Name)) {
     return 'tags are assigned to a database, a named table or its columns; this resource is none of them';
   }
@@ -116,13 +122,7 @@ function skipReason(ref: LfRef, o: LakeFormationObjectsOptions, account: string)
 
 /** Narrows a whole kind's state to the objects one ref names, in the source or (bucket-mapped) in the target. */
 class Focus {
-  constructor(private readonly account: string, private readonly mapArn: (arn: string) => string) {}
-
-  /** As the listings show it: the account's catalog id dropped, database and table names lower-cased as Glue stores them. */
-  own(resource: Resource): Resource | undefined {
-    const own = ownResource(resource, this.account);
-    return own && lowerCaseNames(own);
-  }
+  constructor(private readonly mapArn: (arn: string) => string) {}
 
   state(whole: LakeFormationState, ref: LfRef, inTarget: boolean): LakeFormationState {
     const state = emptyState();
@@ -145,15 +145,15 @@ class Focus {
       }
       case 'dataCellsFilter':
         state.dataCellsFilters.push(...whole.dataCellsFilters.filter(f =>
-          f.DatabaseName === ref.database.toLowerCase() && f.TableName === ref.table.toLowerCase() && f.Name === ref.name));
+          f.DatabaseName === ref.database && f.TableName === ref.table && f.Name === ref.name));
         break;
       case 'optIn': {
-        const scope = grantScope(mapped(this.own(ref.resource)!));
+        const scope = grantScope(mapped(ref.resource));
         state.optIns.push(...whole.optIns.filter(i => grantScope(i.Resource) === scope));
         break;
       }
       case 'permission': {
-        const scope = grantScope(mapped(this.own(ref.resource)!));
+        const scope = grantScope(mapped(ref.resource));
         state.permissions.push(...whole.permissions.filter(p => grantScope(p.Resource) === scope));
         break;
       }
@@ -200,20 +200,11 @@ async function assignmentStates(
   const read = async (at: string) => {
     const state = emptyState();
     state.kinds.push('lfTagAssignment');
-    state.tagAssignments.push(...await notFoundAsNone(resourceAssignments(clients.lakeFormation(at), target)));
+    // A resource deleted since the event has no tags.
+    state.tagAssignments.push(...await notFoundAsUndefined(resourceAssignments(clients.lakeFormation(at), target)) ?? []);
     return state;
   };
   return Promise.all([read(sourceRegion), read(region)]);
-}
-
-/** A resource deleted since the event has no tags. */
-async function notFoundAsNone<T>(call: Promise<T[]>): Promise<T[]> {
-  try {
-    return await call;
-  } catch (error) {
-    if ((error as Error).name === 'EntityNotFoundException') return [];
-    throw error;
-  }
 }
 
 function summary(counts: { created: number; updated: number; deleted: number; unchanged: number } | undefined): string {

@@ -1,4 +1,3 @@
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { AwsClients } from '../aws-clients';
 
 /**
@@ -27,8 +26,7 @@ export function isProtected(p: ProtectedPrincipals, principal: string): boolean 
 
 /** The caller's own identity: an assumed-role session protects its role. */
 export async function replicatorIdentity(clients: AwsClients, region: string): Promise<{ arn: string; roleName?: string }> {
-  const { Arn } = await clients.sts(region).send(new GetCallerIdentityCommand({}));
-  const arn = Arn ?? '';
+  const { arn } = await clients.callerIdentity(region);
   return { arn, roleName: /:assumed-role\/([^/]+)\//.exec(arn)?.[1] };
 }
 
