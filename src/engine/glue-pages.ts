@@ -1,5 +1,9 @@
-import { GetDatabasesCommand, GetPartitionsCommand, GetTablesCommand, GlueClient } from '@aws-sdk/client-glue';
+import { BatchGetPartitionCommand, GetDatabasesCommand, GetPartitionsCommand, GetTablesCommand, GlueClient } from '@aws-sdk/client-glue';
 import type { Database, Partition, Table } from '@aws-sdk/client-glue';
+import { chunk } from './concurrency';
+
+/** BatchGetPartition takes at most 1000 partitions a call. */
+const BATCH_GET_PARTITIONS = 1000;
 
 /** Every listing is paged to the end; pages are yielded as they arrive so memory stays flat. */
 
@@ -34,4 +38,18 @@ export async function* partitionPages(
     NextToken = page.NextToken;
     yield { partitions: page.Partitions ?? [], next: NextToken };
   } while (NextToken);
+}
+
+/** The named partitions that exist, batch by batch, unprocessed keys asked again; throws when the table does not exist. */
+export async function* partitionsByValues(
+  glue: GlueClient, databaseName: string, tableName: string, values: readonly string[][],
+): AsyncIterable<Partition[]> {
+  for (const batch of chunk(values, BATCH_GET_PARTITIONS)) {
+    let pending = batch.map(Values => ({ Values }));
+    while (pending.length > 0) {
+      const result = await glue.send(new BatchGetPartitionCommand({ DatabaseName: databaseName, TableName: tableName, PartitionsToGet: pending }));
+      yield result.Partitions ?? [];
+      pending = (result.UnprocessedKeys ?? []).map(k => ({ Values: k.Values ?? [] }));
+    }
+  }
 }

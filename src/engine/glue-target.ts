@@ -8,6 +8,7 @@ import { chunk, errorMessage } from './concurrency';
 import { fieldPrints, fingerprint, type FieldPrints } from './fingerprint';
 import { databasePages, partitionPages, tablePages } from './glue-pages';
 import { databaseInput, partitionInput, partitionKey, tableInput } from './glue-shapes';
+import { notFoundAsUndefined } from './not-found';
 import { Scope } from './scope';
 
 /** Glue batch limits (see docs/architecture.md). */
@@ -40,13 +41,8 @@ export class GlueTarget {
   }
 
   async database(name: string): Promise<FieldPrints | undefined> {
-    try {
-      const found = await this.glue.send(new GetDatabaseCommand({ Name: name }));
-      return found.Database ? fieldPrints(databaseInput(found.Database)) : undefined;
-    } catch (error) {
-      if ((error as Error).name === 'EntityNotFoundException') return undefined;
-      throw error;
-    }
+    const found = await notFoundAsUndefined(this.glue.send(new GetDatabaseCommand({ Name: name })));
+    return found?.Database ? fieldPrints(databaseInput(found.Database)) : undefined;
   }
 
   async tables(databaseName: string): Promise<Map<string, FieldPrints>> {
