@@ -7,7 +7,7 @@ import { changedFields, fieldPrints, fingerprint, type FieldPrints } from './fin
 import { hasPartitions, partitionKey } from './glue-shapes';
 import { BATCH_CREATE_PARTITIONS as BATCH, GlueTarget, type EntryError } from './glue-target';
 import { replicaDatabase, replicaPartition, replicaTable, type ReplicaContext } from './replica-shape';
-import { ReportBuilder, type Counts, type Mode, type ObjectKind, type Report } from './report';
+import { differenceOf, ReportBuilder, type Counts, type Mode, type ObjectKind, type Report } from './report';
 import { Scope } from './scope';
 import type { BucketMappingRule } from '../shared/bucket-mapping';
 
@@ -501,7 +501,7 @@ class Replication {
   }
 
   private differ(kind: ObjectKind, key: string, target: string, outcome: 'created' | 'updated' | 'deleted', fields?: string[]) {
-    const difference = outcome === 'created' ? 'missing' : outcome === 'updated' ? 'changed' : 'extra';
+    const difference = differenceOf(outcome);
     this.report.differ({ kind, key, target, difference, fields });
   }
 

@@ -6,6 +6,11 @@ export type ObjectKind = 'database' | 'table' | 'partition';
 export type Outcome = 'created' | 'updated' | 'deleted' | 'unchanged' | 'failed';
 export type Difference = 'missing' | 'changed' | 'extra';
 
+/** How a dry run names the write it would make. */
+export function differenceOf(outcome: 'created' | 'updated' | 'deleted'): Difference {
+  return outcome === 'created' ? 'missing' : outcome === 'updated' ? 'changed' : 'extra';
+}
+
 export interface Counts { created: number; updated: number; deleted: number; unchanged: number; failed: number }
 
 export interface Failure { readonly kind: string; readonly key: string; readonly target?: string; readonly error: string }

@@ -1,7 +1,7 @@
 import { AwsClients } from './aws-clients';
 import type { CatalogSource } from './catalog-source';
 import { mergeInto } from './job/merge-reports';
-import { convergeLakeFormation, kindsToRead, LF_AFTER_GLUE, LF_BEFORE_GLUE, type LfPhase } from './lake-formation/lf-converge';
+import { convergeLakeFormation, kindsToRead, phaseKinds, type LfPhase } from './lake-formation/lf-converge';
 import { readSourceLakeFormation, type LakeFormationConfig } from './lake-formation/lf-source';
 import type { LakeFormationState } from './lake-formation/lf-state';
 import { guardedPrincipals, type ProtectedPrincipals } from './lake-formation/protected-principals';
@@ -62,11 +62,7 @@ export async function runJob(config: JobConfig, onProgress?: JobProgress): Promi
     let state: LakeFormationState | undefined;
     /** The live source's state of one phase's kinds, read when the phase starts: the Glue pass can take hours. */
     const readLive = async (phase: LfPhase) => {
-      // The after phase needs the before kinds only to delete (prune) or report (verify) their extras.
-      const extras = config.prune || config.mode === 'verify';
-      const kinds = lakeFormation.kinds.filter(k => phase === 'before'
-        ? LF_BEFORE_GLUE.includes(k)
-        : LF_AFTER_GLUE.includes(k) || (extras && k !== 'dataLakeSettings'));
+      const kinds = phaseKinds(phase, lakeFormation.kinds, config.prune || config.mode === 'verify');
       if (kinds.length === 0) return undefined;
       const catalogId = await source.catalogId();
       return readSourceLakeFormation(clients, config.sourceRegion!, scope, kindsToRead(kinds, lakeFormation.kinds), catalogId, lfReport);

@@ -1,7 +1,7 @@
 import type { JobSettings, RunOptions } from '../../shared/job-settings';
 import { AwsClients } from '../aws-clients';
 import type { WorkItem } from './job-types';
-import { convergeLakeFormation } from '../lake-formation/lf-converge';
+import { convergeLakeFormation, kindsToRead, phaseKinds } from '../lake-formation/lf-converge';
 import { readSourceLakeFormation } from '../lake-formation/lf-source';
 import { LF_KINDS, type LfKind } from '../lake-formation/lf-state';
 import { guardedPrincipals } from '../lake-formation/protected-principals';
@@ -38,9 +38,13 @@ export async function runLakeFormationItem(
     dryRun: options.dryRun,
   }, kinds);
   const catalogId = await source.catalogId();
-  const state = await readSourceLakeFormation(clients, settings.sourceRegion, scope, kinds, catalogId, report);
+  const phase = item.phase ?? 'before';
+  // The before step also writes the whole state to the run's snapshot; otherwise a step reads what it converges.
+  const snapshotting = phase === 'before' && !options.dryRun;
+  const read = snapshotting ? kinds : kindsToRead(phaseKinds(phase, kinds, options.prune), kinds);
+  const state = await readSourceLakeFormation(clients, settings.sourceRegion, scope, read, catalogId, report);
   let snapshot: Report['snapshot'];
-  if (item.phase === 'before' && !options.dryRun) {
+  if (snapshotting) {
     const location = `s3://${bucket}/${snapshotPrefix}${LAKE_FORMATION_PART}`;
     const out = new LineWriter(location, clients, process.env.AWS_REGION ?? settings.sourceRegion);
     for (const record of lakeFormationRecords(state)) out.write(record);
@@ -56,7 +60,7 @@ export async function runLakeFormationItem(
       lakeFormationKinds: [...state.kinds],
     };
   }
-  await convergeLakeFormation(state, item.phase ?? 'before', {
+  await convergeLakeFormation(state, phase, {
     mode,
     clients,
     targetRegions: settings.targetRegions,

@@ -5,7 +5,7 @@ import { AwsClients } from '../aws-clients';
 import { BucketMapper } from '../bucket-mapper';
 import { errorMessage } from '../concurrency';
 import { canonical } from '../fingerprint';
-import type { ReportBuilder } from '../report';
+import { differenceOf, type ReportBuilder } from '../report';
 import { Scope } from '../scope';
 import { permissionKey, readLakeFormation } from './lf-reader';
 import { mapResource, mapS3Arn, resourceKey, resourceLabel } from './lf-shapes';
@@ -19,6 +19,16 @@ export const LF_BEFORE_GLUE: readonly LfKind[] = ['dataLakeSettings', 'lfTag', '
 export const LF_AFTER_GLUE: readonly LfKind[] = ['dataCellsFilter', 'optIn', 'lfTagAssignment', 'permission'];
 
 export type LfPhase = 'before' | 'after';
+
+/**
+ * The kinds one phase reads: its own, and in the after phase the before kinds whose extras it deletes
+ * (prune) or reports (verify).
+ */
+export function phaseKinds(phase: LfPhase, enabled: readonly LfKind[], checksExtras: boolean): LfKind[] {
+  const own = phase === 'before' ? LF_BEFORE_GLUE : LF_AFTER_GLUE;
+  const extras: readonly LfKind[] = phase === 'after' && checksExtras ? LF_BEFORE_GLUE.filter(k => k !== 'dataLakeSettings') : [];
+  return enabled.filter(k => own.includes(k) || extras.includes(k));
+}
 
 /**
  * The kinds a read must list to see `kinds` whole: grants on named LF-tag expressions are listed only
@@ -97,10 +107,7 @@ class TargetConvergence {
   }
 
   async run(phase: LfPhase): Promise<void> {
-    const own = phase === 'before' ? LF_BEFORE_GLUE : LF_AFTER_GLUE;
-    // The after phase also deletes what the before phase only creates.
-    const extras: readonly LfKind[] = phase === 'after' && this.checksExtras ? LF_BEFORE_GLUE.filter(k => k !== 'dataLakeSettings') : [];
-    const kinds = this.o.kinds.filter(k => own.includes(k) || extras.includes(k));
+    const kinds = phaseKinds(phase, this.o.kinds, this.checksExtras);
     if (kinds.length === 0) return;
     this.actual = await readLakeFormation({
       clients: this.o.clients,
@@ -399,7 +406,7 @@ class TargetConvergence {
   }
 
   private differ(kind: LfKind, key: string, outcome: Outcome, fields?: string[]): void {
-    const difference = outcome === 'created' ? 'missing' : outcome === 'updated' ? 'changed' : 'extra';
+    const difference = differenceOf(outcome);
     this.o.report.differ({ kind, key, target: this.region, difference, fields });
   }
 
