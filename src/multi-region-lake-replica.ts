@@ -14,7 +14,7 @@ import { gluePolicyStatements } from './glue-permissions';
 import { LakeFormationAdminFunction } from './handlers/lake-formation-admin-function';
 import { lakeFormationPolicyStatements } from './lake-formation-permissions';
 import { acceptNagFindings } from './nag-suppressions';
-import { NearRealTimeReplication } from './near-real-time';
+import { NearRealTimeReplication, nearRealTimeMetric } from './near-real-time';
 import { OnDemandJob } from './on-demand-job';
 import { propsErrors } from './props-validation';
 import type { JobSettings } from './shared/job-settings';
@@ -356,7 +356,7 @@ export class MultiRegionLakeReplica extends Construct {
    * @param metricName the metric's name
    */
   metricNearRealTime(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({ namespace: this.metricNamespace, metricName, period: Duration.minutes(5), ...props });
+    return nearRealTimeMetric(this.metricNamespace, metricName, props);
   }
 
   /** Lets `grantee` start runs, follow them, and read their reports and snapshots. */

@@ -97,6 +97,11 @@ export interface NearRealTimeReplicationProps {
   readonly metricNamespace?: string;
 }
 
+/** One of the pipeline's metrics in a namespace, all targets together, over 5 minutes unless told otherwise. */
+export function nearRealTimeMetric(namespace: string, metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  return new cloudwatch.Metric({ namespace, metricName, period: Duration.minutes(5), ...props });
+}
+
 /** Stream retries before the dead-letter queue: the applier itself stops converging after 3 attempts. */
 const STREAM_RETRIES = 5;
 
@@ -219,7 +224,7 @@ export class NearRealTimeReplication extends Construct {
 
   /** One of the pipeline's metrics (see docs/near-real-time.md), all targets together. */
   metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({ namespace: this.metricNamespace, metricName, period: Duration.minutes(5), ...props });
+    return nearRealTimeMetric(this.metricNamespace, metricName, props);
   }
 
   private createPoller(props: NearRealTimeReplicationProps, pollInterval: Duration, environment: Record<string, string>,

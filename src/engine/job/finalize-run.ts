@@ -1,6 +1,7 @@
 import type { JobSettings } from '../../shared/job-settings';
 import { AwsClients } from '../aws-clients';
 import { errorMessage, forEachConcurrent } from '../concurrency';
+import { emfLine } from '../emf';
 import type { LfKind } from '../lake-formation/lf-state';
 import { LiveCatalogSource } from '../live-source';
 import { GLUE_KINDS, pruneDatabases } from '../replicate';
@@ -132,20 +133,11 @@ async function writeSnapshotManifest(
   return `s3://${store.bucket}/${prefix}snapshot/manifest.json`;
 }
 
-/** CloudWatch embedded metric format: the log line is the metric, so no PutMetricData permission is needed. */
+/** The run's counts per kind and in total, as embedded metric format log lines. */
 export function publishMetrics(namespace: string, report: Report, log: (line: string) => void = l => process.stdout.write(`${l}\n`)): void {
   const names: Array<[keyof Counts, string]> = [['created', 'Created'], ['updated', 'Updated'], ['deleted', 'Deleted'], ['unchanged', 'Unchanged'], ['failed', 'Failed']];
-  const metric = (dimensions: string[][], values: Record<string, number | string>) => log(JSON.stringify({
-    _aws: {
-      Timestamp: Date.now(),
-      CloudWatchMetrics: [{
-        Namespace: namespace,
-        Dimensions: dimensions,
-        Metrics: Object.keys(values).filter(k => typeof values[k] === 'number').map(Name => ({ Name, Unit: Name === 'DurationMs' ? 'Milliseconds' : 'Count' })),
-      }],
-    },
-    ...values,
-  }));
+  const metric = (dimensions: string[][], values: Record<string, number | string>) =>
+    log(emfLine(namespace, dimensions, Object.keys(values).filter(k => typeof values[k] === 'number'), values));
   const total: Record<string, number> = { DurationMs: report.durationMs };
   for (const [kind, counts] of Object.entries(report.counts)) {
     const perKind: Record<string, number | string> = { Kind: kind };

@@ -1,3 +1,5 @@
+import { emfLine } from '../emf';
+
 /** Metric names of the near-real-time pipeline: the construct's alarms use the same ones. */
 export const METRICS = {
   pollDuration: 'PollDurationMs',
@@ -14,8 +16,6 @@ export const METRICS = {
   oldestPendingAge: 'OldestPendingAgeMs',
   stalePendingWoken: 'StalePendingWoken',
 } as const;
-
-export type Unit = 'Count' | 'Milliseconds';
 
 /** Where the pipeline's metrics and structured logs go. */
 export interface Signals {
@@ -42,17 +42,7 @@ export function emfSignals(namespace: string, write: (line: string) => void = l 
         const v = values[name];
         body[name] = Array.isArray(v) ? v.slice(0, MAX_VALUES) : v;
       }
-      write(JSON.stringify({
-        _aws: {
-          Timestamp: Date.now(),
-          CloudWatchMetrics: [{
-            Namespace: namespace,
-            Dimensions: dimensionSets,
-            Metrics: names.map(Name => ({ Name, Unit: /Ms$/.test(Name) ? 'Milliseconds' : 'Count' as Unit })),
-          }],
-        },
-        ...body,
-      }));
+      write(emfLine(namespace, dimensionSets, names, body));
     },
     log(level, message, fields = {}) {
       write(JSON.stringify({ level, message, ...fields }));
