@@ -5,10 +5,10 @@
  * Everything else is real: the DynamoDB ledger, its stream records, Glue in three Regions.
  */
 import { CreateDatabaseCommand, CreateTableCommand, DeleteTableCommand, GetTablesCommand } from '@aws-sdk/client-glue';
-import { GrantPermissionsCommand, ListPermissionsCommand, RevokePermissionsCommand } from '@aws-sdk/client-lakeformation';
-import { lakeFormationObjectConverger } from '../src/engine/lake-formation/lf-objects';
-import { resourceLabel } from '../src/engine/lake-formation/lf-shapes';
-import { Scope } from '../src/engine/scope';
+import { GrantPermissionsCommand, ListPermissionsCommand, RevokePermissionsCommand, LakeFormationClient } from '@aws-sdk/client-lakeformation';
+import { Scope } from '../src/engine/kernel/scope';
+import { lakeFormationObjectConverger } from '../src/engine/lake-formation/objects';
+import { resourceLabel } from '../src/engine/lake-formation/shapes';
 import { kindsWithout } from '../src/shared/lake-formation-kinds';
 import { BUCKET_MAPPINGS, Pipeline, SOURCE, TARGETS } from '../test/realtime/support/pipeline';
 import { params, trailEvent } from '../test/realtime/support/trail-events';
@@ -22,7 +22,7 @@ async function tablesIn(p: Pipeline, region: string): Promise<string> {
 }
 
 async function grantsIn(p: Pipeline, region: string): Promise<string> {
-  const { PrincipalResourcePermissions: grants = [] } = await p.clients.lakeFormation(region).send(new ListPermissionsCommand({}));
+  const { PrincipalResourcePermissions: grants = [] } = await p.clients.get(LakeFormationClient, region).send(new ListPermissionsCommand({}));
   return grants.map(g => `${g.Principal?.DataLakePrincipalIdentifier?.split('/').pop()} ${g.Permissions?.join(',')} on ${resourceLabel(g.Resource!)}`).join('; ') || '(no grants)';
 }
 
@@ -89,7 +89,7 @@ export async function demoRealtime(endpoint?: string): Promise<void> {
       ['sim-grant', 'GrantPermissions', new GrantPermissionsCommand({ Principal: analyst, Resource: columns, Permissions: ['SELECT'] })],
       ['sim-revoke', 'RevokePermissions', new RevokePermissionsCommand({ Principal: analyst, Resource: columns, Permissions: ['SELECT'] })],
     ] as const) {
-      await p.clients.lakeFormation(SOURCE).send(command as GrantPermissionsCommand);
+      await p.clients.get(LakeFormationClient, SOURCE).send(command as GrantPermissionsCommand);
       await p.flow(trailEvent({
         id,
         name,

@@ -1,8 +1,11 @@
+import { bucketNameError, regionError } from './shared/validation';
+
 /**
  * A source bucket and the bucket that holds its replicated data.
  *
  * S3 locations in the replicated catalog that name `sourceBucket` are rewritten to
- * `targetBucket`; the rest of each URI is kept byte for byte.
+ * `targetBucket`; the rest of each URI is kept byte for byte. A mapping with a `targetRegion`
+ * wins over one without for that Region.
  */
 export interface BucketMapping {
   /** The bucket named by locations in the source Region's catalog. */
@@ -14,4 +17,75 @@ export interface BucketMapping {
    * @default - every target Region
    */
   readonly targetRegion?: string;
+}
+
+/** Errors for a list of mappings: invalid bucket or Region names, and a source bucket mapped twice for one target. */
+export function bucketMappingErrors(mappings: readonly BucketMapping[]): string[] {
+  const errors: string[] = [];
+  const seen = new Set<string>();
+  for (const m of mappings) {
+    for (const error of [
+      bucketNameError('source bucket', m.sourceBucket),
+      bucketNameError('target bucket', m.targetBucket),
+      m.targetRegion === undefined ? undefined : regionError('bucket mapping target Region', m.targetRegion),
+    ]) if (error) errors.push(error);
+    const key = `${m.sourceBucket}@${m.targetRegion ?? '*'}`;
+    if (seen.has(key)) {
+      errors.push(`source bucket "${m.sourceBucket}" is mapped twice for ${m.targetRegion ? `target Region "${m.targetRegion}"` : 'all target Regions'}; map each source bucket once per target`);
+    }
+    seen.add(key);
+  }
+  return errors;
+}
+
+/** Parses the CLI form `SRC=DST` or `SRC=DST@REGION`. Throws with a readable message when malformed. */
+export function parseBucketMapping(text: string): BucketMapping {
+  const match = /^([^=@\s]+)=([^=@\s]+)(?:@([^=@\s]+))?$/.exec(text);
+  if (!match) {
+    throw new Error(`--bucket-map "${text}" is malformed; expected SOURCE_BUCKET=TARGET_BUCKET or SOURCE_BUCKET=TARGET_BUCKET@TARGET_REGION`);
+  }
+  const rule: BucketMapping = { sourceBucket: match[1], targetBucket: match[2], targetRegion: match[3] };
+  const errors = bucketMappingErrors([rule]);
+  if (errors.length > 0) throw new Error(`--bucket-map "${text}": ${errors.join('; ')}`);
+  return rule;
+}
+
+const S3_URI = /^(s3|s3a|s3n):\/\/([^/?#]+)(.*)$/s;
+const S3_ARN = /^(arn:[^:]+:s3:::)(.*)$/s;
+
+export interface MappedUri {
+  readonly uri: string;
+  /** Set when the URI names a bucket that has no mapping for this target. */
+  readonly unmappedBucket?: string;
+}
+
+/** Rewrites the bucket of S3 URIs and S3 ARNs for one target Region; everything else is returned as is. */
+export class BucketMapper {
+  private readonly byBucket = new Map<string, string>();
+  private readonly replicaBuckets = new Set<string>();
+
+  constructor(mappings: readonly BucketMapping[], readonly targetRegion: string) {
+    // A Region-specific mapping wins over a mapping for every Region.
+    for (const m of mappings) if (m.targetRegion === undefined) this.byBucket.set(m.sourceBucket, m.targetBucket);
+    for (const m of mappings) if (m.targetRegion === targetRegion) this.byBucket.set(m.sourceBucket, m.targetBucket);
+    for (const target of this.byBucket.values()) this.replicaBuckets.add(target);
+  }
+
+  /** `s3://`, `s3a://` and `s3n://` URIs. */
+  map(uri: string): MappedUri {
+    const match = S3_URI.exec(uri);
+    if (!match) return { uri };
+    const [, scheme, bucket, rest] = match;
+    const target = this.byBucket.get(bucket);
+    if (target === undefined) return this.replicaBuckets.has(bucket) ? { uri } : { uri, unmappedBucket: bucket };
+    return { uri: `${scheme}://${target}${rest}` };
+  }
+
+  /** An S3 ARN (`arn:aws:s3:::bucket/prefix`), as Lake Formation names locations; other ARNs as they are. */
+  mapArn(arn: string): MappedUri {
+    const match = S3_ARN.exec(arn);
+    if (!match) return { uri: arn };
+    const mapped = this.map(`s3://${match[2]}`);
+    return { uri: match[1] + mapped.uri.slice('s3://'.length), unmappedBucket: mapped.unmappedBucket };
+  }
 }

@@ -1,6 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import { bucketMappingErrors } from './bucket-mapping';
 import { CloudTrailLookupStrategy, type MultiRegionLakeReplicaProps } from './multi-region-lake-replica';
-import { bucketMappingErrors } from './shared/bucket-mapping';
 import { globError } from './shared/glob';
 import { principalError, regionListErrors } from './shared/validation';
 

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from './usage';
-import { kindsWithout, LF_SWITCHES, SKIP_ALL_LAKE_FORMATION } from '../engine/lake-formation/lf-state';
-import type { Mode } from '../engine/report';
-import type { JobConfig } from '../engine/run-job';
-import { bucketMappingErrors, parseBucketMapping, type BucketMappingRule } from '../shared/bucket-mapping';
+import { bucketMappingErrors, parseBucketMapping, type BucketMapping } from '../bucket-mapping';
+import type { JobConfig } from '../engine/engine';
+import type { Mode } from '../engine/kernel/report';
+import { kindsWithout, LF_SWITCHES, SKIP_ALL_LAKE_FORMATION } from '../engine/lake-formation/state';
 import { globError } from '../shared/glob';
 import { principalError, regionError, regionListErrors } from '../shared/validation';
 
@@ -119,7 +119,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   for (const p of v.database ?? []) { const e = globError('--database', p); if (e) errors.push(e); }
   for (const p of v['exclude-database'] ?? []) { const e = globError('--exclude-database', p); if (e) errors.push(e); }
 
-  const bucketMappings: BucketMappingRule[] = [];
+  const bucketMappings: BucketMapping[] = [];
   for (const text of v['bucket-map'] ?? []) {
     try {
       bucketMappings.push(parseBucketMapping(text));

@@ -2,9 +2,9 @@ import { parseCli, type CliCommand, type RedriveConfig } from './args';
 import { redriveSummary, runRedrive } from './redrive';
 import { Progress, summary } from './render';
 import { USAGE, UsageError } from './usage';
-import { errorMessage } from '../engine/concurrency';
-import type { Report } from '../engine/report';
-import { runJob } from '../engine/run-job';
+import { runJob } from '../engine/engine';
+import { errorMessage } from '../engine/kernel/concurrency';
+import type { Report } from '../engine/kernel/report';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, drift: 3 } as const;
 

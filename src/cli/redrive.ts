@@ -1,5 +1,6 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RedriveConfig } from './args';
-import { AwsClients } from '../engine/aws-clients';
+import { AwsClients } from '../engine/kernel/clients';
 import { Ledger } from '../engine/realtime/ledger';
 import { redriveFailed, type RedriveResult } from '../engine/realtime/redrive';
 
@@ -8,7 +9,7 @@ export async function runRedrive(config: RedriveConfig): Promise<RedriveResult> 
   const clients = new AwsClients({ endpoint: config.endpoint });
   try {
     // Redrive only updates items, so the ledger's retention (used when events are first written) does not matter here.
-    const ledger = new Ledger(clients.dynamodb(config.ledgerRegion), config.ledgerTable, 0);
+    const ledger = new Ledger(clients.get(DynamoDBClient, config.ledgerRegion), config.ledgerTable, 0);
     return await redriveFailed({ ledger, targetRegion: config.targetRegion, dryRun: config.dryRun, includeStalePending: config.includeStalePending });
   } finally {
     clients.destroy();

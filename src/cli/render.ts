@@ -1,4 +1,4 @@
-import type { Counts, Report } from '../engine/report';
+import type { Counts, Report } from '../engine/kernel/report';
 
 /** Progress on stderr: a rewritten line on a terminal, a line every few seconds otherwise. */
 export class Progress {

@@ -1,8 +1,8 @@
-import { lakeFormationObjectConverger } from '../engine/lake-formation/lf-objects';
+import { realtimeRuntime, type RealtimeRuntime } from './realtime-runtime';
+import { GlueConverger, type LakeFormationConverger } from '../engine/glue/objects';
+import { Scope } from '../engine/kernel/scope';
+import { lakeFormationObjectConverger } from '../engine/lake-formation/objects';
 import { applyRecords, type BatchResponse, type StreamRecord } from '../engine/realtime/applier';
-import { GlueConverger, type LakeFormationConverger } from '../engine/realtime/glue-converger';
-import { realtimeRuntime, type RealtimeRuntime } from '../engine/realtime/runtime';
-import { Scope } from '../engine/scope';
 import { LF_KINDS } from '../shared/lake-formation-kinds';
 
 /**

@@ -1,5 +1,5 @@
+import { WarmSlot, type WarmContext } from './warm-slot';
 import { RunStore } from '../engine/job/run-store';
-import { WarmSlot, type WarmContext } from '../engine/warm-context';
 
 interface JobContext extends WarmContext {
   readonly store: RunStore;

@@ -1,6 +1,6 @@
 import { log } from './job-context';
-import { AwsClients } from '../engine/aws-clients';
-import { errorMessage } from '../engine/concurrency';
+import { AwsClients } from '../engine/kernel/clients';
+import { errorMessage } from '../engine/kernel/concurrency';
 import { setDataLakeAdmin } from '../engine/lake-formation/data-lake-admin';
 
 interface AdminProperties {

@@ -1,7 +1,8 @@
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { InvocationContext } from './job-context';
-import { errorMessage } from '../engine/concurrency';
+import { realtimeRuntime } from './realtime-runtime';
+import { errorMessage } from '../engine/kernel/concurrency';
 import { poll, type PollResult } from '../engine/realtime/poller';
-import { realtimeRuntime } from '../engine/realtime/runtime';
 import { sweepStalePending, type SweepResult } from '../engine/realtime/sweep';
 import { DEFAULT_STALE_PENDING_MS } from '../shared/realtime-settings';
 
@@ -15,7 +16,7 @@ const MARGIN_MS = 15_000;
 export async function handler(_event: unknown, context: InvocationContext): Promise<PollResult & { sweep?: SweepResult }> {
   const { settings, realtime, clients, ledger, signals } = realtimeRuntime();
   const polled = await poll({
-    cloudtrail: clients.cloudtrail(settings.sourceRegion),
+    cloudtrail: clients.get(CloudTrailClient, settings.sourceRegion),
     ledger,
     targetRegions: settings.targetRegions,
     lookbackMs: realtime.lookbackMs,

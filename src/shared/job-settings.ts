@@ -1,4 +1,4 @@
-import type { BucketMappingRule } from './bucket-mapping';
+import type { BucketMapping } from '../bucket-mapping';
 import { globError } from './glob';
 
 /**
@@ -12,7 +12,7 @@ export interface JobSettings {
   readonly targetRegions: readonly string[];
   readonly databases: readonly string[];
   readonly excludeDatabases: readonly string[];
-  readonly bucketMappings: readonly BucketMappingRule[];
+  readonly bucketMappings: readonly BucketMapping[];
   readonly snapshotBucket: string;
   /** Tables converged at once inside one Lambda invocation. */
   readonly tableConcurrency: number;

@@ -3,9 +3,9 @@
  * bench.ts bundles this file with esbuild and starts it with plain node (no ts-node or
  * TypeScript compiler in memory); it prints one line of JSON on stdout.
  */
-import { writeCalls } from '../../src/engine/report';
-import type { Counts } from '../../src/engine/report';
-import { runJob } from '../../src/engine/run-job';
+import { runJob } from '../../src/engine/engine';
+import { writeCalls } from '../../src/engine/kernel/report';
+import type { Counts } from '../../src/engine/kernel/report';
 import { kindsWithout } from '../../src/shared/lake-formation-kinds';
 
 export interface RunConfig {

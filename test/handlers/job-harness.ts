@@ -1,6 +1,6 @@
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { LAKE_FORMATION_ITEMS, type ItemState, type ResolvedRun, type RunOutcome, type WorkItem } from '../../src/engine/job/job-types';
-import type { Report } from '../../src/engine/report';
+import type { Report } from '../../src/engine/kernel/report';
 import { handler as finalize } from '../../src/handlers/finalize.lambda';
 import { handler as item } from '../../src/handlers/item.lambda';
 import { handler as resolve } from '../../src/handlers/resolve.lambda';

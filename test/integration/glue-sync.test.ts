@@ -1,5 +1,5 @@
 import { DeleteTableCommand, GetDatabaseCommand, GetPartitionsCommand, GetTableCommand, GetTablesCommand, UpdateTableCommand, CreateDatabaseCommand, CreateTableCommand, BatchDeletePartitionCommand, BatchUpdatePartitionCommand, DeleteDatabaseCommand } from '@aws-sdk/client-glue';
-import { writeCalls } from '../../src/engine/report';
+import { writeCalls } from '../../src/engine/kernel/report';
 import { glueAt, motoCli } from '../support/cli-harness';
 import { useMoto } from '../support/moto';
 import { orderPartitions, parquet, SAMPLE_ACCOUNT, SAMPLE_BUCKET_MAPS, seedSampleLake } from '../support/sample-lake';

@@ -5,7 +5,7 @@ import { CreateDatabaseCommand, DeleteDatabaseCommand, GetDatabasesCommand } fro
 import {
   AddLFTagsToResourceCommand, DeregisterResourceCommand, GetResourceLFTagsCommand, RevokePermissionsCommand,
 } from '@aws-sdk/client-lakeformation';
-import { writeCalls } from '../../src/engine/report';
+import { writeCalls } from '../../src/engine/kernel/report';
 import { cli, glueAt, motoCli } from '../support/cli-harness';
 import {
   ANALYST, AUDITOR, createTag, ENGINEER, grantAll, grantsIn, lfAt, LOADER, LOCATION_ROLE, locationsIn, putSettings, register, sampleGrants,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { DeleteDatabaseCommand, GetDatabasesCommand, GetPartitionsCommand, GetTableCommand, GetTablesCommand } from '@aws-sdk/client-glue';
 import { CreateBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { writeCalls } from '../../src/engine/report';
+import { writeCalls } from '../../src/engine/kernel/report';
 import { cli, glueAt, motoCli, TEST_CREDENTIALS } from '../support/cli-harness';
 import { useMoto } from '../support/moto';
 import { SAMPLE_BUCKET_MAPS, seedSampleLake } from '../support/sample-lake';

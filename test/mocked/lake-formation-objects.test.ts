@@ -1,10 +1,10 @@
 import type { DataLakeSettings } from '@aws-sdk/client-lakeformation';
 import { ACCOUNT, mockAws, SOURCE_REGION, TARGET_REGION, type MockedAws } from './sdk-harness';
-import { AwsClients } from '../../src/engine/aws-clients';
-import { lakeFormationObjectConverger } from '../../src/engine/lake-formation/lf-objects';
-import { LF_KINDS } from '../../src/engine/lake-formation/lf-state';
-import { refKey, type ObjectRef } from '../../src/engine/object-ref';
-import { Scope } from '../../src/engine/scope';
+import { AwsClients } from '../../src/engine/kernel/clients';
+import { refKey, type ObjectRef } from '../../src/engine/kernel/object-ref';
+import { Scope } from '../../src/engine/kernel/scope';
+import { lakeFormationObjectConverger } from '../../src/engine/lake-formation/objects';
+import { LF_KINDS } from '../../src/engine/lake-formation/state';
 import { FakeLakeFormation } from '../support/lake-formation-fake';
 
 /**

@@ -6,11 +6,11 @@ import type { GetDatabasesResponse } from '@aws-sdk/client-glue';
 import 'aws-sdk-client-mock-jest';
 import { dailyPartitions, database, FakeLake, partition, table, view } from './fake-lake';
 import { mockAws, sent, SOURCE_REGION, TARGET_REGION, type MockedAws, type SentCall } from './sdk-harness';
-import { AwsClients } from '../../src/engine/aws-clients';
-import { LiveCatalogSource } from '../../src/engine/live-source';
-import { replicate } from '../../src/engine/replicate';
-import type { Report } from '../../src/engine/report';
-import { Scope } from '../../src/engine/scope';
+import { replicate } from '../../src/engine/glue/converge';
+import { LiveCatalogSource } from '../../src/engine/glue/live-source';
+import { AwsClients } from '../../src/engine/kernel/clients';
+import type { Report } from '../../src/engine/kernel/report';
+import { Scope } from '../../src/engine/kernel/scope';
 
 /** Groups calls by Region and listing, in the order they were sent. */
 function byListing<I>(calls: SentCall<I>[], listingOf: (input: I) => string): Map<string, SentCall<I>[]> {

@@ -10,17 +10,17 @@ import type { BatchGetPartitionRequest, GetPartitionsRequest, GetPartitionsRespo
 import 'aws-sdk-client-mock-jest';
 import { dailyPartitions, database, FakeLake, partition, table } from './fake-lake';
 import { ACCOUNT, mockAws, regionOf, sent, SOURCE_REGION, TARGET_REGION, type MockedAws, type SentCall } from './sdk-harness';
-import { AwsClients } from '../../src/engine/aws-clients';
-import type { Cursor } from '../../src/engine/catalog-source';
-import { databaseInput, partitionInput, tableInput } from '../../src/engine/glue-shapes';
-import { LiveCatalogSource } from '../../src/engine/live-source';
-import { convergeDatabase, type Deadline } from '../../src/engine/replicate';
-import type { Report } from '../../src/engine/report';
-import { Scope } from '../../src/engine/scope';
+import { convergeDatabase, type Deadline } from '../../src/engine/glue/converge';
+import { LiveCatalogSource } from '../../src/engine/glue/live-source';
+import { databaseInput, partitionInput, tableInput } from '../../src/engine/glue/shapes';
+import type { Cursor } from '../../src/engine/glue/source';
+import { AwsClients } from '../../src/engine/kernel/clients';
+import type { Report } from '../../src/engine/kernel/report';
+import { Scope } from '../../src/engine/kernel/scope';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotRecord, type SnapshotTotals } from '../../src/engine/snapshot/format';
-import { LineWriter } from '../../src/engine/snapshot/snapshot-io';
-import { writeSnapshotPart, type SnapshotPartResult } from '../../src/engine/snapshot/snapshot-part';
-import { SnapshotSource } from '../../src/engine/snapshot/snapshot-source';
+import { LineWriter } from '../../src/engine/snapshot/io';
+import { writeSnapshotPart, type SnapshotPartResult } from '../../src/engine/snapshot/part';
+import { SnapshotSource } from '../../src/engine/snapshot/source';
 
 /**
  * convergeDatabase() and writeSnapshotPart() across invocations: a deadline cuts the work, the

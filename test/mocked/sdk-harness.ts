@@ -2,11 +2,12 @@ import { GlueClient } from '@aws-sdk/client-glue';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext, MetadataBearer } from '@smithy/types';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
-import { AwsClients } from '../../src/engine/aws-clients';
-import { LiveCatalogSource } from '../../src/engine/live-source';
-import { replicate } from '../../src/engine/replicate';
-import type { Report } from '../../src/engine/report';
-import { Scope } from '../../src/engine/scope';
+import { replicate } from '../../src/engine/glue/converge';
+import { LiveCatalogSource } from '../../src/engine/glue/live-source';
+import { AwsClients } from '../../src/engine/kernel/clients';
+import type { Report } from '../../src/engine/kernel/report';
+import { Scope } from '../../src/engine/kernel/scope';
+import { routeClients } from '../support/client-routes';
 
 /**
  * aws-sdk-client-mock stubs `Client#send()` whole, so on its own the SDK middleware never runs:
@@ -80,22 +81,16 @@ export function mockAws(): MockedAws {
   const saved = Object.fromEntries(Object.keys(env).map(k => [k, process.env[k]]));
   setEnv(env);
 
-  const originalGlue = AwsClients.prototype.glue;
-  const originalSts = AwsClients.prototype.sts;
-  const glueSpy = jest.spyOn(AwsClients.prototype, 'glue').mockImplementation(function (this: AwsClients, region: string) {
-    return routeThroughMiddleware(originalGlue.call(this, region), () => GlueClient.prototype.send as unknown as Send);
-  });
-  const stsSpy = jest.spyOn(AwsClients.prototype, 'sts').mockImplementation(function (this: AwsClients, region: string) {
-    return routeThroughMiddleware(originalSts.call(this, region), () => STSClient.prototype.send as unknown as Send);
-  });
+  const unrouteGlue = routeClients(GlueClient, c => routeThroughMiddleware(c as GlueClient, () => GlueClient.prototype.send as unknown as Send));
+  const unrouteSts = routeClients(STSClient, c => routeThroughMiddleware(c as STSClient, () => STSClient.prototype.send as unknown as Send));
 
   return {
     glue,
     sts,
     restore() {
       active = false;
-      glueSpy.mockRestore();
-      stsSpy.mockRestore();
+      unrouteGlue();
+      unrouteSts();
       glue.restore();
       sts.restore();
       setEnv(saved);

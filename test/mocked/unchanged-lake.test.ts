@@ -3,12 +3,12 @@ import type { Database, Partition, Table } from '@aws-sdk/client-glue';
 import 'aws-sdk-client-mock-jest';
 import { asSeenElsewhere, dailyPartitions, database, FakeLake, NO_WRITES, table, view, writesSent } from './fake-lake';
 import { mockAws, SOURCE_REGION, TARGET_REGION, type MockedAws } from './sdk-harness';
-import { AwsClients } from '../../src/engine/aws-clients';
-import { LiveCatalogSource } from '../../src/engine/live-source';
-import { replicate } from '../../src/engine/replicate';
-import { writeCalls, type Report } from '../../src/engine/report';
-import { Scope } from '../../src/engine/scope';
-import type { BucketMappingRule } from '../../src/shared/bucket-mapping';
+import type { BucketMapping } from '../../src/bucket-mapping';
+import { replicate } from '../../src/engine/glue/converge';
+import { LiveCatalogSource } from '../../src/engine/glue/live-source';
+import { AwsClients } from '../../src/engine/kernel/clients';
+import { writeCalls, type Report } from '../../src/engine/kernel/report';
+import { Scope } from '../../src/engine/kernel/scope';
 
 const SECOND_TARGET = 'eu-west-1';
 
@@ -50,7 +50,7 @@ describe('mocked Glue: an unchanged lake sends no write', () => {
 
   afterEach(() => aws.restore());
 
-  async function run(mode: 'sync' | 'verify', targets: string[], bucketMappings: BucketMappingRule[] = []): Promise<Report> {
+  async function run(mode: 'sync' | 'verify', targets: string[], bucketMappings: BucketMapping[] = []): Promise<Report> {
     const clients = new AwsClients({ maxAttempts: 1 });
     const scope = new Scope();
     const report = await replicate({

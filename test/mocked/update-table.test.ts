@@ -2,11 +2,11 @@ import { BatchUpdatePartitionCommand, UpdateDatabaseCommand, UpdateTableCommand 
 import 'aws-sdk-client-mock-jest';
 import { asSeenElsewhere, dailyPartitions, database, FakeLake, table } from './fake-lake';
 import { mockAws, sent, SOURCE_REGION, TARGET_REGION, type MockedAws } from './sdk-harness';
-import { AwsClients } from '../../src/engine/aws-clients';
-import { LiveCatalogSource } from '../../src/engine/live-source';
-import { replicate } from '../../src/engine/replicate';
-import type { Report } from '../../src/engine/report';
-import { Scope } from '../../src/engine/scope';
+import { replicate } from '../../src/engine/glue/converge';
+import { LiveCatalogSource } from '../../src/engine/glue/live-source';
+import { AwsClients } from '../../src/engine/kernel/clients';
+import type { Report } from '../../src/engine/kernel/report';
+import { Scope } from '../../src/engine/kernel/scope';
 
 const OUTPUT_ONLY_TABLE_FIELDS = [
   'CatalogId', 'DatabaseName', 'CreateTime', 'UpdateTime', 'LastAccessTime', 'CreatedBy', 'VersionId',

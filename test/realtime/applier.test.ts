@@ -5,9 +5,9 @@ import {
 import { FakeClock } from './support/fake-cloudtrail';
 import { SOURCE, TARGETS, usePipeline, type Pipeline } from './support/pipeline';
 import { params, trailEvent } from './support/trail-events';
-import { refKey, type ObjectOutcome, type ObjectRef } from '../../src/engine/object-ref';
+import type { GlueObjectConverger } from '../../src/engine/glue/objects';
+import { refKey, type ObjectOutcome, type ObjectRef } from '../../src/engine/kernel/object-ref';
 import { LAKE_FORMATION_OFF, MAX_ATTEMPTS } from '../../src/engine/realtime/applier';
-import type { GlueObjectConverger } from '../../src/engine/realtime/glue-converger';
 import { Ledger } from '../../src/engine/realtime/ledger';
 import { redriveFailed } from '../../src/engine/realtime/redrive';
 import { METRICS } from '../../src/engine/realtime/signals';

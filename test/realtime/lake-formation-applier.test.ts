@@ -2,8 +2,8 @@ import { CreateDatabaseCommand, CreateTableCommand } from '@aws-sdk/client-glue'
 import { DeleteLFTagCommand, DeregisterResourceCommand, RevokePermissionsCommand } from '@aws-sdk/client-lakeformation';
 import { TARGETS, usePipeline, type Pipeline } from './support/pipeline';
 import { ACCOUNT, params, trailEvent } from './support/trail-events';
-import { lakeFormationObjectConverger } from '../../src/engine/lake-formation/lf-objects';
-import { Scope } from '../../src/engine/scope';
+import { Scope } from '../../src/engine/kernel/scope';
+import { lakeFormationObjectConverger } from '../../src/engine/lake-formation/objects';
 import { kindsWithout } from '../../src/shared/lake-formation-kinds';
 import {
   ANALYST, createTag, grantAll, grantsIn, lfAt, LOCATION_ROLE, locationsIn, putSettings, register, settingsIn, SOURCE_ADMIN, tagsIn, TARGET_ADMIN,

@@ -1,7 +1,8 @@
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { FakeClock, throttling, type FakeCloudTrail } from './support/fake-cloudtrail';
 import { usePipeline } from './support/pipeline';
 import { params, trailEvent } from './support/trail-events';
-import type { AwsClients } from '../../src/engine/aws-clients';
+import type { AwsClients } from '../../src/engine/kernel/clients';
 import { OMITTED } from '../../src/engine/realtime/event-map';
 import type { Ledger } from '../../src/engine/realtime/ledger';
 import { MAX_SLICE_MS, poll, type Gap, type PollOptions, type PollResult } from '../../src/engine/realtime/poller';
@@ -28,7 +29,7 @@ beforeEach(() => {
 
 function options(extra: Partial<PollOptions> = {}): PollOptions {
   return {
-    cloudtrail: clients.cloudtrail('us-east-1'),
+    cloudtrail: clients.get(CloudTrailClient, 'us-east-1'),
     ledger,
     targetRegions: TARGETS,
     lookbackMs: 60 * MINUTE,

@@ -1,7 +1,7 @@
 import { GlueClient } from '@aws-sdk/client-glue';
 import { TEST_CREDENTIALS } from './moto';
 import { main } from '../../src/cli/lake-replica';
-import type { Report } from '../../src/engine/report';
+import type { Report } from '../../src/engine/kernel/report';
 
 export { TEST_CREDENTIALS, useTestCredentials } from './moto';
 

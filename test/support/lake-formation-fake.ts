@@ -12,8 +12,8 @@ import type {
 } from '@aws-sdk/client-lakeformation';
 import type { FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext, MetadataBearer } from '@smithy/types';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
-import { AwsClients } from '../../src/engine/aws-clients';
-import { ownResource, resourceKey } from '../../src/engine/lake-formation/lf-shapes';
+import { routeClients } from './client-routes';
+import { ownResource, resourceKey } from '../../src/engine/lake-formation/shapes';
 import { ACCOUNT, regionOf } from '../mocked/sdk-harness';
 
 /**
@@ -198,18 +198,13 @@ function matchesType(resource: Resource, type: ResourceTypeFilter): boolean {
 export class FakeLakeFormation {
   readonly stub: AwsClientStub<LakeFormationClient>;
   private readonly regions = new Map<string, RegionLakeFormation>();
-  private readonly spy: jest.SpyInstance;
+  private readonly unroute: () => void;
   private active = true;
 
   constructor(readonly pageSize = 2) {
     this.stub = mockClient(LakeFormationClient);
-    const original = AwsClients.prototype.lakeFormation;
     const stub = () => LakeFormationClient.prototype.send as unknown as (command: unknown) => Promise<unknown>;
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const fake = this;
-    this.spy = jest.spyOn(AwsClients.prototype, 'lakeFormation').mockImplementation(function (this: AwsClients, region: string) {
-      return fake.routeThroughMiddleware(original.call(this, region), stub);
-    });
+    this.unroute = routeClients(LakeFormationClient, client => this.routeThroughMiddleware(client as LakeFormationClient, stub));
     this.install();
   }
 
@@ -224,7 +219,7 @@ export class FakeLakeFormation {
 
   restore(): void {
     this.active = false;
-    this.spy.mockRestore();
+    this.unroute();
     this.stub.restore();
   }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { BucketMapper } from '../../src/engine/bucket-mapper';
-import type { BucketMappingRule } from '../../src/shared/bucket-mapping';
+import { BucketMapper } from '../../src/bucket-mapping';
+import type { BucketMapping } from '../../src/bucket-mapping';
 
 const TARGET = 'us-west-2';
 const OTHER = 'eu-central-1';
@@ -23,13 +23,13 @@ const rules = fc.uniqueArray(
 ).map(list => list.map(r => (r.targetRegion === undefined ? { sourceBucket: r.sourceBucket, targetBucket: r.targetBucket } : r)));
 
 /** The mapping a correct mapper applies for TARGET. */
-function expectedTarget(list: readonly BucketMappingRule[], bucket: string): string | undefined {
+function expectedTarget(list: readonly BucketMapping[], bucket: string): string | undefined {
   return list.find(r => r.sourceBucket === bucket && r.targetRegion === TARGET)?.targetBucket
     ?? list.find(r => r.sourceBucket === bucket && r.targetRegion === undefined)?.targetBucket;
 }
 
 /** A bucket drawn from the rules' sources and targets, or an unrelated one. */
-function bucketFrom(list: readonly BucketMappingRule[]) {
+function bucketFrom(list: readonly BucketMapping[]) {
   const known = list.flatMap(r => [r.sourceBucket, r.targetBucket]);
   return known.length > 0 ? fc.oneof(fc.constantFrom(...known), bucketNamed('other-')) : bucketNamed('other-');
 }
@@ -117,9 +117,9 @@ describe('BucketMapper properties', () => {
     fc.assert(fc.property(
       bucketNamed('src-'), bucketNamed('dst-global-'), bucketNamed('dst-regional-'), bucketNamed('dst-other-'), fc.boolean(), scheme, rest,
       (source, global, regional, other, regionalFirst, s, tail) => {
-        const globalRule: BucketMappingRule = { sourceBucket: source, targetBucket: global };
-        const regionalRule: BucketMappingRule = { sourceBucket: source, targetBucket: regional, targetRegion: TARGET };
-        const otherRule: BucketMappingRule = { sourceBucket: source, targetBucket: other, targetRegion: OTHER };
+        const globalRule: BucketMapping = { sourceBucket: source, targetBucket: global };
+        const regionalRule: BucketMapping = { sourceBucket: source, targetBucket: regional, targetRegion: TARGET };
+        const otherRule: BucketMapping = { sourceBucket: source, targetBucket: other, targetRegion: OTHER };
         const list = regionalFirst ? [regionalRule, otherRule, globalRule] : [globalRule, otherRule, regionalRule];
         expect(new BucketMapper(list, TARGET).map(`${s}://${source}${tail}`).uri).toBe(`${s}://${regional}${tail}`);
         expect(new BucketMapper(list, OTHER).map(`${s}://${source}${tail}`).uri).toBe(`${s}://${other}${tail}`);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { chunk, errorMessage, forEachConcurrent } from '../../src/engine/concurrency';
+import { chunk, errorMessage, forEachConcurrent } from '../../src/engine/kernel/concurrency';
 
 const tick = () => new Promise<void>(resolve => setImmediate(resolve));
 

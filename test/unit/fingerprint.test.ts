@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { canonical, changedFields, fieldPrints, fingerprint } from '../../src/engine/fingerprint';
+import { canonical, changedFields, fieldPrints, fingerprint } from '../../src/engine/kernel/compare';
 
 describe('canonical', () => {
   test('sorts keys at every level', () => {

@@ -1,5 +1,5 @@
 import type { Database, Partition, Table, TableInput } from '@aws-sdk/client-glue';
-import { databaseInput, hasPartitions, partitionInput, reviveTimestamps, tableInput } from '../../src/engine/glue-shapes';
+import { databaseInput, hasPartitions, partitionInput, reviveTimestamps, tableInput } from '../../src/engine/glue/shapes';
 
 const CREATED = new Date('2024-01-02T03:04:05.000Z');
 const ANALYZED = new Date('2024-02-03T04:05:06.000Z');

@@ -1,6 +1,6 @@
 import type { Permission } from '@aws-sdk/client-lakeformation';
-import { mergedSettings, permissionDelta } from '../../src/engine/lake-formation/lf-converge';
-import type { PermissionEntry } from '../../src/engine/lake-formation/lf-state';
+import { mergedSettings, permissionDelta } from '../../src/engine/lake-formation/converge';
+import type { PermissionEntry } from '../../src/engine/lake-formation/state';
 
 const P = { DataLakePrincipalIdentifier: 'arn:aws:iam::123456789012:role/analyst' };
 const R = { Table: { DatabaseName: 'sales', Name: 'orders' } };

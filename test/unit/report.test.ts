@@ -1,4 +1,4 @@
-import { emptyCounts, MAX_LISTED, ReportBuilder, writeCalls, type Mode } from '../../src/engine/report';
+import { emptyCounts, MAX_LISTED, ReportBuilder, writeCalls, type Mode } from '../../src/engine/kernel/report';
 
 const KINDS = ['database', 'table', 'partition'];
 

@@ -1,4 +1,4 @@
-import { Scope } from '../../src/engine/scope';
+import { Scope } from '../../src/engine/kernel/scope';
 
 describe('Scope', () => {
   test('with no patterns every database is included', () => {

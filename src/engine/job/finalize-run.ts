@@ -1,19 +1,19 @@
-import type { JobSettings } from '../../shared/job-settings';
-import { AwsClients } from '../aws-clients';
-import { errorMessage, forEachConcurrent } from '../concurrency';
-import { emfLine } from '../emf';
-import type { LfKind } from '../lake-formation/lf-state';
-import { LiveCatalogSource } from '../live-source';
-import { GLUE_KINDS, pruneDatabases } from '../replicate';
-import { ReportBuilder, type Counts, type Report } from '../report';
-import { Scope } from '../scope';
 import { LAKE_FORMATION_ITEMS, type ItemReport, type RunManifest, type RunOutcome, type WorkItem } from './job-types';
 import { lakeFormationKinds } from './lake-formation-item';
-import { mergeInto } from './merge-reports';
 import { SNAPSHOT_ITEM_TARGET } from './run-item';
 import { RunStore } from './run-store';
+import type { JobSettings } from '../../shared/job-settings';
+import { GLUE_KINDS, pruneDatabases } from '../glue/converge';
+import { LiveCatalogSource } from '../glue/live-source';
+import { AwsClients } from '../kernel/clients';
+import { errorMessage, forEachConcurrent } from '../kernel/concurrency';
+import { mergeInto } from '../kernel/merge-reports';
+import { emfLine } from '../kernel/metrics';
+import { ReportBuilder, type Counts, type Report } from '../kernel/report';
+import { Scope } from '../kernel/scope';
+import type { LfKind } from '../lake-formation/state';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotHeader, type SnapshotTotals } from '../snapshot/format';
-import type { SplitSnapshotManifest } from '../snapshot/snapshot-io';
+import type { SplitSnapshotManifest } from '../snapshot/io';
 
 const REPORT_READS = 32;
 

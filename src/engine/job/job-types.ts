@@ -1,6 +1,6 @@
 import type { RunOptions } from '../../shared/job-settings';
-import type { Cursor } from '../catalog-source';
-import type { Report } from '../report';
+import type { Cursor } from '../glue/source';
+import type { Report } from '../kernel/report';
 
 /**
  * One unit of the job: a database converged into one target, or written to the snapshot (the

@@ -1,15 +1,15 @@
-import type { JobSettings, RunOptions } from '../../shared/job-settings';
-import { AwsClients } from '../aws-clients';
 import type { WorkItem } from './job-types';
-import { convergeLakeFormation, kindsToRead, phaseKinds } from '../lake-formation/lf-converge';
-import { readSourceLakeFormation } from '../lake-formation/lf-source';
-import { LF_KINDS, type LfKind } from '../lake-formation/lf-state';
+import type { JobSettings, RunOptions } from '../../shared/job-settings';
+import { LiveCatalogSource } from '../glue/live-source';
+import { AwsClients } from '../kernel/clients';
+import { ReportBuilder, type Report } from '../kernel/report';
+import { Scope } from '../kernel/scope';
+import { convergeLakeFormation, kindsToRead, phaseKinds } from '../lake-formation/converge';
 import { guardedPrincipals } from '../lake-formation/protected-principals';
-import { LiveCatalogSource } from '../live-source';
-import { ReportBuilder, type Report } from '../report';
-import { Scope } from '../scope';
+import { readSourceLakeFormation } from '../lake-formation/read-source';
+import { LF_KINDS, type LfKind } from '../lake-formation/state';
+import { LineWriter } from '../snapshot/io';
 import { lakeFormationItems, lakeFormationRecords } from '../snapshot/lake-formation-records';
-import { LineWriter } from '../snapshot/snapshot-io';
 
 /** The snapshot part that holds the Lake Formation state, named to sort before every database's parts. */
 export const LAKE_FORMATION_PART = '_lake-formation.jsonl.gz';

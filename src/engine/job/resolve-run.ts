@@ -1,10 +1,10 @@
-import type { JobSettings, RunInput } from '../../shared/job-settings';
-import { resolveRunOptions } from '../../shared/job-settings';
-import { AwsClients } from '../aws-clients';
-import { LiveCatalogSource } from '../live-source';
-import { Scope } from '../scope';
 import type { ResolvedRun, RunManifest, WorkItem } from './job-types';
 import { RunStore } from './run-store';
+import type { JobSettings, RunInput } from '../../shared/job-settings';
+import { resolveRunOptions } from '../../shared/job-settings';
+import { LiveCatalogSource } from '../glue/live-source';
+import { AwsClients } from '../kernel/clients';
+import { Scope } from '../kernel/scope';
 
 /** Step 1: resolve the scope, list the source's databases in it, and write the manifest and work items. */
 export async function resolveRun(

@@ -1,14 +1,14 @@
-import type { JobSettings } from '../../shared/job-settings';
-import { AwsClients } from '../aws-clients';
-import { LiveCatalogSource } from '../live-source';
-import { convergeDatabase, type Deadline } from '../replicate';
-import { ReportBuilder, type Report } from '../report';
-import { Scope } from '../scope';
 import type { ItemReport, ItemState, WorkItem } from './job-types';
 import { runLakeFormationItem } from './lake-formation-item';
 import { RunStore } from './run-store';
-import { LineWriter } from '../snapshot/snapshot-io';
-import { writeSnapshotPart } from '../snapshot/snapshot-part';
+import type { JobSettings } from '../../shared/job-settings';
+import { convergeDatabase, type Deadline } from '../glue/converge';
+import { LiveCatalogSource } from '../glue/live-source';
+import { AwsClients } from '../kernel/clients';
+import { ReportBuilder, type Report } from '../kernel/report';
+import { Scope } from '../kernel/scope';
+import { LineWriter } from '../snapshot/io';
+import { writeSnapshotPart } from '../snapshot/part';
 
 /** The target path segment of snapshot items' reports. */
 export const SNAPSHOT_ITEM_TARGET = '_snapshot';

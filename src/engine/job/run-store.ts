@@ -1,5 +1,6 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { AwsClients } from '../aws-clients';
+import { AwsClients } from '../kernel/clients';
+import { s3Client } from '../kernel/s3';
 
 /**
  * Where a run keeps its state in the snapshot bucket:
@@ -24,20 +25,20 @@ export class RunStore {
   constructor(private readonly clients: AwsClients, private readonly region: string, readonly bucket: string) {}
 
   async putJson(key: string, value: unknown): Promise<void> {
-    await this.clients.s3(this.region).send(new PutObjectCommand({
+    await s3Client(this.clients, this.region).send(new PutObjectCommand({
       Bucket: this.bucket, Key: key, Body: JSON.stringify(value), ContentType: 'application/json',
     }));
   }
 
   async getJson<T>(key: string): Promise<T> {
-    const object = await this.clients.s3(this.region).send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    const object = await s3Client(this.clients, this.region).send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
     return JSON.parse(await object.Body!.transformToString('utf-8')) as T;
   }
 
   async* keys(prefix: string): AsyncIterable<string> {
     let ContinuationToken: string | undefined;
     do {
-      const page = await this.clients.s3(this.region).send(new ListObjectsV2Command({
+      const page = await s3Client(this.clients, this.region).send(new ListObjectsV2Command({
         Bucket: this.bucket, Prefix: prefix, ContinuationToken,
       }));
       for (const object of page.Contents ?? []) if (object.Key) yield object.Key;

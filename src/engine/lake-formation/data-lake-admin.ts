@@ -1,5 +1,5 @@
-import { GetDataLakeSettingsCommand, PutDataLakeSettingsCommand } from '@aws-sdk/client-lakeformation';
-import { AwsClients } from '../aws-clients';
+import { GetDataLakeSettingsCommand, PutDataLakeSettingsCommand, LakeFormationClient } from '@aws-sdk/client-lakeformation';
+import { AwsClients } from '../kernel/clients';
 
 export type AdminChange = 'added' | 'removed' | 'unchanged';
 
@@ -10,7 +10,7 @@ export type AdminChange = 'added' | 'removed' | 'unchanged';
  * written back as it was: no other admin or setting is ever dropped.
  */
 export async function setDataLakeAdmin(clients: AwsClients, region: string, principalArn: string, admin: boolean): Promise<AdminChange> {
-  const lf = clients.lakeFormation(region);
+  const lf = clients.get(LakeFormationClient, region);
   const { DataLakeSettings: settings = {} } = await lf.send(new GetDataLakeSettingsCommand({}));
   const admins = settings.DataLakeAdmins ?? [];
   const isAdmin = admins.some(a => a.DataLakePrincipalIdentifier === principalArn);

@@ -1,4 +1,4 @@
-import { AwsClients } from '../aws-clients';
+import { AwsClients } from '../kernel/clients';
 
 /**
  * Principals whose permissions and opt-ins are never revoked, even with prune: the replicator's own

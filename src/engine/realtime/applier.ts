@@ -1,11 +1,11 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { backoffMs, systemClock, type Clock } from './clock';
-import type { GlueObjectConverger, LakeFormationConverger } from './glue-converger';
 import { eventIdOfKey, type EventState, type Ledger, type LedgerEvent, type TargetRecord } from './ledger';
 import { METRICS, type Signals } from './signals';
-import { errorMessage } from '../concurrency';
-import { resourceLabel } from '../lake-formation/lf-shapes';
-import { GLUE_REF_KINDS, refKey, type ObjectOutcome, type ObjectRef } from '../object-ref';
+import type { GlueObjectConverger, LakeFormationConverger } from '../glue/objects';
+import { errorMessage } from '../kernel/concurrency';
+import { GLUE_REF_KINDS, refKey, type ObjectOutcome, type ObjectRef } from '../kernel/object-ref';
+import { resourceLabel } from '../lake-formation/shapes';
 
 /** The part of a DynamoDB stream record the applier reads (the Lambda event's shape). */
 export interface StreamRecord {

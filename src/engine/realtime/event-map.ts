@@ -1,6 +1,6 @@
 import type { Resource } from '@aws-sdk/client-lakeformation';
 import { isObject, str, type TrailRecord } from './trail-record';
-import { refKey, type ObjectRef } from '../object-ref';
+import { refKey, type ObjectRef } from '../kernel/object-ref';
 
 export const GLUE_EVENT_SOURCE = 'glue.amazonaws.com';
 export const LAKE_FORMATION_EVENT_SOURCE = 'lakeformation.amazonaws.com';

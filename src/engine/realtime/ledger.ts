@@ -3,8 +3,8 @@ import {
   type AttributeValue, type BatchGetItemCommandOutput, type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { LEDGER } from '../../shared/realtime-settings';
-import { chunk } from '../concurrency';
-import type { ObjectRef } from '../object-ref';
+import { chunk } from '../kernel/concurrency';
+import type { ObjectRef } from '../kernel/object-ref';
 
 export type TargetStatus = 'PENDING' | 'APPLIED' | 'SKIPPED' | 'FAILED';
 /** PENDING: work for the applier; DONE: every target applied or skipped; FAILED: some target failed. */

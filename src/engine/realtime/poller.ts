@@ -5,7 +5,7 @@ import type { Ledger, LedgerEvent, TargetRecord } from './ledger';
 import { METRICS, type Signals } from './signals';
 import { parseTrailEvent, type TrailRecord } from './trail-record';
 import type { LookupStrategy } from '../../shared/realtime-settings';
-import { errorMessage } from '../concurrency';
+import { errorMessage } from '../kernel/concurrency';
 
 /** LookupEvents returns at most 50 events a page. */
 const PAGE_SIZE = 50;

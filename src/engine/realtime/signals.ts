@@ -1,4 +1,4 @@
-import { emfLine } from '../emf';
+import { emfLine } from '../kernel/metrics';
 
 /** Metric names of the near-real-time pipeline: the construct's alarms use the same ones. */
 export const METRICS = {

@@ -1,6 +1,6 @@
-import { chunk } from '../concurrency';
 import { LAKE_FORMATION_FIELDS, type LakeFormationField } from './format';
-import { emptyState, type LakeFormationState, type LfKind } from '../lake-formation/lf-state';
+import { chunk } from '../kernel/concurrency';
+import { emptyState, type LakeFormationState, type LfKind } from '../lake-formation/state';
 
 /** Items a Lake Formation record holds at most, so one line stays small. */
 const ITEMS_PER_RECORD = 1000;

@@ -1,15 +1,18 @@
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Event } from '@aws-sdk/client-cloudtrail';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GlueClient } from '@aws-sdk/client-glue';
 import { FakeCloudTrail } from './fake-cloudtrail';
 import { createLedgerTable, LEDGER_TABLE } from './ledger-table';
 import { StreamReader } from './stream';
-import { AwsClients } from '../../../src/engine/aws-clients';
+import { GlueConverger, type GlueObjectConverger, type LakeFormationConverger } from '../../../src/engine/glue/objects';
+import { AwsClients } from '../../../src/engine/kernel/clients';
+import { Scope } from '../../../src/engine/kernel/scope';
 import { applyRecords, type ApplyOptions, type BatchResponse, type StreamRecord } from '../../../src/engine/realtime/applier';
 import type { Clock } from '../../../src/engine/realtime/clock';
-import { GlueConverger, type GlueObjectConverger, type LakeFormationConverger } from '../../../src/engine/realtime/glue-converger';
 import { Ledger } from '../../../src/engine/realtime/ledger';
 import { poll, type PollResult } from '../../../src/engine/realtime/poller';
 import { RecordedSignals } from '../../../src/engine/realtime/signals';
-import { Scope } from '../../../src/engine/scope';
 import { useTestCredentials } from '../../support/cli-harness';
 import { startMoto, type MotoServer } from '../../support/moto';
 
@@ -24,7 +27,7 @@ export const BUCKET_MAPPINGS = [{ sourceBucket: 'acme-lake-raw', targetBucket: '
 export class Pipeline {
   static async start(endpoint: string, scope = new Scope({ excludeDatabases: ['tmp_*'] })): Promise<Pipeline> {
     const pipeline = new Pipeline(endpoint, scope);
-    await createLedgerTable(pipeline.clients.dynamodb(SOURCE));
+    await createLedgerTable(pipeline.clients.get(DynamoDBClient, SOURCE));
     return pipeline;
   }
 
@@ -38,20 +41,20 @@ export class Pipeline {
 
   private constructor(readonly endpoint: string, scope: Scope) {
     this.clients = new AwsClients({ endpoint, maxAttempts: 1 });
-    this.ledger = new Ledger(this.clients.dynamodb(SOURCE), LEDGER_TABLE, 24 * 3600_000);
-    this.stream = new StreamReader(endpoint, this.clients.dynamodb(SOURCE), LEDGER_TABLE, SOURCE);
+    this.ledger = new Ledger(this.clients.get(DynamoDBClient, SOURCE), LEDGER_TABLE, 24 * 3600_000);
+    this.stream = new StreamReader(endpoint, this.clients.get(DynamoDBClient, SOURCE), LEDGER_TABLE, SOURCE);
     this.glue = new GlueConverger({ clients: this.clients, sourceRegion: SOURCE, scope, bucketMappings: BUCKET_MAPPINGS });
   }
 
   glueAt(region: string) {
-    return this.clients.glue(region);
+    return this.clients.get(GlueClient, region);
   }
 
   /** Adds simulated CloudTrail events and runs one poll over them. */
   async record(...events: Event[]): Promise<PollResult> {
     this.trail.add(...events);
     return poll({
-      cloudtrail: this.clients.cloudtrail(SOURCE),
+      cloudtrail: this.clients.get(CloudTrailClient, SOURCE),
       ledger: this.ledger,
       targetRegions: TARGETS,
       lookbackMs: 3600_000,

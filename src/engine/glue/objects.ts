@@ -1,17 +1,17 @@
-import type { GlueClient, PartitionInput } from '@aws-sdk/client-glue';
-import { getPartitionInputs, getTableInput } from './glue-objects';
-import type { BucketMappingRule } from '../../shared/bucket-mapping';
-import type { AwsClients } from '../aws-clients';
-import { BucketMapper } from '../bucket-mapper';
-import { errorMessage } from '../concurrency';
-import { changedFields, fieldPrints, fingerprint } from '../fingerprint';
-import { partitionKey } from '../glue-shapes';
-import { GlueTarget, type EntryError } from '../glue-target';
-import { LiveCatalogSource } from '../live-source';
-import { refKey, type ObjectOutcome, type ObjectRef } from '../object-ref';
-import { replicaDatabase, replicaPartition, replicaTable, type ReplicaContext } from '../replica-shape';
-import { convergeTablePartitions } from '../replicate';
-import { Scope } from '../scope';
+import { GlueClient, type PartitionInput } from '@aws-sdk/client-glue';
+import { convergeTablePartitions } from './converge';
+import { LiveCatalogSource } from './live-source';
+import { getPartitionInputs, getTableInput } from './object-reads';
+import { replicaDatabase, replicaPartition, replicaTable, type ReplicaContext } from './replica-shape';
+import { partitionKey } from './shapes';
+import { GlueTarget, type EntryError } from './target';
+import type { BucketMapping } from '../../bucket-mapping';
+import { BucketMapper } from '../../bucket-mapping';
+import type { AwsClients } from '../kernel/clients';
+import { changedFields, fieldPrints, fingerprint } from '../kernel/compare';
+import { errorMessage } from '../kernel/concurrency';
+import { refKey, type ObjectOutcome, type ObjectRef } from '../kernel/object-ref';
+import { Scope } from '../kernel/scope';
 
 /** Converges Glue objects (databases, tables, partitions) of the source in one target Region. */
 export interface GlueObjectConverger {
@@ -26,7 +26,7 @@ export interface GlueConvergerOptions {
   readonly clients: AwsClients;
   readonly sourceRegion: string;
   readonly scope: Scope;
-  readonly bucketMappings?: readonly BucketMappingRule[];
+  readonly bucketMappings?: readonly BucketMapping[];
 }
 
 type GlueRef = Extract<ObjectRef, { kind: 'database' | 'table' | 'partition' }>;
@@ -74,8 +74,8 @@ class TargetConvergence {
     private readonly sourceCatalogId: string,
   ) {
     this.target = new GlueTarget(o.clients, region);
-    this.targetGlue = o.clients.glue(region);
-    this.sourceGlue = o.clients.glue(o.sourceRegion);
+    this.targetGlue = o.clients.get(GlueClient, region);
+    this.sourceGlue = o.clients.get(GlueClient, o.sourceRegion);
     this.mapper = new BucketMapper(o.bucketMappings ?? [], region);
   }
 

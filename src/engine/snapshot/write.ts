@@ -1,11 +1,11 @@
-import { AwsClients } from '../aws-clients';
-import type { CatalogSource } from '../catalog-source';
-import type { LakeFormationState } from '../lake-formation/lf-state';
-import { ReportBuilder, type Report } from '../report';
-import { Scope } from '../scope';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotHeader, type SnapshotTotals } from './format';
+import { LineWriter } from './io';
 import { lakeFormationItems, lakeFormationRecords } from './lake-formation-records';
-import { LineWriter } from './snapshot-io';
+import type { CatalogSource } from '../glue/source';
+import { AwsClients } from '../kernel/clients';
+import { ReportBuilder, type Report } from '../kernel/report';
+import { Scope } from '../kernel/scope';
+import type { LakeFormationState } from '../lake-formation/state';
 
 export interface WriteSnapshotOptions {
   readonly source: CatalogSource;

@@ -1,17 +1,17 @@
-import { GetDataLakeSettingsCommand } from '@aws-sdk/client-lakeformation';
+import { GetDataLakeSettingsCommand, LakeFormationClient } from '@aws-sdk/client-lakeformation';
 import type { DataCellsFilter, DataLakePrincipal, DataLakeSettings, Permission, Resource } from '@aws-sdk/client-lakeformation';
-import type { BucketMappingRule } from '../../shared/bucket-mapping';
-import { AwsClients } from '../aws-clients';
-import { BucketMapper } from '../bucket-mapper';
-import { errorMessage } from '../concurrency';
-import { canonical } from '../fingerprint';
-import { differenceOf, type ReportBuilder } from '../report';
-import { Scope } from '../scope';
-import { permissionKey, readLakeFormation } from './lf-reader';
-import { mapResource, mapS3Arn, resourceKey, resourceLabel } from './lf-shapes';
-import type { DataLocation, LakeFormationState, LfKind, LfTag, PermissionEntry, TagAssignment } from './lf-state';
-import { LakeFormationTarget, type PermissionError } from './lf-target';
 import { isProtected, withPrincipals, type ProtectedPrincipals } from './protected-principals';
+import { mapResource, resourceKey, resourceLabel } from './shapes';
+import { permissionKey, readLakeFormation } from './source';
+import type { DataLocation, LakeFormationState, LfKind, LfTag, PermissionEntry, TagAssignment } from './state';
+import { LakeFormationTarget, type PermissionError } from './target';
+import type { BucketMapping } from '../../bucket-mapping';
+import { BucketMapper } from '../../bucket-mapping';
+import { AwsClients } from '../kernel/clients';
+import { canonical } from '../kernel/compare';
+import { errorMessage } from '../kernel/concurrency';
+import { differenceOf, type ReportBuilder } from '../kernel/report';
+import { Scope } from '../kernel/scope';
 
 /** Applied before the Glue objects: what tables and grants may refer to. */
 export const LF_BEFORE_GLUE: readonly LfKind[] = ['dataLakeSettings', 'lfTag', 'lfTagExpression', 'dataLocation'];
@@ -47,7 +47,7 @@ export interface ConvergeLakeFormationOptions {
   readonly scope: Scope;
   /** The kinds switched on. */
   readonly kinds: readonly LfKind[];
-  readonly bucketMappings: readonly BucketMappingRule[];
+  readonly bucketMappings: readonly BucketMapping[];
   /** Revoke and delete what the source no longer has (never for protected principals). */
   readonly prune: boolean;
   readonly protectedPrincipals: ProtectedPrincipals;
@@ -373,7 +373,7 @@ class TargetConvergence {
   // ---- shared ----
 
   private mapArn(arn: string, objectKey: string): string {
-    const mapped = mapS3Arn(arn, this.mapper);
+    const mapped = this.mapper.mapArn(arn);
     if (mapped.unmappedBucket) this.o.report.unmappedBucket(this.region, mapped.unmappedBucket, objectKey);
     return mapped.uri;
   }
@@ -507,7 +507,7 @@ function sameValues(a: LfTag, b: LfTag): boolean {
 
 /** The target's current data lake admins: protected from revokes. */
 export async function targetAdmins(clients: AwsClients, region: string): Promise<string[]> {
-  const { DataLakeSettings: s = {} } = await clients.lakeFormation(region).send(new GetDataLakeSettingsCommand({}));
+  const { DataLakeSettings: s = {} } = await clients.get(LakeFormationClient, region).send(new GetDataLakeSettingsCommand({}));
   return [...s.DataLakeAdmins ?? [], ...s.ReadOnlyAdmins ?? []].map(p => p.DataLakePrincipalIdentifier!).filter(Boolean);
 }
 

@@ -1,7 +1,7 @@
 import { GetTableCommand, type GlueClient, type PartitionInput, type TableInput } from '@aws-sdk/client-glue';
-import { partitionsByValues } from '../glue-pages';
-import { partitionInput, partitionKey, tableInput } from '../glue-shapes';
-import { notFoundAsUndefined } from '../not-found';
+import { partitionsByValues } from './pages';
+import { partitionInput, partitionKey, tableInput } from './shapes';
+import { notFoundAsUndefined } from '../kernel/errors';
 
 /** One table as its write shape, or undefined when it (or its database) does not exist. */
 export async function getTableInput(glue: GlueClient, databaseName: string, name: string): Promise<TableInput | undefined> {

@@ -1,5 +1,5 @@
 import type { DatabaseIdentifier, DatabaseInput, PartitionInput, StorageDescriptor, TableIdentifier, TableInput } from '@aws-sdk/client-glue';
-import { BucketMapper } from './bucket-mapper';
+import { BucketMapper } from '../../bucket-mapping';
 
 /** What it takes to turn a source object into its replica for one target Region. */
 export interface ReplicaContext {

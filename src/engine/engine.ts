@@ -1,17 +1,17 @@
-import { AwsClients } from './aws-clients';
-import type { CatalogSource } from './catalog-source';
-import { mergeInto } from './job/merge-reports';
-import { convergeLakeFormation, kindsToRead, phaseKinds, type LfPhase } from './lake-formation/lf-converge';
-import { readSourceLakeFormation, type LakeFormationConfig } from './lake-formation/lf-source';
-import type { LakeFormationState } from './lake-formation/lf-state';
+import type { BucketMapping } from '../bucket-mapping';
+import { replicate } from './glue/converge';
+import { LiveCatalogSource } from './glue/live-source';
+import type { CatalogSource } from './glue/source';
+import { AwsClients } from './kernel/clients';
+import { mergeInto } from './kernel/merge-reports';
+import { ReportBuilder, type Counts, type Mode, type Report } from './kernel/report';
+import { Scope, type ScopeConfig } from './kernel/scope';
+import { convergeLakeFormation, kindsToRead, phaseKinds, type LfPhase } from './lake-formation/converge';
 import { guardedPrincipals, type ProtectedPrincipals } from './lake-formation/protected-principals';
-import { LiveCatalogSource } from './live-source';
-import { replicate } from './replicate';
-import { ReportBuilder, type Counts, type Mode, type Report } from './report';
-import { Scope, type ScopeConfig } from './scope';
-import type { BucketMappingRule } from '../shared/bucket-mapping';
-import { SnapshotSource } from './snapshot/snapshot-source';
-import { writeSnapshot } from './snapshot/write-snapshot';
+import { readSourceLakeFormation, type LakeFormationConfig } from './lake-formation/read-source';
+import type { LakeFormationState } from './lake-formation/state';
+import { SnapshotSource } from './snapshot/source';
+import { writeSnapshot } from './snapshot/write';
 
 /** One run of the engine, as the CLI and the on-demand job describe it. */
 export interface JobConfig {
@@ -20,7 +20,7 @@ export interface JobConfig {
   readonly sourceRegion?: string;
   readonly targetRegions: readonly string[];
   readonly scope: ScopeConfig;
-  readonly bucketMappings: readonly BucketMappingRule[];
+  readonly bucketMappings: readonly BucketMapping[];
   readonly prune: boolean;
   readonly concurrency: number;
   /** What of Lake Formation is replicated; none when left out. */

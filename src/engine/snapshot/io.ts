@@ -6,7 +6,8 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { AwsClients } from '../aws-clients';
+import { AwsClients } from '../kernel/clients';
+import { s3Client } from '../kernel/s3';
 
 /** A snapshot location is a local path or s3://bucket/key; ".gz" means gzip. */
 export function parseS3Uri(location: string): { bucket: string; key: string } | undefined {
@@ -55,7 +56,7 @@ async function fileLines(location: string, clients: AwsClients, region: string):
   const s3 = parseS3Uri(location);
   let stream: Readable;
   if (s3) {
-    const object = await clients.s3(region).send(new GetObjectCommand({ Bucket: s3.bucket, Key: s3.key }));
+    const object = await s3Client(clients, region).send(new GetObjectCommand({ Bucket: s3.bucket, Key: s3.key }));
     stream = object.Body as Readable;
   } else {
     stream = createReadStream(location);
@@ -88,7 +89,7 @@ export class LineWriter {
     if (!s3) return;
     try {
       const { size } = await fs.stat(this.path);
-      await this.clients.s3(this.region).send(new PutObjectCommand({
+      await s3Client(this.clients, this.region).send(new PutObjectCommand({
         Bucket: s3.bucket,
         Key: s3.key,
         Body: createReadStream(this.path),

@@ -3,13 +3,13 @@ import {
   CreateDatabaseCommand, CreateTableCommand, DeleteDatabaseCommand, GetDatabaseCommand, GlueClient, UpdateDatabaseCommand, UpdateTableCommand,
 } from '@aws-sdk/client-glue';
 import type { DatabaseInput, ErrorDetail, PartitionInput, TableInput } from '@aws-sdk/client-glue';
-import { AwsClients } from './aws-clients';
-import { chunk, errorMessage } from './concurrency';
-import { fieldPrints, fingerprint, type FieldPrints } from './fingerprint';
-import { databasePages, partitionPages, tablePages } from './glue-pages';
-import { databaseInput, partitionInput, partitionKey, tableInput } from './glue-shapes';
-import { notFoundAsUndefined } from './not-found';
-import { Scope } from './scope';
+import { databasePages, partitionPages, tablePages } from './pages';
+import { databaseInput, partitionInput, partitionKey, tableInput } from './shapes';
+import { AwsClients } from '../kernel/clients';
+import { fieldPrints, fingerprint, type FieldPrints } from '../kernel/compare';
+import { chunk, errorMessage } from '../kernel/concurrency';
+import { notFoundAsUndefined } from '../kernel/errors';
+import { Scope } from '../kernel/scope';
 
 /** Glue batch limits (see docs/architecture.md). */
 export const BATCH_CREATE_PARTITIONS = 100;
@@ -29,7 +29,7 @@ export class GlueTarget {
   private readonly glue: GlueClient;
 
   constructor(clients: AwsClients, readonly region: string) {
-    this.glue = clients.glue(region);
+    this.glue = clients.get(GlueClient, region);
   }
 
   async databases(scope: Scope): Promise<Map<string, FieldPrints>> {

@@ -1,11 +1,11 @@
-import { AwsClients } from '../aws-clients';
-import type { CatalogSource, PartitionPage, SourceDatabase, SourceTable } from '../catalog-source';
-import { databaseInput, partitionInput, reviveTimestamps, tableInput } from '../glue-shapes';
-import type { LakeFormationState } from '../lake-formation/lf-state';
-import { Scope } from '../scope';
 import { READABLE_VERSIONS, SNAPSHOT_FORMAT, type SnapshotHeader, type SnapshotRecord, type SnapshotTotals } from './format';
+import { openLines } from './io';
 import { LakeFormationCollector } from './lake-formation-records';
-import { openLines } from './snapshot-io';
+import { databaseInput, partitionInput, reviveTimestamps, tableInput } from '../glue/shapes';
+import type { CatalogSource, PartitionPage, SourceDatabase, SourceTable } from '../glue/source';
+import { AwsClients } from '../kernel/clients';
+import { Scope } from '../kernel/scope';
+import type { LakeFormationState } from '../lake-formation/state';
 
 /**
  * A snapshot as a source: the restore path when the source Region is down. It is read once,

@@ -1,5 +1,5 @@
 import type { DatabaseInput, PartitionInput, TableInput } from '@aws-sdk/client-glue';
-import type { PartitionPageOf } from './glue-pages';
+import type { PartitionPageOf } from './pages';
 
 /**
  * The source state, as write shapes (output-only fields already dropped) and before any

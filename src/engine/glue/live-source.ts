@@ -1,11 +1,11 @@
-import { GetDatabaseCommand, GetTableCommand } from '@aws-sdk/client-glue';
+import { GetDatabaseCommand, GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
 import type { Database, Table } from '@aws-sdk/client-glue';
-import { AwsClients } from './aws-clients';
-import type { CatalogSource, SourceDatabase, SourceLookups, SourceTable } from './catalog-source';
-import { databasePages, partitionPages, partitionsByValues, tablePages } from './glue-pages';
-import { databaseInput, hasPartitions, partitionInput, partitionKey, tableInput } from './glue-shapes';
-import { notFoundAsUndefined } from './not-found';
-import { Scope } from './scope';
+import { databasePages, partitionPages, partitionsByValues, tablePages } from './pages';
+import { databaseInput, hasPartitions, partitionInput, partitionKey, tableInput } from './shapes';
+import type { CatalogSource, SourceDatabase, SourceLookups, SourceTable } from './source';
+import { AwsClients } from '../kernel/clients';
+import { notFoundAsUndefined } from '../kernel/errors';
+import { Scope } from '../kernel/scope';
 
 /** Reads the source Region's Glue Data Catalog lazily, page by page. */
 export class LiveCatalogSource implements CatalogSource, SourceLookups {
@@ -15,7 +15,7 @@ export class LiveCatalogSource implements CatalogSource, SourceLookups {
   constructor(private readonly clients: AwsClients, readonly region: string, private readonly scope: Scope) {}
 
   private get glue() {
-    return this.clients.glue(this.region);
+    return this.clients.get(GlueClient, this.region);
   }
 
   catalogId(): Promise<string> {

@@ -1,4 +1,4 @@
-import { compileGlob } from '../shared/glob';
+import { compileGlob } from '../../shared/glob';
 
 /** Which databases a run covers: include patterns (default all) minus exclude patterns. */
 export interface ScopeConfig {

@@ -1,7 +1,7 @@
-import type { Cursor, PartialTable, SourceLookups } from '../catalog-source';
-import type { Deadline } from '../replicate';
 import type { SnapshotTotals } from './format';
-import { LineWriter } from './snapshot-io';
+import { LineWriter } from './io';
+import type { Deadline } from '../glue/converge';
+import type { Cursor, PartialTable, SourceLookups } from '../glue/source';
 
 export interface SnapshotPartResult {
   readonly totals: SnapshotTotals;

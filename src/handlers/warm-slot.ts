@@ -1,4 +1,4 @@
-import { AwsClients } from './aws-clients';
+import { AwsClients } from '../engine/kernel/clients';
 import { JOB_SETTINGS_ENV, type JobSettings } from '../shared/job-settings';
 
 /** A handler's context, built from its environment once per execution environment. */

@@ -1,8 +1,8 @@
-import { AwsClients } from '../aws-clients';
-import type { ReportBuilder } from '../report';
-import { Scope } from '../scope';
-import { readLakeFormation } from './lf-reader';
-import type { LakeFormationState, LfKind } from './lf-state';
+import { readLakeFormation } from './source';
+import type { LakeFormationState, LfKind } from './state';
+import { AwsClients } from '../kernel/clients';
+import type { ReportBuilder } from '../kernel/report';
+import { Scope } from '../kernel/scope';
 
 /** What a run replicates of Lake Formation, from the CLI switches or the construct props. */
 export interface LakeFormationConfig {

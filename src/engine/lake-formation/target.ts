@@ -4,12 +4,12 @@ import {
   CreateLFTagCommand, CreateLFTagExpressionCommand, DeleteDataCellsFilterCommand, DeleteLakeFormationOptInCommand, DeleteLFTagCommand,
   DeleteLFTagExpressionCommand, DeregisterResourceCommand, GetDataLakeSettingsCommand, PutDataLakeSettingsCommand, RegisterResourceCommand,
   RemoveLFTagsFromResourceCommand,
-  UpdateDataCellsFilterCommand, UpdateLFTagCommand, UpdateLFTagExpressionCommand, UpdateResourceCommand,
+  UpdateDataCellsFilterCommand, UpdateLFTagCommand, UpdateLFTagExpressionCommand, UpdateResourceCommand, LakeFormationClient,
 } from '@aws-sdk/client-lakeformation';
-import type { BatchPermissionsFailureEntry, BatchPermissionsRequestEntry, DataCellsFilter, DataLakeSettings, LakeFormationClient, LFTagError, Resource } from '@aws-sdk/client-lakeformation';
-import { AwsClients } from '../aws-clients';
-import { chunk, errorMessage } from '../concurrency';
-import type { DataLocation, LfTag, LfTagExpression, OptIn, PermissionEntry } from './lf-state';
+import type { BatchPermissionsFailureEntry, BatchPermissionsRequestEntry, DataCellsFilter, DataLakeSettings, LFTagError, Resource } from '@aws-sdk/client-lakeformation';
+import type { DataLocation, LfTag, LfTagExpression, OptIn, PermissionEntry } from './state';
+import { AwsClients } from '../kernel/clients';
+import { chunk, errorMessage } from '../kernel/concurrency';
 
 /** BatchGrantPermissions and BatchRevokePermissions take at most 20 entries a call. */
 export const BATCH_PERMISSIONS = 20;
@@ -23,7 +23,7 @@ export class LakeFormationTarget {
   private readonly lf: LakeFormationClient;
 
   constructor(clients: AwsClients, readonly region: string) {
-    this.lf = clients.lakeFormation(region);
+    this.lf = clients.get(LakeFormationClient, region);
   }
 
   /**

@@ -1,15 +1,15 @@
 import type { PartitionInput } from '@aws-sdk/client-glue';
-import { AwsClients } from './aws-clients';
-import { BucketMapper } from './bucket-mapper';
-import type { CatalogSource, Cursor, PartialTable, SourceDatabase, SourceTable } from './catalog-source';
-import { errorMessage, forEachConcurrent, Limiter } from './concurrency';
-import { changedFields, fieldPrints, fingerprint, type FieldPrints } from './fingerprint';
-import { hasPartitions, partitionKey } from './glue-shapes';
-import { BATCH_CREATE_PARTITIONS as BATCH, GlueTarget, type EntryError } from './glue-target';
 import { replicaDatabase, replicaPartition, replicaTable, type ReplicaContext } from './replica-shape';
-import { differenceOf, ReportBuilder, type Counts, type Mode, type ObjectKind, type Report } from './report';
-import { Scope } from './scope';
-import type { BucketMappingRule } from '../shared/bucket-mapping';
+import { hasPartitions, partitionKey } from './shapes';
+import type { CatalogSource, Cursor, PartialTable, SourceDatabase, SourceTable } from './source';
+import { BATCH_CREATE_PARTITIONS as BATCH, GlueTarget, type EntryError } from './target';
+import { BucketMapper } from '../../bucket-mapping';
+import type { BucketMapping } from '../../bucket-mapping';
+import { AwsClients } from '../kernel/clients';
+import { changedFields, fieldPrints, fingerprint, type FieldPrints } from '../kernel/compare';
+import { errorMessage, forEachConcurrent, Limiter } from '../kernel/concurrency';
+import { differenceOf, ReportBuilder, type Counts, type Mode, type ObjectKind, type Report } from '../kernel/report';
+import { Scope } from '../kernel/scope';
 
 export const GLUE_KINDS: readonly ObjectKind[] = ['database', 'table', 'partition'];
 
@@ -19,7 +19,7 @@ export interface ReplicateOptions {
   readonly source: CatalogSource;
   readonly targetRegions: readonly string[];
   readonly scope: Scope;
-  readonly bucketMappings?: readonly BucketMappingRule[];
+  readonly bucketMappings?: readonly BucketMapping[];
   /** Delete target objects in scope that the source no longer has. */
   readonly prune?: boolean;
   /** Tables converged at once. */

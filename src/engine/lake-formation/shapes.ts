@@ -1,7 +1,6 @@
 import type { Resource } from '@aws-sdk/client-lakeformation';
-import { BucketMapper, type MappedUri } from '../bucket-mapper';
-import { canonical } from '../fingerprint';
-import type { Scope } from '../scope';
+import { canonical } from '../kernel/compare';
+import type { Scope } from '../kernel/scope';
 
 type Fields<T> = { readonly [K in keyof Required<T>]: 'keep' | 'catalog' | 'set' };
 
@@ -107,13 +106,6 @@ export function resourceLabel(resource: Resource): string {
   return JSON.stringify(resource);
 }
 
-/** Maps the bucket of an S3 ARN (`arn:aws:s3:::bucket/prefix`); other ARNs are returned as they are. */
-export function mapS3Arn(arn: string, mapper: BucketMapper): MappedUri {
-  const match = /^(arn:[^:]+:s3:::)(.*)$/s.exec(arn);
-  if (!match) return { uri: arn };
-  const mapped = mapper.map(`s3://${match[2]}`);
-  return { uri: match[1] + mapped.uri.slice('s3://'.length), unmappedBucket: mapped.unmappedBucket };
-}
 
 /** The resource with its data location ARN mapped to the target's bucket. */
 export function mapResource(resource: Resource, mapArn: (arn: string) => string): Resource {

@@ -1,5 +1,5 @@
 import type { Resource } from '@aws-sdk/client-lakeformation';
-import { canonical } from './fingerprint';
+import { canonical } from './compare';
 
 /**
  * One replicated object that an event touched. An event is only a hint: the engine re-reads

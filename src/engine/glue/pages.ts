@@ -1,6 +1,6 @@
 import { BatchGetPartitionCommand, GetDatabasesCommand, GetPartitionsCommand, GetTablesCommand, GlueClient } from '@aws-sdk/client-glue';
 import type { Database, Partition, Table } from '@aws-sdk/client-glue';
-import { chunk } from './concurrency';
+import { chunk } from '../kernel/concurrency';
 
 /** BatchGetPartition takes at most 1000 partitions a call. */
 const BATCH_GET_PARTITIONS = 1000;

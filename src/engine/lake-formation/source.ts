@@ -1,21 +1,22 @@
+import { GlueClient } from '@aws-sdk/client-glue';
 import {
   GetDataLakeSettingsCommand, GetResourceLFTagsCommand, ListDataCellsFilterCommand, ListLakeFormationOptInsCommand,
-  ListLFTagExpressionsCommand, ListLFTagsCommand, ListPermissionsCommand, ListResourcesCommand,
+  ListLFTagExpressionsCommand, ListLFTagsCommand, ListPermissionsCommand, ListResourcesCommand, LakeFormationClient,
 } from '@aws-sdk/client-lakeformation';
 import type {
-  DataCellsFilter, DataLakeResourceType, DataLakeSettings, LakeFormationClient, LFTagPair, ListPermissionsRequest, Permission,
+  DataCellsFilter, DataLakeResourceType, DataLakeSettings, LFTagPair, ListPermissionsRequest, Permission,
   PrincipalResourcePermissions,
   Resource, ResourceInfo,
 } from '@aws-sdk/client-lakeformation';
-import { AwsClients } from '../aws-clients';
-import { errorMessage, forEachConcurrent } from '../concurrency';
-import { databasePages, tablePages } from '../glue-pages';
-import { Scope } from '../scope';
-import { ownResource, resourceInScope, resourceKey } from './lf-shapes';
+import { ownResource, resourceInScope, resourceKey } from './shapes';
 import {
   emptyState, type DataLocation, type LakeFormationState, type LfKind, type LfTag, type LfTagExpression, type OptIn, type PermissionEntry,
   type TagAssignment,
-} from './lf-state';
+} from './state';
+import { databasePages, tablePages } from '../glue/pages';
+import { AwsClients } from '../kernel/clients';
+import { errorMessage, forEachConcurrent } from '../kernel/concurrency';
+import { Scope } from '../kernel/scope';
 
 export interface ReadLakeFormationOptions {
   readonly clients: AwsClients;
@@ -52,7 +53,7 @@ class LakeFormationReader {
   private readonly lf: LakeFormationClient;
 
   constructor(private readonly o: ReadLakeFormationOptions) {
-    this.lf = o.clients.lakeFormation(o.region);
+    this.lf = o.clients.get(LakeFormationClient, o.region);
   }
 
   async read(): Promise<LakeFormationState> {
@@ -172,7 +173,7 @@ class LakeFormationReader {
   /** Assignments are read per database and table: there is no listing of them. */
   private async assignments(tags: LfTag[]): Promise<void> {
     if (tags.length === 0) return; // no LF-tag, so nothing can be assigned
-    const glue = this.o.clients.glue(this.o.region);
+    const glue = this.o.clients.get(GlueClient, this.o.region);
     const out = this.state.tagAssignments;
     for await (const page of databasePages(glue)) {
       const databases = page.filter(d => d.Name && this.o.scope.includes(d.Name) && !d.TargetDatabase).map(d => d.Name!);

@@ -1,17 +1,18 @@
+import { LakeFormationClient } from '@aws-sdk/client-lakeformation';
 import type { Resource } from '@aws-sdk/client-lakeformation';
-import type { BucketMappingRule } from '../../shared/bucket-mapping';
-import { AwsClients } from '../aws-clients';
-import { BucketMapper } from '../bucket-mapper';
-import { errorMessage } from '../concurrency';
-import { notFoundAsUndefined } from '../not-found';
-import { refKey, type ObjectOutcome, type ObjectRef } from '../object-ref';
-import { ReportBuilder } from '../report';
-import { Scope } from '../scope';
-import { convergeTargetState, kindsToRead } from './lf-converge';
-import { readLakeFormation, resourceAssignments } from './lf-reader';
-import { mapResource, mapS3Arn, ownResource, resourceDatabase, resourceKey } from './lf-shapes';
-import { emptyState, type LakeFormationState, type LfKind } from './lf-state';
+import { convergeTargetState, kindsToRead } from './converge';
 import { guardedPrincipals, type ProtectedPrincipals } from './protected-principals';
+import { mapResource, ownResource, resourceDatabase, resourceKey } from './shapes';
+import { readLakeFormation, resourceAssignments } from './source';
+import { emptyState, type LakeFormationState, type LfKind } from './state';
+import type { BucketMapping } from '../../bucket-mapping';
+import { BucketMapper } from '../../bucket-mapping';
+import { AwsClients } from '../kernel/clients';
+import { errorMessage } from '../kernel/concurrency';
+import { notFoundAsUndefined } from '../kernel/errors';
+import { refKey, type ObjectOutcome, type ObjectRef } from '../kernel/object-ref';
+import { ReportBuilder } from '../kernel/report';
+import { Scope } from '../kernel/scope';
 
 export interface LakeFormationObjectsOptions {
   readonly clients: AwsClients;
@@ -19,7 +20,7 @@ export interface LakeFormationObjectsOptions {
   readonly scope: Scope;
   /** The kinds switched on; refs of the others are skipped. */
   readonly kinds: readonly LfKind[];
-  readonly bucketMappings: readonly BucketMappingRule[];
+  readonly bucketMappings: readonly BucketMapping[];
   readonly protectedPrincipals: readonly string[];
 }
 
@@ -62,7 +63,7 @@ export function lakeFormationObjectConverger(o: LakeFormationObjectsOptions): La
     });
     const [source, target] = await Promise.all([read(o.sourceRegion), read(region)]);
     const mapper = new BucketMapper(o.bucketMappings, region);
-    const focus = new Focus(arn => mapS3Arn(arn, mapper).uri);
+    const focus = new Focus(arn => mapper.mapArn(arn).uri);
     for (const { key, ref } of live) {
       const readError = readErrors.get(ref.kind);
       if (readError) {
@@ -201,7 +202,7 @@ async function assignmentStates(
     const state = emptyState();
     state.kinds.push('lfTagAssignment');
     // A resource deleted since the event has no tags.
-    state.tagAssignments.push(...await notFoundAsUndefined(resourceAssignments(clients.lakeFormation(at), target)) ?? []);
+    state.tagAssignments.push(...await notFoundAsUndefined(resourceAssignments(clients.get(LakeFormationClient, at), target)) ?? []);
     return state;
   };
   return Promise.all([read(sourceRegion), read(region)]);

@@ -1,4 +1,4 @@
-import { MAX_LISTED, emptyCounts, type Counts, type Report } from '../report';
+import { MAX_LISTED, emptyCounts, type Counts, type Report } from './report';
 
 /** Adds one invocation's report into the run's report: counts and calls add up, lists are capped. */
 export function mergeInto(run: Report, part: Report): void {
