@@ -7,8 +7,7 @@
 import { CreateDatabaseCommand, CreateTableCommand, DeleteTableCommand, GetTablesCommand } from '@aws-sdk/client-glue';
 import { GrantPermissionsCommand, ListPermissionsCommand, RevokePermissionsCommand, LakeFormationClient } from '@aws-sdk/client-lakeformation';
 import { Scope } from '../src/engine/kernel/scope';
-import { lakeFormationObjectConverger } from '../src/engine/lake-formation/objects';
-import { resourceLabel } from '../src/engine/lake-formation/shapes';
+import { lakeFormationObjectConverger, resourceLabel } from '../src/engine/lake-formation';
 import { kindsWithout } from '../src/shared/lake-formation-kinds';
 import { BUCKET_MAPPINGS, Pipeline, SOURCE, TARGETS } from '../test/realtime/support/pipeline';
 import { params, trailEvent } from '../test/realtime/support/trail-events';

@@ -3,8 +3,8 @@ import { UsageError } from './usage';
 import { bucketMappingErrors, parseBucketMapping, type BucketMapping } from '../bucket-mapping';
 import type { JobConfig } from '../engine/engine';
 import type { Mode } from '../engine/kernel/report';
-import { kindsWithout, LF_SWITCHES, SKIP_ALL_LAKE_FORMATION } from '../engine/lake-formation/state';
 import { globError } from '../shared/glob';
+import { kindsWithout, LF_SWITCHES, SKIP_ALL_LAKE_FORMATION } from '../shared/lake-formation-kinds';
 import { principalError, regionError, regionListErrors } from '../shared/validation';
 
 export interface CliCommand {

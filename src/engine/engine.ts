@@ -6,10 +6,7 @@ import { AwsClients } from './kernel/clients';
 import { mergeInto } from './kernel/merge-reports';
 import { ReportBuilder, type Counts, type Mode, type Report } from './kernel/report';
 import { Scope, type ScopeConfig } from './kernel/scope';
-import { convergeLakeFormation, kindsToRead, phaseKinds, type LfPhase } from './lake-formation/converge';
-import { guardedPrincipals, type ProtectedPrincipals } from './lake-formation/protected-principals';
-import { readSourceLakeFormation, type LakeFormationConfig } from './lake-formation/read-source';
-import type { LakeFormationState } from './lake-formation/state';
+import { convergeLakeFormation, kindsToRead, phaseKinds, type LfPhase, guardedPrincipals, type ProtectedPrincipals, readSourceLakeFormation, type LakeFormationConfig, LakeFormationState } from './lake-formation';
 import { SnapshotSource } from './snapshot/source';
 import { writeSnapshot } from './snapshot/write';
 

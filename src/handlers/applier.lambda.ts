@@ -1,7 +1,7 @@
 import { realtimeRuntime, type RealtimeRuntime } from './realtime-runtime';
 import { GlueConverger, type LakeFormationConverger } from '../engine/glue/objects';
 import { Scope } from '../engine/kernel/scope';
-import { lakeFormationObjectConverger } from '../engine/lake-formation/objects';
+import { lakeFormationObjectConverger } from '../engine/lake-formation';
 import { applyRecords, type BatchResponse, type StreamRecord } from '../engine/realtime/applier';
 import { LF_KINDS } from '../shared/lake-formation-kinds';
 

@@ -1,7 +1,7 @@
 import { log } from './job-context';
 import { AwsClients } from '../engine/kernel/clients';
 import { errorMessage } from '../engine/kernel/concurrency';
-import { setDataLakeAdmin } from '../engine/lake-formation/data-lake-admin';
+import { setDataLakeAdmin } from '../engine/lake-formation';
 
 interface AdminProperties {
   readonly PrincipalArn: string;

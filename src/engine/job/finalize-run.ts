@@ -11,7 +11,7 @@ import { mergeInto } from '../kernel/merge-reports';
 import { emfLine } from '../kernel/metrics';
 import { ReportBuilder, type Counts, type Report } from '../kernel/report';
 import { Scope } from '../kernel/scope';
-import type { LfKind } from '../lake-formation/state';
+import type { LfKind } from '../lake-formation';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotHeader, type SnapshotTotals } from '../snapshot/format';
 import type { SplitSnapshotManifest } from '../snapshot/io';
 

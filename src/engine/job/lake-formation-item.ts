@@ -4,10 +4,8 @@ import { LiveCatalogSource } from '../glue/live-source';
 import { AwsClients } from '../kernel/clients';
 import { ReportBuilder, type Report } from '../kernel/report';
 import { Scope } from '../kernel/scope';
-import { convergeLakeFormation, kindsToRead, phaseKinds } from '../lake-formation/converge';
-import { guardedPrincipals } from '../lake-formation/protected-principals';
-import { readSourceLakeFormation } from '../lake-formation/read-source';
-import { LF_KINDS, type LfKind } from '../lake-formation/state';
+import { convergeLakeFormation, kindsToRead, phaseKinds, guardedPrincipals, readSourceLakeFormation } from '../lake-formation';
+import { LF_KINDS, type LfKind } from '../lake-formation';
 import { LineWriter } from '../snapshot/io';
 import { lakeFormationItems, lakeFormationRecords } from '../snapshot/lake-formation-records';
 

@@ -5,7 +5,7 @@ import { METRICS, type Signals } from './signals';
 import type { GlueObjectConverger, LakeFormationConverger } from '../glue/objects';
 import { errorMessage } from '../kernel/concurrency';
 import { GLUE_REF_KINDS, refKey, type ObjectOutcome, type ObjectRef } from '../kernel/object-ref';
-import { resourceLabel } from '../lake-formation/shapes';
+import { resourceLabel } from '../lake-formation';
 
 /** The part of a DynamoDB stream record the applier reads (the Lambda event's shape). */
 export interface StreamRecord {

@@ -1,5 +1,5 @@
 import type { DatabaseInput, PartitionInput, TableInput } from '@aws-sdk/client-glue';
-import type { LakeFormationState, LfKind } from '../lake-formation/state';
+import type { LakeFormationState, LfKind } from '../lake-formation';
 
 /**
  * The snapshot file: JSON Lines, gzip-compressed when its name ends in ".gz".

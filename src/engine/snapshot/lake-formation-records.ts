@@ -1,6 +1,6 @@
 import { LAKE_FORMATION_FIELDS, type LakeFormationField } from './format';
 import { chunk } from '../kernel/concurrency';
-import { emptyState, type LakeFormationState, type LfKind } from '../lake-formation/state';
+import { emptyState, type LakeFormationState, type LfKind } from '../lake-formation';
 
 /** Items a Lake Formation record holds at most, so one line stays small. */
 const ITEMS_PER_RECORD = 1000;

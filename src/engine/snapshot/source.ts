@@ -5,7 +5,7 @@ import { databaseInput, partitionInput, reviveTimestamps, tableInput } from '../
 import type { CatalogSource, PartitionPage, SourceDatabase, SourceTable } from '../glue/source';
 import { AwsClients } from '../kernel/clients';
 import { Scope } from '../kernel/scope';
-import type { LakeFormationState } from '../lake-formation/state';
+import type { LakeFormationState } from '../lake-formation';
 
 /**
  * A snapshot as a source: the restore path when the source Region is down. It is read once,

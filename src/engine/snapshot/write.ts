@@ -5,7 +5,7 @@ import type { CatalogSource } from '../glue/source';
 import { AwsClients } from '../kernel/clients';
 import { ReportBuilder, type Report } from '../kernel/report';
 import { Scope } from '../kernel/scope';
-import type { LakeFormationState } from '../lake-formation/state';
+import type { LakeFormationState } from '../lake-formation';
 
 export interface WriteSnapshotOptions {
   readonly source: CatalogSource;

@@ -1,0 +1,12 @@
+/**
+ * The Lake Formation engine's public entry: what the composition root, the snapshot format and the
+ * near-real-time path use. Everything else in this folder is its own business.
+ */
+export { LF_KINDS, type LfKind } from '../../shared/lake-formation-kinds';
+export { emptyState, type LakeFormationState } from './state';
+export { readSourceLakeFormation, type LakeFormationConfig } from './read-source';
+export { convergeLakeFormation, kindsToRead, phaseKinds, type LfPhase } from './converge';
+export { lakeFormationObjectConverger, type LakeFormationObjectConverger } from './objects';
+export { guardedPrincipals, type ProtectedPrincipals } from './protected-principals';
+export { setDataLakeAdmin } from './data-lake-admin';
+export { resourceLabel } from './shapes';
