@@ -36,6 +36,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     ...SDK_CLIENTS,
     '@smithy/types',
+    '@aws-sdk/util-dynamodb',
+    '@types/aws-lambda',
     'aws-sdk-client-mock',
     'aws-sdk-client-mock-jest',
     'fast-check',
