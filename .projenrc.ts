@@ -126,6 +126,16 @@ packageGo.reset();
 packageGo.exec('jsii-pacmak -v --target go --code-only');
 packageGo.exec('bash scripts/package-go-build.sh');
 
+// The engine is handed what it needs; only the entry points (CLI, handlers) read the environment.
+project.eslint!.addOverride({
+  files: ['src/engine/**/*.ts'],
+  rules: {
+    'no-restricted-properties': ['error', {
+      object: 'process', property: 'env', message: 'The engine never reads process.env: the CLI or the handler passes the value in.',
+    }],
+  },
+});
+
 project.jest!.addReporter(new javascript.JestReporter('<rootDir>/test/support/summary-reporter.js'));
 
 project.bundler.addBundle('./src/cli/lake-replica.ts', {

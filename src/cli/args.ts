@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from './usage';
 import { bucketMappingErrors, parseBucketMapping, type BucketMapping } from '../bucket-mapping';
-import type { JobConfig } from '../engine/engine';
+import type { EngineSettings } from '../engine/engine';
 import type { Mode } from '../engine/kernel/report';
 import { globError } from '../shared/glob';
 import { kindsWithout, LF_SWITCHES, SKIP_ALL_LAKE_FORMATION } from '../shared/lake-formation-kinds';
@@ -10,8 +10,15 @@ import { principalError, regionError, regionListErrors } from '../shared/validat
 export interface CliCommand {
   readonly help: boolean;
   readonly json: boolean;
-  readonly job?: JobConfig;
+  readonly job?: CliJob;
   readonly redrive?: RedriveConfig;
+}
+
+/** A plan, sync, verify, snapshot or restore: the engine's settings, and how to reach AWS. */
+export interface CliJob extends EngineSettings {
+  readonly endpoint?: string;
+  /** Attempts per AWS call (AWS_MAX_ATTEMPTS); the engine's default when absent. */
+  readonly maxAttempts?: number;
 }
 
 /** `redrive`: set the near-real-time ledger's FAILED events back to PENDING (and wake stale PENDING ones). */
@@ -23,6 +30,7 @@ export interface RedriveConfig {
   /** Also wake PENDING events the applier has not answered for in 15 minutes. */
   readonly includeStalePending: boolean;
   readonly endpoint?: string;
+  readonly maxAttempts?: number;
 }
 
 type Command = Mode | 'redrive';
@@ -163,6 +171,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
       lakeFormation: { kinds: kindsWithout(skipped), protectedPrincipals: v['protect-principal'] ?? [] },
       snapshotLocation: v.out ?? v.from,
       endpoint,
+      maxAttempts: Number(env.AWS_MAX_ATTEMPTS) || undefined,
     },
   };
 }
@@ -189,5 +198,6 @@ function redriveConfig(
     dryRun: v['dry-run'] ?? false,
     includeStalePending: v['include-stale-pending'] ?? false,
     endpoint,
+    maxAttempts: Number(env.AWS_MAX_ATTEMPTS) || undefined,
   };
 }

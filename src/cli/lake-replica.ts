@@ -1,9 +1,10 @@
-import { parseCli, type CliCommand, type RedriveConfig } from './args';
+import { parseCli, type CliCommand, type CliJob, type RedriveConfig } from './args';
 import { redriveSummary, runRedrive } from './redrive';
 import { Progress, summary } from './render';
 import { USAGE, UsageError } from './usage';
-import { runJob } from '../engine/engine';
-import { errorMessage } from '../engine/kernel/concurrency';
+import { ReplicationEngine, type OnProgress } from '../engine/engine';
+import { AwsClients } from '../engine/kernel/clients';
+import { errorMessage } from '../engine/kernel/errors';
 import type { Report } from '../engine/kernel/report';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, drift: 3 } as const;
@@ -18,6 +19,17 @@ export function exitCode(report: Report): number {
   if (report.failures.length > 0) return EXIT.failure;
   if (report.mode === 'verify' && report.inSync === false) return EXIT.drift;
   return EXIT.ok;
+}
+
+/** One engine run with SDK clients of its own, closed when it ends. */
+export async function runEngine(job: CliJob, onProgress?: OnProgress): Promise<Report> {
+  const { endpoint, maxAttempts, ...settings } = job;
+  const clients = new AwsClients({ endpoint, maxAttempts });
+  try {
+    return await (await ReplicationEngine.create(settings, clients)).run(onProgress);
+  } finally {
+    clients.destroy();
+  }
 }
 
 /** The whole CLI: parse, run the engine, print, and return the exit code. */
@@ -38,7 +50,7 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
   const progress = new Progress(io.stderr, command.job.mode);
   let report: Report;
   try {
-    report = await runJob(command.job, (counts, current) => progress.update(counts, current));
+    report = await runEngine(command.job, (counts, current) => progress.update(counts, current));
   } catch (error) {
     progress.end();
     io.stderr.write(`lake-replica: ${command.job.mode} failed: ${errorMessage(error)}\n`);

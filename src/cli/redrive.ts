@@ -6,7 +6,7 @@ import { redriveFailed, type RedriveResult } from '../engine/realtime/redrive';
 
 /** Redrives the ledger's FAILED events (and stale PENDING ones, when asked): the ledger's stream hands them to the applier again. */
 export async function runRedrive(config: RedriveConfig): Promise<RedriveResult> {
-  const clients = new AwsClients({ endpoint: config.endpoint });
+  const clients = new AwsClients({ endpoint: config.endpoint, maxAttempts: config.maxAttempts });
   try {
     // Redrive only updates items, so the ledger's retention (used when events are first written) does not matter here.
     const ledger = new Ledger(clients.get(DynamoDBClient, config.ledgerRegion), config.ledgerTable, 0);

@@ -1,138 +1,340 @@
 import type { BucketMapping } from '../bucket-mapping';
-import { replicate } from './glue/converge';
-import { LiveCatalogSource } from './glue/live-source';
-import type { CatalogSource } from './glue/source';
-import { AwsClients } from './kernel/clients';
-import { mergeInto } from './kernel/merge-reports';
-import { ReportBuilder, type Counts, type Mode, type Report } from './kernel/report';
+import type { JobSettings, RunOptions } from '../shared/job-settings';
+import { convergeDatabase, convergeGlue, pruneDatabases, GLUE_KINDS } from './glue/converge';
+import { glueObjectConverger } from './glue/objects';
+import { LiveCatalogSource, type CatalogSource, type Cursor } from './glue/source';
+import type { AwsClients } from './kernel/clients';
+import type { Deadline } from './kernel/deadline';
+import { errorMessage } from './kernel/errors';
+import { refKey, type ObjectConverger, type ObjectOutcome, type ObjectRef } from './kernel/object-ref';
+import { mergeInto, ReportBuilder, type Counts, type Mode, type Report } from './kernel/report';
 import { Scope, type ScopeConfig } from './kernel/scope';
-import { convergeLakeFormation, kindsToRead, phaseKinds, type LfPhase, guardedPrincipals, type ProtectedPrincipals, readSourceLakeFormation, type LakeFormationConfig, LakeFormationState } from './lake-formation';
+import {
+  convergeLakeFormation, guardedPrincipals, LF_KINDS, kindsToRead, lakeFormationObjectConverger, phaseKinds, readSourceLakeFormation,
+  type LakeFormationConfig, type LakeFormationState, type LfPhase, type ProtectedPrincipals,
+} from './lake-formation';
+import { LineWriter } from './snapshot/io';
+import { lakeFormationItems, lakeFormationRecords } from './snapshot/lake-formation-records';
+import { writeSnapshotPart } from './snapshot/part';
 import { SnapshotSource } from './snapshot/source';
 import { writeSnapshot } from './snapshot/write';
 
-/** One run of the engine, as the CLI and the on-demand job describe it. */
-export interface JobConfig {
+/**
+ * Everything the engine is built from: the CLI parses it from its arguments, the job's handlers from the
+ * construct's settings and the run's options, the applier from the construct's settings.
+ */
+export interface EngineSettings {
   readonly mode: Mode;
   /** Required except for restore, where the snapshot names it. */
   readonly sourceRegion?: string;
   readonly targetRegions: readonly string[];
   readonly scope: ScopeConfig;
   readonly bucketMappings: readonly BucketMapping[];
+  /** Delete (and revoke) what the source no longer has, inside the scope; never for protected principals. */
   readonly prune: boolean;
+  /** Tables converged at once. */
   readonly concurrency: number;
   /** What of Lake Formation is replicated; none when left out. */
   readonly lakeFormation?: LakeFormationConfig;
   /** snapshot: where to write; restore: where to read. */
   readonly snapshotLocation?: string;
-  readonly endpoint?: string;
-  readonly maxAttempts?: number;
+  /** The Region of the S3 bucket snapshots are read from and written to, when it is not the source's. */
+  readonly snapshotRegion?: string;
 }
 
-export interface JobProgress {
+/**
+ * The engine's settings for a deployed construct: its settings (`LAKE_REPLICA_SETTINGS`), narrowed by one
+ * run's options. The near-real-time applier converges with prune on: an object the source no longer has
+ * is deleted, inside the scope only.
+ */
+export function deployedEngineSettings(settings: JobSettings, options: RunOptions, snapshotRegion?: string): EngineSettings {
+  return {
+    mode: options.dryRun ? 'plan' : 'sync',
+    sourceRegion: settings.sourceRegion,
+    targetRegions: settings.targetRegions,
+    scope: { databases: options.databases, excludeDatabases: options.excludeDatabases },
+    bucketMappings: settings.bucketMappings,
+    prune: options.prune,
+    concurrency: settings.tableConcurrency,
+    lakeFormation: {
+      kinds: LF_KINDS.filter(k => (settings.lakeFormationKinds ?? []).includes(k)),
+      protectedPrincipals: settings.protectedPrincipals ?? [],
+    },
+    snapshotRegion,
+  };
+}
+
+export interface OnProgress {
   (counts: Readonly<Record<string, Counts | number>>, current: string): void;
 }
 
-export async function runJob(config: JobConfig, onProgress?: JobProgress): Promise<Report> {
-  const clients = new AwsClients({ endpoint: config.endpoint, maxAttempts: config.maxAttempts });
-  const started = Date.now();
-  const lakeFormation = config.lakeFormation ?? { kinds: [], protectedPrincipals: [] };
-  let scope = new Scope(config.scope);
-  try {
-    if (config.mode === 'snapshot') {
-      const source = new LiveCatalogSource(clients, config.sourceRegion!, scope);
-      const report = new ReportBuilder({
-        mode: 'snapshot', source: { region: source.region }, targets: [], scope: scope.toJSON(), prune: false, dryRun: false,
-      }, []);
-      const state = lakeFormation.kinds.length === 0 ? undefined
-        : await readSourceLakeFormation(clients, source.region, scope, lakeFormation.kinds, await source.catalogId(), report);
-      return await writeSnapshot({ source, scope, location: config.snapshotLocation!, clients, lakeFormation: state, report, onProgress: t => onProgress?.({ ...t }, '') });
+/** Refs of kinds no converger is wired for, e.g. Lake Formation refs with Lake Formation switched off. */
+export const LAKE_FORMATION_OFF = 'Lake Formation replication is switched off';
+
+/**
+ * The composition root: built once from one settings object, it holds the scope, the source (live, or
+ * a snapshot for restore), the Lake Formation kinds and protected principals, and offers exactly what
+ * the entry points need. Every method drives the same converge modules (Glue, Lake Formation).
+ */
+export class ReplicationEngine {
+  /** Builds the engine; a restore reads the snapshot's header first, since it bounds the scope. */
+  static async create(settings: EngineSettings, clients: AwsClients): Promise<ReplicationEngine> {
+    let scope = new Scope(settings.scope);
+    if (settings.mode !== 'restore') {
+      return new ReplicationEngine(settings, clients, scope, new LiveCatalogSource(clients, settings.sourceRegion!, scope));
     }
-    let source: CatalogSource;
-    const lfReport = new ReportBuilder({
-      mode: config.mode,
-      source: { region: config.sourceRegion ?? '' },
-      targets: [...config.targetRegions],
-      scope: scope.toJSON(),
-      prune: config.prune,
-      dryRun: config.mode === 'plan' || config.mode === 'verify',
-    }, lakeFormation.kinds);
-    let state: LakeFormationState | undefined;
-    /** The live source's state of one phase's kinds, read when the phase starts: the Glue pass can take hours. */
-    const readLive = async (phase: LfPhase) => {
-      const kinds = phaseKinds(phase, lakeFormation.kinds, config.prune || config.mode === 'verify');
-      if (kinds.length === 0) return undefined;
-      const catalogId = await source.catalogId();
-      return readSourceLakeFormation(clients, config.sourceRegion!, scope, kindsToRead(kinds, lakeFormation.kinds), catalogId, lfReport);
-    };
-    if (config.mode === 'restore') {
-      const header = await new SnapshotSource(config.snapshotLocation!, clients, scope, config.targetRegions[0]).open();
-      // A restore never reaches outside what the snapshot covers: prune included.
-      scope = new Scope(config.scope, new Scope(header.scope));
-      const snapshot = new SnapshotSource(config.snapshotLocation!, clients, scope, config.targetRegions[0]);
-      await snapshot.open();
-      source = snapshot;
-      state = lakeFormation.kinds.length === 0 ? undefined : restoredState(await snapshot.lakeFormation(), lakeFormation, lfReport);
-    } else {
-      source = new LiveCatalogSource(clients, config.sourceRegion!, scope);
-      state = await readLive('before');
-    }
-    let guarded: Promise<ProtectedPrincipals> | undefined;
-    const lf = async (phase: LfPhase) => {
-      if (!state) return;
-      guarded ??= guardedPrincipals(clients, config.targetRegions[0], lakeFormation.protectedPrincipals);
-      onProgress?.(lfReport.report.counts, `Lake Formation (${phase} the Glue objects)`);
-      await convergeLakeFormation(state, phase, {
-        mode: config.mode as Exclude<Mode, 'snapshot'>,
-        clients,
-        targetRegions: config.targetRegions,
-        scope,
-        kinds: lakeFormation.kinds,
-        bucketMappings: config.bucketMappings,
-        prune: config.prune,
-        protectedPrincipals: await guarded,
-        catalogId: await source.catalogId(),
-        report: lfReport,
-      });
-    };
-    await lf('before');
-    const report = await replicate({
-      mode: config.mode,
-      source,
-      targetRegions: config.targetRegions,
-      scope,
-      bucketMappings: config.bucketMappings,
-      prune: config.prune,
-      concurrency: config.concurrency,
-      clients,
-      onProgress,
-    });
+    const header = await new SnapshotSource(settings.snapshotLocation!, clients, scope, settings.targetRegions[0]).open();
+    // A restore never reaches outside what the snapshot covers: prune included.
+    scope = new Scope(settings.scope, new Scope(header.scope));
+    const snapshot = new SnapshotSource(settings.snapshotLocation!, clients, scope, settings.targetRegions[0]);
+    await snapshot.open();
+    return new ReplicationEngine(settings, clients, scope, snapshot);
+  }
+
+  private readonly lakeFormation: LakeFormationConfig;
+  private guarded?: Promise<ProtectedPrincipals>;
+  private lakeFormationObjectsConverger?: ObjectConverger;
+
+  private constructor(
+    private readonly settings: EngineSettings,
+    private readonly clients: AwsClients,
+    readonly scope: Scope,
+    private readonly source: CatalogSource,
+  ) {
+    this.lakeFormation = settings.lakeFormation ?? { kinds: [], protectedPrincipals: [] };
+  }
+
+  private get dryRun(): boolean {
+    return this.settings.mode === 'plan' || this.settings.mode === 'verify';
+  }
+
+  private get convergeMode(): Exclude<Mode, 'snapshot'> {
+    return this.settings.mode as Exclude<Mode, 'snapshot'>;
+  }
+
+  /** A whole run, as the CLI makes it: snapshot, or Lake Formation before, the Glue objects, then Lake Formation after. */
+  async run(onProgress?: OnProgress): Promise<Report> {
+    const started = Date.now();
+    if (this.settings.mode === 'snapshot') return this.snapshot(onProgress);
+    const lfReport = this.newReport(this.lakeFormation.kinds, { region: this.settings.sourceRegion ?? '' });
+    let state: LakeFormationState | undefined = this.settings.mode === 'restore'
+      ? await this.restoredState(lfReport)
+      : await this.readLive('before', lfReport);
+    await this.convergeLakeFormationPhase(state, 'before', lfReport, onProgress);
+    const report = await convergeGlue({ ...this.glueOptions(this.settings.targetRegions), onProgress });
     // A live source is read again: what changed there during the Glue pass, a grant included, is not revoked.
-    if (config.mode !== 'restore') state = await readLive('after');
-    await lf('after');
-    return combine(report, lfReport.finish({}), clients.apiCalls, started);
-  } finally {
-    clients.destroy();
+    if (this.settings.mode !== 'restore') state = await this.readLive('after', lfReport);
+    await this.convergeLakeFormationPhase(state, 'after', lfReport, onProgress);
+    mergeInto(report, lfReport.finish({}));
+    report.apiCalls = Object.fromEntries(Object.entries(this.clients.apiCalls).sort(([a], [b]) => a.localeCompare(b)));
+    report.durationMs = Date.now() - started;
+    if (report.differences) report.inSync = report.differences.length === 0 && report.failures.length === 0;
+    return report;
+  }
+
+  /** The source's databases in scope, by name, and its catalog id: what a job run covers. */
+  async listDatabases(): Promise<{ catalogId: string; databases: string[] }> {
+    const databases: string[] = [];
+    for await (const db of this.source.databases()) databases.push(db.input.Name!);
+    return { catalogId: await this.source.catalogId(), databases };
+  }
+
+  /** One database into one target, within a deadline; the report's `continuation` says where the next invocation goes on. */
+  convergeDatabase(database: string, targetRegion: string, cursor: Cursor | undefined, deadline: Deadline): Promise<Report> {
+    return convergeDatabase({ ...this.glueOptions([targetRegion]), database, cursor, deadline });
+  }
+
+  /** Deletes (with prune) or reports the targets' databases in scope that are not among `sourceDatabases`. */
+  pruneDatabases(sourceDatabases: ReadonlySet<string>): Promise<Report> {
+    return pruneDatabases(this.glueOptions(this.settings.targetRegions), sourceDatabases);
+  }
+
+  /**
+   * One Lake Formation phase into every target. With `snapshotTo`, the whole state is also written there
+   * as the run's snapshot part; otherwise only what the phase converges is read.
+   */
+  async lakeFormationPhase(phase: LfPhase, snapshotTo?: string): Promise<Report> {
+    const report = this.newReport(this.lakeFormation.kinds, { region: this.settings.sourceRegion! });
+    const kinds = this.lakeFormation.kinds;
+    const read = snapshotTo ? kinds : kindsToRead(phaseKinds(phase, kinds, this.settings.prune), kinds);
+    const state = await readSourceLakeFormation(this.clients, this.settings.sourceRegion!, this.scope, read, await this.source.catalogId(), report);
+    let snapshot: Report['snapshot'];
+    if (snapshotTo) {
+      const out = new LineWriter(snapshotTo, this.clients, this.snapshotRegion);
+      for (const record of lakeFormationRecords(state)) out.write(record);
+      await out.close();
+      snapshot = {
+        location: snapshotTo,
+        format: 'lake-replica-snapshot-part',
+        version: 1,
+        databases: 0,
+        tables: 0,
+        partitions: 0,
+        lakeFormation: lakeFormationItems(state),
+        lakeFormationKinds: [...state.kinds],
+      };
+    }
+    await this.convergeLakeFormationPhase(state, phase, report);
+    const finished = report.finish(this.clients.apiCalls);
+    finished.snapshot = snapshot;
+    return finished;
+  }
+
+  /** One database's records as one part of a run's snapshot, within a deadline. */
+  async snapshotPart(database: string, location: string, cursor: Cursor | undefined, deadline: Deadline): Promise<Report> {
+    const builder = this.newReport([], { region: this.settings.sourceRegion! }, { mode: 'snapshot', targets: [], prune: false });
+    const out = new LineWriter(location, this.clients, this.snapshotRegion);
+    const part = await writeSnapshotPart(this.source.lookups!, database, out, cursor, deadline);
+    await out.close();
+    const report = builder.finish(this.clients.apiCalls);
+    report.snapshot = { location, format: 'lake-replica-snapshot-part', version: 1, ...part.totals };
+    report.continuation = part.continuation;
+    return report;
+  }
+
+  /**
+   * Converges named objects in one target, from the source's current state: the near-real-time path.
+   * Glue refs go to the Glue converger, the others to Lake Formation's (SKIPPED when it is switched off).
+   */
+  readonly convergeObjects: ObjectConverger = (refs, region) => convergeByKind(refs, region, {
+    glue: glueObjectConverger({
+      clients: this.clients, source: this.source as LiveCatalogSource, scope: this.scope, bucketMappings: this.settings.bucketMappings,
+    }),
+    lakeFormation: this.lakeFormation.kinds.length === 0 ? undefined : this.lakeFormationObjects(),
+  });
+
+  private lakeFormationObjects(): ObjectConverger {
+    this.lakeFormationObjectsConverger ??= lakeFormationObjectConverger({
+      clients: this.clients,
+      sourceRegion: this.settings.sourceRegion!,
+      scope: this.scope,
+      kinds: this.lakeFormation.kinds,
+      bucketMappings: this.settings.bucketMappings,
+      protectedPrincipals: this.lakeFormation.protectedPrincipals,
+    }) as ObjectConverger;
+    return this.lakeFormationObjectsConverger;
+  }
+
+  private async snapshot(onProgress?: OnProgress): Promise<Report> {
+    const report = this.newReport([], { region: this.source.region }, { mode: 'snapshot', targets: [], prune: false });
+    const kinds = this.lakeFormation.kinds;
+    const state = kinds.length === 0 ? undefined
+      : await readSourceLakeFormation(this.clients, this.source.region, this.scope, kinds, await this.source.catalogId(), report);
+    return writeSnapshot({
+      source: this.source,
+      scope: this.scope,
+      location: this.settings.snapshotLocation!,
+      clients: this.clients,
+      lakeFormation: state,
+      report,
+      onProgress: t => onProgress?.({ ...t }, ''),
+    });
+  }
+
+  /** The live source's state of one phase's kinds, read when the phase starts: the Glue pass can take hours. */
+  private async readLive(phase: LfPhase, report: ReportBuilder): Promise<LakeFormationState | undefined> {
+    const enabled = this.lakeFormation.kinds;
+    const kinds = phaseKinds(phase, enabled, this.settings.prune || this.settings.mode === 'verify');
+    if (kinds.length === 0) return undefined;
+    const catalogId = await this.source.catalogId();
+    return readSourceLakeFormation(this.clients, this.settings.sourceRegion!, this.scope, kindsToRead(kinds, enabled), catalogId, report);
+  }
+
+  /** The snapshot's Lake Formation state, narrowed to the kinds asked for. */
+  private async restoredState(report: ReportBuilder): Promise<LakeFormationState | undefined> {
+    const enabled = this.lakeFormation.kinds;
+    if (enabled.length === 0) return undefined;
+    const state = await (this.source as SnapshotSource).lakeFormation();
+    if (!state) {
+      report.warnOnce('the snapshot holds no Lake Formation state (it was written by an older version, or with Lake Formation skipped); only the Glue Data Catalog was restored');
+      return undefined;
+    }
+    for (const kind of enabled.filter(k => !state.kinds.includes(k))) {
+      report.warnOnce(`the snapshot holds no ${kind} state (it was skipped or failed to read when the snapshot was taken); it was not restored`);
+    }
+    return { ...state, kinds: state.kinds.filter(k => enabled.includes(k)) };
+  }
+
+  private async convergeLakeFormationPhase(
+    state: LakeFormationState | undefined, phase: LfPhase, report: ReportBuilder, onProgress?: OnProgress,
+  ): Promise<void> {
+    if (!state) return;
+    onProgress?.(report.report.counts, `Lake Formation (${phase} the Glue objects)`);
+    await convergeLakeFormation(state, phase, {
+      mode: this.convergeMode,
+      clients: this.clients,
+      targetRegions: this.settings.targetRegions,
+      scope: this.scope,
+      kinds: this.lakeFormation.kinds,
+      bucketMappings: this.settings.bucketMappings,
+      prune: this.settings.prune,
+      protectedPrincipals: await this.protectedPrincipals(),
+      catalogId: await this.source.catalogId(),
+      report,
+    });
+  }
+
+  /**
+   * The principals no run revokes: those listed, and the identity the run acts as (asked once, in the first
+   * target, which every mode reaches, restore included). Each target's own data lake admins are added there,
+   * by the Lake Formation converger, from that target's settings.
+   */
+  private protectedPrincipals(): Promise<ProtectedPrincipals> {
+    this.guarded ??= guardedPrincipals(this.clients, this.settings.targetRegions[0], this.lakeFormation.protectedPrincipals);
+    return this.guarded;
+  }
+
+  private glueOptions(targetRegions: readonly string[]) {
+    return {
+      mode: this.convergeMode,
+      source: this.source,
+      targetRegions,
+      scope: this.scope,
+      bucketMappings: this.settings.bucketMappings,
+      prune: this.settings.prune,
+      concurrency: this.settings.concurrency,
+      clients: this.clients,
+    };
+  }
+
+  private get snapshotRegion(): string {
+    return this.settings.snapshotRegion ?? this.source.region;
+  }
+
+  private newReport(
+    kinds: readonly string[], source: Report['source'], snapshot?: { mode: 'snapshot'; targets: []; prune: false },
+  ): ReportBuilder {
+    return new ReportBuilder({
+      mode: snapshot?.mode ?? this.settings.mode,
+      source,
+      targets: snapshot?.targets ?? [...this.settings.targetRegions],
+      scope: this.scope.toJSON(),
+      prune: snapshot?.prune ?? this.settings.prune,
+      dryRun: snapshot ? false : this.dryRun,
+    }, kinds);
   }
 }
 
-/** The snapshot's Lake Formation state, narrowed to the kinds asked for. */
-function restoredState(state: LakeFormationState | undefined, config: LakeFormationConfig, report: ReportBuilder): LakeFormationState | undefined {
-  if (!state) {
-    report.warnOnce('the snapshot holds no Lake Formation state (it was written by an older version, or with Lake Formation skipped); only the Glue Data Catalog was restored');
-    return undefined;
-  }
-  const kinds = state.kinds.filter(k => config.kinds.includes(k));
-  for (const kind of config.kinds.filter(k => !state.kinds.includes(k))) {
-    report.warnOnce(`the snapshot holds no ${kind} state (it was skipped or failed to read when the snapshot was taken); it was not restored`);
-  }
-  return { ...state, kinds };
+/** Splits refs between the Glue and Lake Formation convergers; a converger that throws fails only its own refs. */
+export async function convergeByKind(
+  refs: readonly ObjectRef[], region: string, convergers: { glue: ObjectConverger; lakeFormation?: ObjectConverger },
+): Promise<Map<string, ObjectOutcome>> {
+  const isGlue = (r: ObjectRef) => (GLUE_KINDS as readonly string[]).includes(r.kind);
+  const outcomes = new Map<string, ObjectOutcome>();
+  await into(outcomes, refs.filter(isGlue), convergers.glue, region);
+  const lfRefs = refs.filter(r => !isGlue(r));
+  if (convergers.lakeFormation) await into(outcomes, lfRefs, convergers.lakeFormation, region);
+  else for (const ref of lfRefs) outcomes.set(refKey(ref), { status: 'SKIPPED', reason: LAKE_FORMATION_OFF });
+  return outcomes;
 }
 
-/** The Glue report with the Lake Formation report added: one report for the whole run. */
-function combine(report: Report, lakeFormation: Report, apiCalls: Record<string, number>, started: number): Report {
-  mergeInto(report, lakeFormation);
-  report.apiCalls = Object.fromEntries(Object.entries(apiCalls).sort(([a], [b]) => a.localeCompare(b)));
-  report.durationMs = Date.now() - started;
-  if (report.differences) report.inSync = report.differences.length === 0 && report.failures.length === 0;
-  return report;
+async function into(outcomes: Map<string, ObjectOutcome>, refs: ObjectRef[], converge: ObjectConverger, region: string) {
+  if (refs.length === 0) return;
+  try {
+    const result = await converge(refs, region);
+    for (const ref of refs) outcomes.set(refKey(ref), result.get(refKey(ref)) ?? { status: 'FAILED', reason: 'the converger returned no outcome for it' });
+  } catch (error) {
+    for (const ref of refs) outcomes.set(refKey(ref), { status: 'FAILED', reason: errorMessage(error) });
+  }
 }
+

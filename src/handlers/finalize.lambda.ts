@@ -1,4 +1,5 @@
-import { jobContext, log } from './job-context';
+import { jobContext } from './job-runtime';
+import { log } from './runtime';
 import { finalizeRun } from '../engine/job/finalize-run';
 import type { RunOutcome } from '../engine/job/job-types';
 

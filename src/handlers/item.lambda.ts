@@ -1,4 +1,5 @@
-import { jobContext, log, type InvocationContext } from './job-context';
+import { jobContext } from './job-runtime';
+import { log, type InvocationContext } from './runtime';
 import type { ItemState } from '../engine/job/job-types';
 import { runItem } from '../engine/job/run-item';
 

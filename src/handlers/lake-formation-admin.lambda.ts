@@ -1,6 +1,6 @@
-import { log } from './job-context';
+import { log } from './runtime';
 import { AwsClients } from '../engine/kernel/clients';
-import { errorMessage } from '../engine/kernel/concurrency';
+import { errorMessage } from '../engine/kernel/errors';
 import { setDataLakeAdmin } from '../engine/lake-formation';
 
 interface AdminProperties {

@@ -1,8 +1,7 @@
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import type { InvocationContext } from './job-context';
 import { realtimeRuntime } from './realtime-runtime';
-import { errorMessage } from '../engine/kernel/concurrency';
-import { poll, type PollResult } from '../engine/realtime/poller';
+import type { InvocationContext } from './runtime';
+import { errorMessage } from '../engine/kernel/errors';
+import { cloudTrailClient, poll, type PollResult } from '../engine/realtime/poller';
 import { sweepStalePending, type SweepResult } from '../engine/realtime/sweep';
 import { DEFAULT_STALE_PENDING_MS } from '../shared/realtime-settings';
 
@@ -16,7 +15,7 @@ const MARGIN_MS = 15_000;
 export async function handler(_event: unknown, context: InvocationContext): Promise<PollResult & { sweep?: SweepResult }> {
   const { settings, realtime, clients, ledger, signals } = realtimeRuntime();
   const polled = await poll({
-    cloudtrail: clients.get(CloudTrailClient, settings.sourceRegion),
+    cloudtrail: cloudTrailClient(clients, settings.sourceRegion),
     ledger,
     targetRegions: settings.targetRegions,
     lookbackMs: realtime.lookbackMs,

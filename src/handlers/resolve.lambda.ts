@@ -1,4 +1,5 @@
-import { jobContext, log } from './job-context';
+import { jobContext } from './job-runtime';
+import { log } from './runtime';
 import type { ResolvedRun } from '../engine/job/job-types';
 import { resolveRun } from '../engine/job/resolve-run';
 import type { RunInput } from '../shared/job-settings';

@@ -6,7 +6,7 @@ import type { CreateTableRequest, GetDatabasesRequest, GetPartitionsRequest, Get
 import 'aws-sdk-client-mock-jest';
 import { dailyPartitions, database, useFakeLake, NO_WRITES, table, writesSent } from './fake-lake';
 import { regionOf, sent, sync, SOURCE_REGION, TARGET_REGION } from './sdk-harness';
-import { runJob } from '../../src/engine/engine';
+import { runEngine as runJob } from '../../src/cli/lake-replica';
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 

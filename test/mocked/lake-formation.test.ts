@@ -3,7 +3,8 @@ import type { BatchPermissionsRequestEntry } from '@aws-sdk/client-lakeformation
 import fc from 'fast-check';
 import { database, FakeLake, table } from './fake-lake';
 import { ACCOUNT, mockAws, SOURCE_REGION, TARGET_REGION, type MockedAws } from './sdk-harness';
-import { runJob, type JobConfig } from '../../src/engine/engine';
+import type { CliJob as JobConfig } from '../../src/cli/args';
+import { runEngine as runJob } from '../../src/cli/lake-replica';
 import type { Report } from '../../src/engine/kernel/report';
 import { LF_KINDS, kindsWithout } from '../../src/engine/lake-formation/state';
 import { FakeLakeFormation, type RegionLakeFormation } from '../support/lake-formation-fake';

@@ -6,8 +6,8 @@ import type { GetDatabasesResponse } from '@aws-sdk/client-glue';
 import 'aws-sdk-client-mock-jest';
 import { dailyPartitions, database, FakeLake, partition, table, view } from './fake-lake';
 import { mockAws, sent, SOURCE_REGION, TARGET_REGION, type MockedAws, type SentCall } from './sdk-harness';
-import { replicate } from '../../src/engine/glue/converge';
-import { LiveCatalogSource } from '../../src/engine/glue/live-source';
+import { convergeGlue } from '../../src/engine/glue/converge';
+import { LiveCatalogSource } from '../../src/engine/glue/source';
 import { AwsClients } from '../../src/engine/kernel/clients';
 import type { Report } from '../../src/engine/kernel/report';
 import { Scope } from '../../src/engine/kernel/scope';
@@ -73,7 +73,7 @@ describe('mocked Glue: paging of GetDatabases, GetTables and GetPartitions', () 
 
     const clients = new AwsClients({ maxAttempts: 1 });
     const scope = new Scope();
-    report = await replicate({
+    report = await convergeGlue({
       mode: 'sync',
       source: new LiveCatalogSource(clients, SOURCE_REGION, scope),
       targetRegions: [TARGET_REGION],

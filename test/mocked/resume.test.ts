@@ -10,11 +10,12 @@ import type { BatchGetPartitionRequest, GetPartitionsRequest, GetPartitionsRespo
 import 'aws-sdk-client-mock-jest';
 import { dailyPartitions, database, FakeLake, partition, table } from './fake-lake';
 import { ACCOUNT, mockAws, regionOf, sent, SOURCE_REGION, TARGET_REGION, type MockedAws, type SentCall } from './sdk-harness';
-import { convergeDatabase, type Deadline } from '../../src/engine/glue/converge';
-import { LiveCatalogSource } from '../../src/engine/glue/live-source';
+import { convergeDatabase } from '../../src/engine/glue/converge';
 import { databaseInput, partitionInput, tableInput } from '../../src/engine/glue/shapes';
+import { LiveCatalogSource } from '../../src/engine/glue/source';
 import type { Cursor } from '../../src/engine/glue/source';
 import { AwsClients } from '../../src/engine/kernel/clients';
+import type { Deadline } from '../../src/engine/kernel/deadline';
 import type { Report } from '../../src/engine/kernel/report';
 import { Scope } from '../../src/engine/kernel/scope';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotRecord, type SnapshotTotals } from '../../src/engine/snapshot/format';

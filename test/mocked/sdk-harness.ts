@@ -2,8 +2,8 @@ import { GlueClient } from '@aws-sdk/client-glue';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext, MetadataBearer } from '@smithy/types';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
-import { replicate } from '../../src/engine/glue/converge';
-import { LiveCatalogSource } from '../../src/engine/glue/live-source';
+import { convergeGlue } from '../../src/engine/glue/converge';
+import { LiveCatalogSource } from '../../src/engine/glue/source';
 import { AwsClients } from '../../src/engine/kernel/clients';
 import type { Report } from '../../src/engine/kernel/report';
 import { Scope } from '../../src/engine/kernel/scope';
@@ -39,8 +39,11 @@ function routeThroughMiddleware<C extends SdkClient>(client: C, stubbedSend: () 
   const terminal = (_next: FinalizeHandler<object, MetadataBearer>, context: HandlerExecutionContext) =>
     async (_args: FinalizeHandlerArguments<object>) => {
       if (!active) throw new Error(`${context.commandName} sent after the mocks were restored: the engine returned with work in flight`);
-      const command = (context as Record<string, { commandInstance?: unknown }>)[SMITHY_CONTEXT_KEY]?.commandInstance;
-      const result = (await stubbedSend().call(client, command) ?? {}) as Partial<MetadataBearer>;
+      const command = (context as Record<string, { commandInstance?: { input: unknown } }>)[SMITHY_CONTEXT_KEY]?.commandInstance;
+      // The stub records the command as it was sent: SDK paginators reuse one input object for every page.
+      const sentCommand = command
+        && Object.assign(Object.create(Object.getPrototypeOf(command) as object) as object, command, { input: structuredClone(command.input) });
+      const result = (await stubbedSend().call(client, sentCommand) ?? {}) as Partial<MetadataBearer>;
       return {
         output: { ...result, $metadata: { httpStatusCode: 200, requestId: 'mocked', attempts: 1, totalRetryDelay: 0, ...result.$metadata } },
         response: { statusCode: 200, headers: {} },
@@ -141,11 +144,11 @@ export interface SyncOptions {
   readonly targets?: string[];
 }
 
-/** One replicate() run from SOURCE_REGION to the targets (default TARGET_REGION), with fresh clients as a new process would have. */
+/** One convergeGlue() run from SOURCE_REGION to the targets (default TARGET_REGION), with fresh clients as a new process would have. */
 export function sync(options: SyncOptions = {}): Promise<Report> {
   const clients = new AwsClients({ maxAttempts: options.maxAttempts ?? 1 });
   const scope = new Scope();
-  return replicate({
+  return convergeGlue({
     mode: options.mode ?? 'sync',
     source: new LiveCatalogSource(clients, SOURCE_REGION, scope),
     targetRegions: options.targets ?? [TARGET_REGION],

@@ -4,8 +4,8 @@ import 'aws-sdk-client-mock-jest';
 import { asSeenElsewhere, dailyPartitions, database, FakeLake, NO_WRITES, table, view, writesSent } from './fake-lake';
 import { mockAws, SOURCE_REGION, TARGET_REGION, type MockedAws } from './sdk-harness';
 import type { BucketMapping } from '../../src/bucket-mapping';
-import { replicate } from '../../src/engine/glue/converge';
-import { LiveCatalogSource } from '../../src/engine/glue/live-source';
+import { convergeGlue } from '../../src/engine/glue/converge';
+import { LiveCatalogSource } from '../../src/engine/glue/source';
 import { AwsClients } from '../../src/engine/kernel/clients';
 import { writeCalls, type Report } from '../../src/engine/kernel/report';
 import { Scope } from '../../src/engine/kernel/scope';
@@ -53,7 +53,7 @@ describe('mocked Glue: an unchanged lake sends no write', () => {
   async function run(mode: 'sync' | 'verify', targets: string[], bucketMappings: BucketMapping[] = []): Promise<Report> {
     const clients = new AwsClients({ maxAttempts: 1 });
     const scope = new Scope();
-    const report = await replicate({
+    const report = await convergeGlue({
       mode, source: new LiveCatalogSource(clients, SOURCE_REGION, scope), targetRegions: targets, scope, bucketMappings, prune: true, clients,
     });
     clients.destroy();

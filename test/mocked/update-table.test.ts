@@ -2,8 +2,8 @@ import { BatchUpdatePartitionCommand, UpdateDatabaseCommand, UpdateTableCommand 
 import 'aws-sdk-client-mock-jest';
 import { asSeenElsewhere, dailyPartitions, database, FakeLake, table } from './fake-lake';
 import { mockAws, sent, SOURCE_REGION, TARGET_REGION, type MockedAws } from './sdk-harness';
-import { replicate } from '../../src/engine/glue/converge';
-import { LiveCatalogSource } from '../../src/engine/glue/live-source';
+import { convergeGlue } from '../../src/engine/glue/converge';
+import { LiveCatalogSource } from '../../src/engine/glue/source';
 import { AwsClients } from '../../src/engine/kernel/clients';
 import type { Report } from '../../src/engine/kernel/report';
 import { Scope } from '../../src/engine/kernel/scope';
@@ -38,7 +38,7 @@ describe('mocked Glue: UpdateTable is sent with SkipArchive (moto ignores the fl
   async function run(mode: 'sync' | 'plan'): Promise<Report> {
     const clients = new AwsClients({ maxAttempts: 1 });
     const scope = new Scope();
-    const report = await replicate({
+    const report = await convergeGlue({
       mode, source: new LiveCatalogSource(clients, SOURCE_REGION, scope), targetRegions: [TARGET_REGION], scope, clients,
     });
     clients.destroy();
@@ -108,7 +108,7 @@ describe('mocked Glue: a changed replicated timestamp is replicated', () => {
     const clients = new AwsClients({ maxAttempts: 1 });
     const scope = new Scope();
 
-    const report = await replicate({
+    const report = await convergeGlue({
       mode: 'sync', source: new LiveCatalogSource(clients, SOURCE_REGION, scope), targetRegions: [TARGET_REGION], scope, clients,
     });
     clients.destroy();

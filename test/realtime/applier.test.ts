@@ -3,11 +3,11 @@ import {
   GetDatabaseCommand, GetPartitionsCommand, GetTableCommand, UpdateDatabaseCommand, UpdatePartitionCommand, UpdateTableCommand,
 } from '@aws-sdk/client-glue';
 import { FakeClock } from './support/fake-cloudtrail';
-import { SOURCE, TARGETS, usePipeline, type Pipeline } from './support/pipeline';
+import { SOURCE, TARGETS, usePipeline, type GlueObjectConverger, type Pipeline } from './support/pipeline';
 import { params, trailEvent } from './support/trail-events';
-import type { GlueObjectConverger } from '../../src/engine/glue/objects';
+import { LAKE_FORMATION_OFF } from '../../src/engine/engine';
 import { refKey, type ObjectOutcome, type ObjectRef } from '../../src/engine/kernel/object-ref';
-import { LAKE_FORMATION_OFF, MAX_ATTEMPTS } from '../../src/engine/realtime/applier';
+import { MAX_ATTEMPTS } from '../../src/engine/realtime/applier';
 import { Ledger } from '../../src/engine/realtime/ledger';
 import { redriveFailed } from '../../src/engine/realtime/redrive';
 import { METRICS } from '../../src/engine/realtime/signals';

@@ -1,11 +1,10 @@
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { FakeClock, throttling, type FakeCloudTrail } from './support/fake-cloudtrail';
 import { usePipeline } from './support/pipeline';
 import { params, trailEvent } from './support/trail-events';
 import type { AwsClients } from '../../src/engine/kernel/clients';
 import { OMITTED } from '../../src/engine/realtime/event-map';
 import type { Ledger } from '../../src/engine/realtime/ledger';
-import { MAX_SLICE_MS, poll, type Gap, type PollOptions, type PollResult } from '../../src/engine/realtime/poller';
+import { cloudTrailClient, MAX_SLICE_MS, poll, type Gap, type PollOptions, type PollResult } from '../../src/engine/realtime/poller';
 import { METRICS, RecordedSignals } from '../../src/engine/realtime/signals';
 
 // CloudTrail LookupEvents is mocked (moto has no LookupEvents); the ledger is moto's DynamoDB.
@@ -29,7 +28,7 @@ beforeEach(() => {
 
 function options(extra: Partial<PollOptions> = {}): PollOptions {
   return {
-    cloudtrail: clients.get(CloudTrailClient, 'us-east-1'),
+    cloudtrail: cloudTrailClient(clients, 'us-east-1'),
     ledger,
     targetRegions: TARGETS,
     lookbackMs: 60 * MINUTE,

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { chunk, errorMessage, forEachConcurrent } from '../../src/engine/kernel/concurrency';
+import { chunk, forEachConcurrent } from '../../src/engine/kernel/concurrency';
+import { errorMessage } from '../../src/engine/kernel/errors';
 
 const tick = () => new Promise<void>(resolve => setImmediate(resolve));
 

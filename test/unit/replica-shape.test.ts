@@ -1,7 +1,7 @@
 import type { DatabaseInput, PartitionInput, TableIdentifier, TableInput } from '@aws-sdk/client-glue';
 import fc from 'fast-check';
 import { BucketMapper } from '../../src/bucket-mapping';
-import { replicaDatabase, replicaPartition, replicaTable, type ReplicaContext } from '../../src/engine/glue/replica-shape';
+import { replicaDatabase, replicaPartition, replicaTable, type ReplicaContext } from '../../src/engine/glue/shapes';
 
 const SOURCE_REGION = 'us-east-1';
 const TARGET_REGION = 'us-west-2';

@@ -1,19 +1,19 @@
 import type { PartitionInput } from '@aws-sdk/client-glue';
-import { replicaDatabase, replicaPartition, replicaTable, type ReplicaContext } from './replica-shape';
-import { hasPartitions, partitionKey } from './shapes';
-import type { CatalogSource, Cursor, PartialTable, SourceDatabase, SourceTable } from './source';
+import { hasPartitions, partitionKey, replicaDatabase, replicaPartition, replicaTable, type ReplicaContext } from './shapes';
+import type { CatalogSource, Cursor, PartialTable, SourceDatabase, SourceLookups, SourceTable } from './source';
 import { BATCH_CREATE_PARTITIONS as BATCH, GlueTarget, type EntryError } from './target';
-import { BucketMapper } from '../../bucket-mapping';
-import type { BucketMapping } from '../../bucket-mapping';
+import { BucketMapper, type BucketMapping } from '../../bucket-mapping';
 import { AwsClients } from '../kernel/clients';
 import { changedFields, fieldPrints, fingerprint, type FieldPrints } from '../kernel/compare';
-import { errorMessage, forEachConcurrent, Limiter } from '../kernel/concurrency';
+import { forEachConcurrent, Limiter } from '../kernel/concurrency';
+import type { Deadline } from '../kernel/deadline';
+import { notFoundAsUndefined, errorMessage } from '../kernel/errors';
 import { differenceOf, ReportBuilder, type Counts, type Mode, type ObjectKind, type Report } from '../kernel/report';
 import { Scope } from '../kernel/scope';
 
 export const GLUE_KINDS: readonly ObjectKind[] = ['database', 'table', 'partition'];
 
-export interface ReplicateOptions {
+export interface GlueConvergeOptions {
   /** plan and verify write nothing; sync and restore converge the targets. */
   readonly mode: Exclude<Mode, 'snapshot'>;
   readonly source: CatalogSource;
@@ -29,15 +29,8 @@ export interface ReplicateOptions {
   readonly onProgress?: (counts: Readonly<Record<string, Counts>>, current: string) => void;
 }
 
-/** A time budget (epoch milliseconds) for one invocation of the on-demand job. */
-export interface Deadline {
-  /** After this, no new table is started. */
-  readonly soft: number;
-  /** After this, a table's partitions stop at the next page boundary and are resumed later. */
-  readonly hard: number;
-}
 
-export interface ConvergeDatabaseOptions extends ReplicateOptions {
+export interface ConvergeDatabaseOptions extends GlueConvergeOptions {
   readonly database: string;
   /** Where an earlier invocation stopped. */
   readonly cursor?: Cursor;
@@ -58,8 +51,8 @@ interface TargetDatabase {
  * Converges every target Region's catalog to the source, database by database, table by
  * table, page by page. One object's failure is recorded and never stops the others.
  */
-export async function replicate(options: ReplicateOptions): Promise<Report> {
-  return new Replication(options).run();
+export async function convergeGlue(options: GlueConvergeOptions): Promise<Report> {
+  return new GlueConvergence(options).run();
 }
 
 /**
@@ -68,24 +61,24 @@ export async function replicate(options: ReplicateOptions): Promise<Report> {
  * lost and nothing is counted twice.
  */
 export async function convergeDatabase(options: ConvergeDatabaseOptions): Promise<Report> {
-  return new Replication(options).runOne(options.database, options.cursor, options.deadline);
+  return new GlueConvergence(options).runOne(options.database, options.cursor, options.deadline);
 }
 
 /**
  * Converges every partition of one table of a live source: the source's full listing against the
  * target's, deleting (with prune) what only the target has. The table must exist in the targets.
  */
-export async function convergeTablePartitions(options: ReplicateOptions & { readonly database: string; readonly table: string }): Promise<Report> {
-  return new Replication(options).runPartitionsOf(options.database, options.table);
+export async function convergeTablePartitions(options: GlueConvergeOptions & { readonly database: string; readonly table: string }): Promise<Report> {
+  return new GlueConvergence(options).runPartitionsOf(options.database, options.table);
 }
 
 /** Deletes (with prune) or reports target databases in scope that the source no longer has. */
-export async function pruneDatabases(options: ReplicateOptions, sourceDatabases: ReadonlySet<string>): Promise<Report> {
-  return new Replication(options).pruneOnly(sourceDatabases);
+export async function pruneDatabases(options: GlueConvergeOptions, sourceDatabases: ReadonlySet<string>): Promise<Report> {
+  return new GlueConvergence(options).pruneOnly(sourceDatabases);
 }
 
-class Replication {
-  private readonly report: ReportBuilder;
+export class GlueConvergence {
+  readonly report: ReportBuilder;
   private readonly dryRun: boolean;
   private readonly prune: boolean;
   private readonly targets: GlueTarget[];
@@ -100,7 +93,7 @@ class Replication {
   private readonly partials: PartialTable[] = [];
   private readonly keptWarned = new Set<string>();
 
-  constructor(private readonly o: ReplicateOptions) {
+  constructor(private readonly o: GlueConvergeOptions) {
     this.dryRun = o.mode === 'plan' || o.mode === 'verify';
     this.prune = o.prune ?? false;
     this.concurrency = Math.max(1, o.concurrency ?? 8);
@@ -231,13 +224,10 @@ class Replication {
         if (cursor) {
           // Resuming: the database was converged by the invocation that started it (or, in a dry run, would have been).
           state.tables = actual === undefined ? undefined : await target.tables(name);
-        } else if (actual === undefined) {
-          await this.write('database', name, target.region, 'created', undefined, () => target.createDatabase(desired));
         } else {
-          const fields = changedFields(fieldPrints(desired), actual);
-          if (fields.length > 0) await this.write('database', name, target.region, 'updated', fields, () => target.updateDatabase(desired));
-          else this.report.count('database', 'unchanged');
-          state.tables = await target.tables(name);
+          await this.converge('database', name, target.region, fieldPrints(desired), actual,
+            () => target.createDatabase(desired), () => target.updateDatabase(desired));
+          if (actual !== undefined) state.tables = await target.tables(name);
         }
       } catch (error) {
         state.broken = errorMessage(error);
@@ -319,15 +309,9 @@ class Replication {
       const desired = replicaTable(table.input, this.objectContext(state.ctx, key));
       const actual = state.tables?.get(table.input.Name!);
       try {
-        let readPartitions = false;
-        if (actual === undefined) {
-          await this.write('table', key, state.target.region, 'created', undefined, () => state.target.createTable(db, desired));
-        } else {
-          const fields = changedFields(fieldPrints(desired), actual);
-          if (fields.length > 0) await this.write('table', key, state.target.region, 'updated', fields, () => state.target.updateTable(db, desired));
-          else this.report.count('table', 'unchanged');
-          readPartitions = 'PartitionKeys' in actual;
-        }
+        await this.converge('table', key, state.target.region, fieldPrints(desired), actual,
+          () => state.target.createTable(db, desired), () => state.target.updateTable(db, desired));
+        const readPartitions = actual !== undefined && 'PartitionKeys' in actual;
         if (hasPartitions(desired) || readPartitions) {
           partitionTargets.push({
             target: state.target,
@@ -383,9 +367,7 @@ class Replication {
             const desired = replicaPartition(source, t.ctx);
             const actual = t.existing.get(k);
             t.existing.delete(k);
-            if (actual === undefined) t.creates.push(desired);
-            else if (actual !== fingerprint(desired)) t.updates.push(desired);
-            else this.report.count('partition', 'unchanged');
+            this.queuePartition(t, desired, actual);
           }
         }
         for (const t of targets) await this.flushPartitions(t, db, name, false);
@@ -406,7 +388,8 @@ class Replication {
     let stillInSource = new Set<string>();
     if (from !== undefined && leftover.length > 0) {
       try {
-        stillInSource = await this.o.source.lookups!.existingPartitions(db, name, [...new Set(leftover)].map(k => JSON.parse(k) as string[]));
+        const values = [...new Set(leftover)].map(k => JSON.parse(k) as string[]);
+        stillInSource = new Set((await this.o.source.lookups!.partitionsByValues(db, name, values)).keys());
       } catch (error) {
         this.report.fail({ kind: 'table', key, error: `checking leftover partitions against the source failed, none was pruned: ${errorMessage(error)}` });
         return;
@@ -491,7 +474,144 @@ class Replication {
     }
   }
 
+  // ---- named objects, in the first (only) target: the near-real-time path ----
+
+  /** Converges one database object (not its tables): created, updated, or deleted when the source no longer has it. */
+  async databaseObject(name: string): Promise<ObjectChange> {
+    const lookups = this.lookups();
+    const [{ target, ctx }] = await this.targetsWithContext();
+    const source = await lookups.database(name);
+    const actual = await target.database(name);
+    if (source) {
+      const desired = replicaDatabase(source.input, this.objectContext(ctx, name));
+      return this.converge('database', name, target.region, fieldPrints(desired), actual,
+        () => target.createDatabase(desired), () => target.updateDatabase(desired));
+    }
+    if (!actual) return { outcome: 'absent' };
+    await this.extraDatabases(target, [name]);
+    return { outcome: 'deleted' };
+  }
+
+  /**
+   * Converges one table object (not its partitions). A table new to the target gets its database first,
+   * when the source has it.
+   */
+  async tableObject(db: string, name: string, known: KnownDatabases): Promise<ObjectChange> {
+    const lookups = this.lookups();
+    const [{ target, ctx }] = await this.targetsWithContext();
+    const key = `${db}.${name}`;
+    const source = await lookups.table(db, name);
+    const actual = await target.table(db, name);
+    if (source) {
+      const desired = replicaTable(source.input, this.objectContext(ctx, key));
+      if (!actual) await this.ensureDatabase(db, known);
+      return this.converge('table', key, target.region, fieldPrints(desired), actual,
+        () => target.createTable(db, desired), () => target.updateTable(db, desired));
+    }
+    if (!actual) return { outcome: 'absent' };
+    await this.extraTables({ target, ctx }, db, [name]);
+    return { outcome: 'deleted' };
+  }
+
+  /**
+   * Converges the named partitions of one table: each is re-read in the source and the target and made
+   * to match, deleted when the source no longer has it. A table the target lacks is converged first.
+   */
+  async namedPartitions(db: string, table: string, values: readonly string[][], known: KnownDatabases): Promise<ObjectChange> {
+    const [{ target, ctx }] = await this.targetsWithContext();
+    const { inSource, inTarget } = await this.partitionsTable(db, table, known);
+    if (!inSource && !inTarget) return { outcome: 'absent' };
+    const key = `${db}.${table}`;
+    const unique = [...new Map(values.map(v => [partitionKey(v), v])).values()];
+    const wanted = inSource
+      ? await notFoundAsUndefined(this.lookups().partitionsByValues(db, table, unique)) ?? new Map<string, PartitionInput>()
+      : new Map<string, PartitionInput>();
+    const t: PartitionTarget = {
+      target, ctx: this.objectContext(ctx, key), existing: await target.partitionsByValues(db, table, unique), creates: [], updates: [],
+    };
+    const doomed: string[][] = [];
+    for (const v of unique) {
+      const k = partitionKey(v);
+      const source = wanted.get(k);
+      if (source) this.queuePartition(t, replicaPartition(source, t.ctx), t.existing.get(k));
+      else if (t.existing.has(k)) doomed.push(v);
+      else this.report.count('partition', 'unchanged');
+    }
+    await this.flushPartitions(t, db, table, true);
+    await this.partitionBatch(t, key, 'deleted', doomed, batch => target.deletePartitions(db, table, batch), v => v);
+    return { outcome: 'partitions' };
+  }
+
+  /** Converges every partition of one table (the event did not say which), deleting those only the target has. */
+  async allPartitions(db: string, table: string, known: KnownDatabases): Promise<ObjectChange> {
+    const { inSource, inTarget } = await this.partitionsTable(db, table, known);
+    if (!inSource && !inTarget) return { outcome: 'absent' };
+    if (!inSource) return { outcome: 'sourceGone' };
+    await this.runPartitionsOf(db, table);
+    return { outcome: 'partitions' };
+  }
+
+  /** Whether a table's partitions can be converged: a partition's event may come before its table's. */
+  private async partitionsTable(db: string, table: string, known: KnownDatabases): Promise<{ inSource: boolean; inTarget: boolean }> {
+    const [{ target }] = await this.targetsWithContext();
+    const inSource = (await this.lookups().table(db, table)) !== undefined;
+    const inTarget = (await target.table(db, table)) !== undefined;
+    if (inSource && !inTarget) await this.tableObject(db, table, known);
+    return { inSource, inTarget };
+  }
+
+  /** Creates the database in the target when the source has it and the target does not, once per batch. */
+  private ensureDatabase(name: string, known: KnownDatabases): Promise<boolean> {
+    let exists = known.get(name);
+    if (!exists) {
+      exists = (async () => {
+        const [{ target, ctx }] = await this.targetsWithContext();
+        if (await target.database(name)) return true;
+        const source = await this.lookups().database(name);
+        if (!source) return false;
+        await target.createDatabase(replicaDatabase(source.input, this.objectContext(ctx, name)));
+        return true;
+      })();
+      known.set(name, exists);
+    }
+    return exists;
+  }
+
+  private lookups(): SourceLookups {
+    const lookups = this.o.source.lookups;
+    if (!lookups) throw new Error('converging named objects needs a live source');
+    return lookups;
+  }
+
   // ---- shared ----
+
+  /**
+   * The one decision for a database or a table in one target: create it when the target lacks it,
+   * update it when a field differs, else leave it. Returns what it came to.
+   */
+  private async converge(
+    kind: ObjectKind, key: string, region: string, desired: FieldPrints, actual: FieldPrints | undefined,
+    create: () => Promise<void>, update: () => Promise<void>,
+  ): Promise<ObjectChange> {
+    if (actual === undefined) {
+      await this.write(kind, key, region, 'created', undefined, create);
+      return { outcome: 'created' };
+    }
+    const fields = changedFields(desired, actual);
+    if (fields.length === 0) {
+      this.report.count(kind, 'unchanged');
+      return { outcome: 'unchanged' };
+    }
+    await this.write(kind, key, region, 'updated', fields, update);
+    return { outcome: 'updated', fields };
+  }
+
+  /** The one decision for a partition in one target: queued for creation or update, or counted unchanged. */
+  private queuePartition(t: PartitionTarget, desired: PartitionInput, actual: string | undefined): void {
+    if (actual === undefined) t.creates.push(desired);
+    else if (actual !== fingerprint(desired)) t.updates.push(desired);
+    else this.report.count('partition', 'unchanged');
+  }
 
   /** Records a difference (plan/verify) and, unless dry, performs the write. */
   private async write(kind: ObjectKind, key: string, target: string, outcome: 'created' | 'updated' | 'deleted', fields: string[] | undefined, action: () => Promise<void>) {
@@ -535,3 +655,11 @@ interface PartitionTarget {
   readonly updates: PartitionInput[];
 }
 
+/** What converging one named object came to. */
+export interface ObjectChange {
+  readonly outcome: 'created' | 'updated' | 'unchanged' | 'deleted' | 'absent' | 'partitions' | 'sourceGone';
+  readonly fields?: string[];
+}
+
+/** Databases a batch of named objects has found or created in the target, by name. */
+export type KnownDatabases = Map<string, Promise<boolean>>;

@@ -1,254 +1,95 @@
-import { GlueClient, type PartitionInput } from '@aws-sdk/client-glue';
-import { convergeTablePartitions } from './converge';
-import { LiveCatalogSource } from './live-source';
-import { getPartitionInputs, getTableInput } from './object-reads';
-import { replicaDatabase, replicaPartition, replicaTable, type ReplicaContext } from './replica-shape';
-import { partitionKey } from './shapes';
-import { GlueTarget, type EntryError } from './target';
+import { GLUE_KINDS, GlueConvergence, type KnownDatabases, type ObjectChange } from './converge';
+import type { LiveCatalogSource } from './source';
 import type { BucketMapping } from '../../bucket-mapping';
-import { BucketMapper } from '../../bucket-mapping';
 import type { AwsClients } from '../kernel/clients';
-import { changedFields, fieldPrints, fingerprint } from '../kernel/compare';
-import { errorMessage } from '../kernel/concurrency';
-import { refKey, type ObjectOutcome, type ObjectRef } from '../kernel/object-ref';
-import { Scope } from '../kernel/scope';
+import { errorMessage } from '../kernel/errors';
+import { refKey, type ObjectConverger, type ObjectOutcome, type ObjectRef } from '../kernel/object-ref';
+import type { Report } from '../kernel/report';
+import type { Scope } from '../kernel/scope';
 
-/** Converges Glue objects (databases, tables, partitions) of the source in one target Region. */
-export interface GlueObjectConverger {
-  /** One outcome per ref, by `refKey`. Refs of other kinds are left out. */
-  converge(refs: readonly ObjectRef[], targetRegion: string): Promise<Map<string, ObjectOutcome>>;
-}
-
-/** The Lake Formation engine's counterpart, injected by whoever wires the applier. */
-export type LakeFormationConverger = (refs: ObjectRef[], targetRegion: string) => Promise<Map<string, ObjectOutcome>>;
-
-export interface GlueConvergerOptions {
+export interface GlueObjectsOptions {
   readonly clients: AwsClients;
-  readonly sourceRegion: string;
+  readonly source: LiveCatalogSource;
   readonly scope: Scope;
-  readonly bucketMappings?: readonly BucketMapping[];
+  readonly bucketMappings: readonly BucketMapping[];
 }
 
 type GlueRef = Extract<ObjectRef, { kind: 'database' | 'table' | 'partition' }>;
 type PartitionRef = Extract<ObjectRef, { kind: 'partition' }>;
 
-/**
- * Re-reads each object's current state in the source and makes the target match it: created,
- * updated, or deleted when the source no longer has it (only inside the scope). What the event
- * said is never replayed, so duplicate, late and reordered events all end in the same state.
- */
-export class GlueConverger implements GlueObjectConverger {
-  private readonly source: LiveCatalogSource;
-
-  constructor(private readonly o: GlueConvergerOptions) {
-    this.source = new LiveCatalogSource(o.clients, o.sourceRegion, o.scope);
-  }
-
-  async converge(refs: readonly ObjectRef[], targetRegion: string): Promise<Map<string, ObjectOutcome>> {
-    const catalogId = await this.source.catalogId();
-    return new TargetConvergence(this.o, this.source, targetRegion, catalogId).run(refs.filter(isGlueRef));
-  }
-}
-
-function isGlueRef(ref: ObjectRef): ref is GlueRef {
-  return ref.kind === 'database' || ref.kind === 'table' || ref.kind === 'partition';
-}
-
 const ORDER: Record<GlueRef['kind'], number> = { database: 0, table: 1, partition: 2 };
 
-class TargetConvergence {
-  private readonly outcomes = new Map<string, ObjectOutcome>();
-  private readonly target: GlueTarget;
-  private readonly targetGlue: GlueClient;
-  private readonly sourceGlue: GlueClient;
-  private readonly mapper: BucketMapper;
-  /** Databases known to exist in the target after this run created or found them. */
-  private readonly databases = new Map<string, Promise<boolean>>();
-  /** Unmapped buckets met by the work in progress. */
-  private onUnmapped = new Set<string>();
-
-  constructor(
-    private readonly o: GlueConvergerOptions,
-    private readonly source: LiveCatalogSource,
-    private readonly region: string,
-    private readonly sourceCatalogId: string,
-  ) {
-    this.target = new GlueTarget(o.clients, region);
-    this.targetGlue = o.clients.get(GlueClient, region);
-    this.sourceGlue = o.clients.get(GlueClient, o.sourceRegion);
-    this.mapper = new BucketMapper(o.bucketMappings ?? [], region);
-  }
-
-  async run(refs: GlueRef[]): Promise<Map<string, ObjectOutcome>> {
+/**
+ * The near-real-time path for Glue objects: each named object is re-read in the source and converged in
+ * the target by the run path's own decisions (GlueConvergence), deleted when the source no longer has it
+ * (only inside the scope). This file only groups the refs and turns what happened into outcomes.
+ */
+export function glueObjectConverger(o: GlueObjectsOptions): ObjectConverger {
+  return async (refs, region) => {
+    const outcomes = new Map<string, ObjectOutcome>();
+    const known: KnownDatabases = new Map();
     // Parents first, so a child's event never waits for its parent's to be handled.
-    const sorted = [...refs].sort((a, b) => ORDER[a.kind] - ORDER[b.kind]);
+    const sorted = (refs.filter(r => r.kind in ORDER) as GlueRef[]).sort((a, b) => ORDER[a.kind] - ORDER[b.kind]);
     const partitionGroups = new Map<string, PartitionRef[]>();
+    const settle = async (group: readonly GlueRef[], work: (c: GlueConvergence) => Promise<ObjectChange>) => {
+      const convergence = new GlueConvergence({
+        mode: 'sync', source: o.source, targetRegions: [region], scope: o.scope, bucketMappings: o.bucketMappings, prune: true, clients: o.clients,
+      });
+      let outcome: ObjectOutcome;
+      try {
+        const change = await work(convergence);
+        outcome = outcomeOf(group[0], change, convergence.report.finish({}), convergence.report.unmappedBuckets());
+      } catch (error) {
+        outcome = { status: 'FAILED', reason: errorMessage(error) };
+      }
+      for (const ref of group) outcomes.set(refKey(ref), outcome);
+    };
     for (const ref of sorted) {
-      if (!this.o.scope.includes(ref.database)) {
-        this.outcomes.set(refKey(ref), { status: 'SKIPPED', reason: `database ${ref.database} is outside the replicated scope` });
+      if (!o.scope.includes(ref.database)) {
+        outcomes.set(refKey(ref), { status: 'SKIPPED', reason: `database ${ref.database} is outside the replicated scope` });
       } else if (ref.kind === 'partition') {
         const group = `${ref.database}\u0000${ref.table}`;
         partitionGroups.set(group, [...partitionGroups.get(group) ?? [], ref]);
+      } else if (ref.kind === 'database') {
+        await settle([ref], c => c.databaseObject(ref.database));
       } else {
-        await this.settle([ref], () => ref.kind === 'database' ? this.database(ref.database) : this.table(ref.database, ref.table));
+        await settle([ref], c => c.tableObject(ref.database, ref.table, known));
       }
     }
-    for (const group of partitionGroups.values()) await this.settle(group, () => this.partitions(group));
-    return this.outcomes;
-  }
-
-  /** Runs one piece of work (objects are converged one at a time) and records its outcome for its refs. */
-  private async settle(refs: readonly ObjectRef[], work: () => Promise<string>) {
-    const unmapped = new Set<string>();
-    this.onUnmapped = unmapped;
-    let outcome: ObjectOutcome;
-    try {
-      let reason = await work();
-      if (unmapped.size > 0) reason += `; locations still point at unmapped bucket(s) ${[...unmapped].join(', ')} (add a bucket mapping)`;
-      outcome = { status: 'APPLIED', reason };
-    } catch (error) {
-      outcome = { status: 'FAILED', reason: errorMessage(error) };
+    for (const group of partitionGroups.values()) {
+      const { database, table } = group[0];
+      // A ref that does not name its partitions stands for all of them.
+      await settle(group, c => group.some(r => r.values === undefined)
+        ? c.allPartitions(database, table, known)
+        : c.namedPartitions(database, table, group.flatMap(r => r.values ?? []), known));
     }
-    for (const ref of refs) this.outcomes.set(refKey(ref), outcome);
-  }
+    return outcomes;
+  };
+}
 
-  private get ctx(): ReplicaContext {
-    const unmapped = this.onUnmapped;
-    return {
-      sourceRegion: this.o.sourceRegion,
-      sourceCatalogId: this.sourceCatalogId,
-      targetRegion: this.region,
-      mapper: this.mapper,
-      onUnmappedBucket: bucket => unmapped.add(bucket),
-    };
+/** An object's outcome from what its convergence reported: FAILED with the failures, else APPLIED with what it did. */
+function outcomeOf(ref: GlueRef, change: ObjectChange, report: Report, unmapped: readonly string[]): ObjectOutcome {
+  if (report.failures.length > 0) {
+    const listed = report.failures.slice(0, 3).map(f => `${f.key}: ${f.error}`).join('; ');
+    return { status: 'FAILED', reason: listed + (report.failures.length > 3 ? ` (and ${report.failures.length - 3} more)` : '') };
   }
+  let reason = describeChange(ref, change, report);
+  if (unmapped.length > 0) reason += `; locations still point at unmapped bucket(s) ${unmapped.join(', ')} (add a bucket mapping)`;
+  return { status: 'APPLIED', reason };
+}
 
-  private async database(name: string): Promise<string> {
-    const source = await this.source.database(name);
-    const actual = await this.target.database(name);
-    if (source) {
-      const desired = replicaDatabase(source.input, this.ctx);
-      if (!actual) {
-        await this.target.createDatabase(desired);
-        return 'created';
-      }
-      const fields = changedFields(fieldPrints(desired), actual);
-      if (fields.length === 0) return 'unchanged';
-      await this.target.updateDatabase(desired);
-      return `updated ${fields.join(', ')}`;
-    }
-    if (!actual) return 'absent in the source and the target';
-    await this.target.deleteDatabase(name);
-    return 'deleted with its tables (no longer in the source)';
-  }
-
-  /** Creates the database in the target when the source has it and the target does not; false when the source lacks it. */
-  private ensureDatabase(name: string): Promise<boolean> {
-    let known = this.databases.get(name);
-    if (!known) {
-      known = (async () => {
-        if (await this.target.database(name)) return true;
-        const source = await this.source.database(name);
-        if (!source) return false;
-        await this.target.createDatabase(replicaDatabase(source.input, this.ctx));
-        return true;
-      })();
-      this.databases.set(name, known);
-    }
-    return known;
-  }
-
-  private async table(db: string, name: string): Promise<string> {
-    const source = await this.source.table(db, name);
-    const actual = await getTableInput(this.targetGlue, db, name);
-    if (source) {
-      const desired = replicaTable(source.input, this.ctx);
-      if (!actual) {
-        await this.ensureDatabase(db);
-        await this.target.createTable(db, desired);
-        return 'created';
-      }
-      const fields = changedFields(fieldPrints(desired), fieldPrints(actual));
-      if (fields.length === 0) return 'unchanged';
-      await this.target.updateTable(db, desired);
-      return `updated ${fields.join(', ')}`;
-    }
-    if (!actual) return 'absent in the source and the target';
-    throwEntryErrors(await this.target.deleteTables(db, [name]));
-    return 'deleted (no longer in the source)';
-  }
-
-  /** One table's partition refs together: the named partitions, or all of them when a ref does not name them. */
-  private async partitions(refs: readonly PartitionRef[]): Promise<string> {
-    const { database: db, table } = refs[0];
-    const source = await this.source.table(db, table);
-    const tableExists = (await getTableInput(this.targetGlue, db, table)) !== undefined;
-    if (source && !tableExists) await this.table(db, table); // a partition's event may come before its table's
-    if (!source && !tableExists) return 'table absent in the source and the target';
-    if (refs.some(r => r.values === undefined)) return this.allPartitions(db, table, source !== undefined);
-    const values = uniqueValues(refs.flatMap(r => r.values ?? []));
-    return this.namedPartitions(db, table, values, source !== undefined);
-  }
-
-  private async namedPartitions(db: string, table: string, values: string[][], inSource: boolean): Promise<string> {
-    const desired = inSource ? await getPartitionInputs(this.sourceGlue, db, table, values) : new Map<string, PartitionInput>();
-    const actual = await getPartitionInputs(this.targetGlue, db, table, values);
-    const creates: PartitionInput[] = [];
-    const updates: PartitionInput[] = [];
-    const deletes: string[][] = [];
-    for (const v of values) {
-      const key = partitionKey(v);
-      const wanted = desired.get(key);
-      const present = actual.get(key);
-      if (wanted) {
-        const replica = replicaPartition(wanted, this.ctx);
-        if (!present) creates.push(replica);
-        else if (fingerprint(replica) !== fingerprint(present)) updates.push(replica);
-      } else if (present) {
-        deletes.push(v);
-      }
-    }
-    const errors = [
-      ...creates.length > 0 ? await this.target.createPartitions(db, table, creates) : [],
-      ...updates.length > 0 ? await this.target.updatePartitions(db, table, updates) : [],
-      ...deletes.length > 0 ? await this.target.deletePartitions(db, table, deletes) : [],
-    ];
-    throwEntryErrors(errors, e => `partition ${partitionKey(e.key)}`);
-    return `partitions: ${creates.length} created, ${updates.length} updated, ${deletes.length} deleted, `
-      + `${values.length - creates.length - updates.length - deletes.length} unchanged`;
-  }
-
-  /** The record did not say which partitions: the whole table's, through the on-demand engine's paged comparison. */
-  private async allPartitions(db: string, table: string, inSource: boolean): Promise<string> {
-    if (!inSource) return 'table no longer in the source: its own event deletes it with its partitions';
-    const report = await convergeTablePartitions({
-      mode: 'sync',
-      source: this.source,
-      targetRegions: [this.region],
-      scope: this.o.scope,
-      bucketMappings: this.o.bucketMappings,
-      prune: true,
-      clients: this.o.clients,
-      database: db,
-      table,
-    });
-    if (report.failures.length > 0) {
-      throw new Error(report.failures.slice(0, 3).map(f => `${f.key}: ${f.error}`).join('; ') + (report.failures.length > 3 ? ` (and ${report.failures.length - 3} more)` : ''));
-    }
-    const c = report.counts.partition;
-    for (const warning of report.warnings) {
-      const bucket = /unmapped bucket "([^"]+)"/.exec(warning)?.[1];
-      if (bucket) this.onUnmapped.add(bucket);
-    }
-    return `all partitions: ${c.created} created, ${c.updated} updated, ${c.deleted} deleted, ${c.unchanged} unchanged`;
+function describeChange(ref: GlueRef, change: ObjectChange, report: Report): string {
+  const partitions = report.counts.partition;
+  const tally = `${partitions.created} created, ${partitions.updated} updated, ${partitions.deleted} deleted, ${partitions.unchanged} unchanged`;
+  switch (change.outcome) {
+    case 'created': return 'created';
+    case 'unchanged': return 'unchanged';
+    case 'updated': return `updated ${change.fields!.join(', ')}`;
+    case 'deleted': return ref.kind === 'database' ? 'deleted with its tables (no longer in the source)' : 'deleted (no longer in the source)';
+    case 'absent': return ref.kind === 'partition' ? 'table absent in the source and the target' : 'absent in the source and the target';
+    case 'sourceGone': return 'table no longer in the source: its own event deletes it with its partitions';
+    case 'partitions': return ref.kind === 'partition' && ref.values === undefined ? `all partitions: ${tally}` : `partitions: ${tally}`;
   }
 }
 
-function uniqueValues(values: readonly string[][]): string[][] {
-  return [...new Map(values.map(v => [partitionKey(v), v])).values()];
-}
-
-function throwEntryErrors<K>(errors: readonly EntryError<K>[], name: (e: EntryError<K>) => string = e => String(e.key)) {
-  if (errors.length === 0) return;
-  throw new Error(errors.slice(0, 3).map(e => `${name(e)}: ${e.error}`).join('; ') + (errors.length > 3 ? ` (and ${errors.length - 3} more)` : ''));
-}
+export { GLUE_KINDS };

@@ -1,28 +1,18 @@
-import { BatchGetPartitionCommand, GetDatabasesCommand, GetPartitionsCommand, GetTablesCommand, GlueClient } from '@aws-sdk/client-glue';
+import { BatchGetPartitionCommand, GlueClient, paginateGetDatabases, paginateGetPartitions, paginateGetTables } from '@aws-sdk/client-glue';
 import type { Database, Partition, Table } from '@aws-sdk/client-glue';
 import { chunk } from '../kernel/concurrency';
 
 /** BatchGetPartition takes at most 1000 partitions a call. */
 const BATCH_GET_PARTITIONS = 1000;
 
-/** Every listing is paged to the end; pages are yielded as they arrive so memory stays flat. */
+/** Every listing is paged to the end (the SDK's paginators); pages are yielded as they arrive so memory stays flat. */
 
 export async function* databasePages(glue: GlueClient): AsyncIterable<Database[]> {
-  let NextToken: string | undefined;
-  do {
-    const page = await glue.send(new GetDatabasesCommand({ NextToken, MaxResults: 100 }));
-    yield page.DatabaseList ?? [];
-    NextToken = page.NextToken;
-  } while (NextToken);
+  for await (const page of paginateGetDatabases({ client: glue, pageSize: 100 }, {})) yield page.DatabaseList ?? [];
 }
 
 export async function* tablePages(glue: GlueClient, DatabaseName: string): AsyncIterable<Table[]> {
-  let NextToken: string | undefined;
-  do {
-    const page = await glue.send(new GetTablesCommand({ DatabaseName, NextToken, MaxResults: 100 }));
-    yield page.TableList ?? [];
-    NextToken = page.NextToken;
-  } while (NextToken);
+  for await (const page of paginateGetTables({ client: glue, pageSize: 100 }, { DatabaseName })) yield page.TableList ?? [];
 }
 
 /** A page of partitions and the token of the next page, so a long table can be resumed. */
@@ -31,13 +21,10 @@ export interface PartitionPageOf<T> { readonly partitions: T[]; readonly next?: 
 export async function* partitionPages(
   glue: GlueClient, DatabaseName: string, TableName: string, from?: string,
 ): AsyncIterable<PartitionPageOf<Partition>> {
-  let NextToken = from;
-  do {
-    // No Expression: an empty one is rejected, and we want every partition.
-    const page = await glue.send(new GetPartitionsCommand({ DatabaseName, TableName, NextToken, MaxResults: 1000 }));
-    NextToken = page.NextToken;
-    yield { partitions: page.Partitions ?? [], next: NextToken };
-  } while (NextToken);
+  // No Expression: an empty one is rejected, and we want every partition.
+  for await (const page of paginateGetPartitions({ client: glue, pageSize: 1000, startingToken: from }, { DatabaseName, TableName })) {
+    yield { partitions: page.Partitions ?? [], next: page.NextToken };
+  }
 }
 
 /** The named partitions that exist, batch by batch, unprocessed keys asked again; throws when the table does not exist. */

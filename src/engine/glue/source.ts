@@ -1,5 +1,10 @@
-import type { DatabaseInput, PartitionInput, TableInput } from '@aws-sdk/client-glue';
-import type { PartitionPageOf } from './pages';
+import { GetDatabaseCommand, GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
+import type { Database, DatabaseInput, Partition, PartitionInput, Table, TableInput } from '@aws-sdk/client-glue';
+import { databasePages, partitionPages, partitionsByValues, tablePages, type PartitionPageOf } from './pages';
+import { databaseInput, hasPartitions, partitionInput, partitionKey, tableInput } from './shapes';
+import { AwsClients } from '../kernel/clients';
+import { notFoundAsUndefined } from '../kernel/errors';
+import { Scope } from '../kernel/scope';
 
 /**
  * The source state, as write shapes (output-only fields already dropped) and before any
@@ -41,8 +46,8 @@ export interface SourceLookups {
   database(name: string): Promise<SourceDatabase | undefined>;
   table(databaseName: string, name: string): Promise<SourceTable | undefined>;
   tableNames(databaseName: string): Promise<Set<string>>;
-  /** Which of these partition value lists the source still has (as partition keys). */
-  existingPartitions(databaseName: string, tableName: string, values: readonly string[][]): Promise<Set<string>>;
+  /** Those of the named partitions the source has, by partition key; throws when the table does not exist. */
+  partitionsByValues(databaseName: string, tableName: string, values: readonly string[][]): Promise<Map<string, PartitionInput>>;
 }
 
 /** Where a database's convergence stopped, so the next invocation carries on without loss. */
@@ -56,4 +61,107 @@ export interface Cursor {
 export interface PartialTable {
   readonly table: string;
   readonly next: string;
+}
+
+/** Reads the source Region's Glue Data Catalog lazily, page by page. */
+export class LiveCatalogSource implements CatalogSource, SourceLookups {
+  readonly sequential = false;
+  readonly lookups: SourceLookups = this;
+
+  constructor(private readonly clients: AwsClients, readonly region: string, private readonly scope: Scope) {}
+
+  private get glue() {
+    return this.clients.get(GlueClient, this.region);
+  }
+
+  catalogId(): Promise<string> {
+    return this.clients.callerIdentity(this.region).then(me => me.account);
+  }
+
+  async* databases(): AsyncIterable<SourceDatabase> {
+    for await (const page of databasePages(this.glue)) {
+      for (const database of page) {
+        if (database.Name && this.scope.includes(database.Name)) yield this.sourceDatabase(database);
+      }
+    }
+  }
+
+  async database(name: string): Promise<SourceDatabase | undefined> {
+    const found = await notFoundAsUndefined(this.glue.send(new GetDatabaseCommand({ Name: name })));
+    return found?.Database ? this.sourceDatabase(found.Database) : undefined;
+  }
+
+  async table(databaseName: string, name: string): Promise<SourceTable | undefined> {
+    const found = await notFoundAsUndefined(this.glue.send(new GetTableCommand({ DatabaseName: databaseName, Name: name })));
+    return found?.Table ? this.sourceTable(databaseName, found.Table) : undefined;
+  }
+
+  async tableNames(databaseName: string): Promise<Set<string>> {
+    const names = new Set<string>();
+    for await (const page of tablePages(this.glue, databaseName)) for (const t of page) if (t.Name) names.add(t.Name);
+    return names;
+  }
+
+  async partitionsByValues(databaseName: string, tableName: string, values: readonly string[][]): Promise<Map<string, PartitionInput>> {
+    return partitionsByKey(this.glue, databaseName, tableName, values, partitionInput);
+  }
+
+  private sourceDatabase(database: Database): SourceDatabase {
+    const name = database.Name!;
+    return { input: databaseInput(database), tables: after => this.tables(name, after) };
+  }
+
+  private sourceTable(databaseName: string, table: Table): SourceTable {
+    const input = tableInput(table);
+    return {
+      databaseName,
+      input,
+      partitionPages: from => this.partitions(databaseName, input.Name!, hasPartitions(input), from),
+    };
+  }
+
+  /**
+   * Tables in listing order. With `after`, skips through that table. If it is no longer listed
+   * (deleted meanwhile): when the listing came sorted by name, as Glue lists, the tables named
+   * after it follow; otherwise everything is listed again (converging is idempotent).
+   */
+  private async* tables(databaseName: string, after?: string): AsyncIterable<SourceTable> {
+    let skipping = after !== undefined;
+    let sorted = true;
+    let previous = '';
+    for await (const page of tablePages(this.glue, databaseName)) {
+      for (const table of page) {
+        const name = table.Name ?? '';
+        if (name < previous) sorted = false;
+        previous = name;
+        if (skipping) {
+          if (name === after) skipping = false;
+          continue;
+        }
+        yield this.sourceTable(databaseName, table);
+      }
+    }
+    if (!skipping) return;
+    for await (const page of tablePages(this.glue, databaseName)) {
+      for (const table of page) if (!sorted || (table.Name ?? '') > after!) yield this.sourceTable(databaseName, table);
+    }
+  }
+
+  private async* partitions(databaseName: string, tableName: string, partitioned: boolean, from?: string) {
+    if (!partitioned) return;
+    for await (const page of partitionPages(this.glue, databaseName, tableName, from)) {
+      yield { partitions: page.partitions.map(partitionInput), next: page.next };
+    }
+  }
+}
+
+/** The named partitions that exist, by partition key, each as `shape` makes it; throws when the table does not exist. */
+export async function partitionsByKey<T>(
+  glue: GlueClient, databaseName: string, tableName: string, values: readonly string[][], shape: (p: Partition) => T,
+): Promise<Map<string, T>> {
+  const found = new Map<string, T>();
+  for await (const page of partitionsByValues(glue, databaseName, tableName, values)) {
+    for (const p of page) found.set(partitionKey(p.Values), shape(p));
+  }
+  return found;
 }

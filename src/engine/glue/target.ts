@@ -1,14 +1,16 @@
 import {
   BatchCreatePartitionCommand, BatchDeletePartitionCommand, BatchDeleteTableCommand, BatchUpdatePartitionCommand,
-  CreateDatabaseCommand, CreateTableCommand, DeleteDatabaseCommand, GetDatabaseCommand, GlueClient, UpdateDatabaseCommand, UpdateTableCommand,
+  CreateDatabaseCommand, CreateTableCommand, DeleteDatabaseCommand, GetDatabaseCommand, GetTableCommand, GlueClient,
+  UpdateDatabaseCommand, UpdateTableCommand,
 } from '@aws-sdk/client-glue';
 import type { DatabaseInput, ErrorDetail, PartitionInput, TableInput } from '@aws-sdk/client-glue';
 import { databasePages, partitionPages, tablePages } from './pages';
 import { databaseInput, partitionInput, partitionKey, tableInput } from './shapes';
+import { partitionsByKey } from './source';
 import { AwsClients } from '../kernel/clients';
 import { fieldPrints, fingerprint, type FieldPrints } from '../kernel/compare';
-import { chunk, errorMessage } from '../kernel/concurrency';
-import { notFoundAsUndefined } from '../kernel/errors';
+import { chunk } from '../kernel/concurrency';
+import { notFoundAsUndefined, errorMessage } from '../kernel/errors';
 import { Scope } from '../kernel/scope';
 
 /** Glue batch limits (see docs/architecture.md). */
@@ -45,6 +47,12 @@ export class GlueTarget {
     return found?.Database ? fieldPrints(databaseInput(found.Database)) : undefined;
   }
 
+  /** One table's prints, or undefined when it (or its database) does not exist. */
+  async table(databaseName: string, name: string): Promise<FieldPrints | undefined> {
+    const found = await notFoundAsUndefined(this.glue.send(new GetTableCommand({ DatabaseName: databaseName, Name: name })));
+    return found?.Table ? fieldPrints(tableInput(found.Table)) : undefined;
+  }
+
   async tables(databaseName: string): Promise<Map<string, FieldPrints>> {
     const out = new Map<string, FieldPrints>();
     for await (const page of tablePages(this.glue, databaseName)) {
@@ -60,6 +68,11 @@ export class GlueTarget {
       for (const p of page.partitions) out.set(partitionKey(p.Values), fingerprint(partitionInput(p)));
     }
     return out;
+  }
+
+  /** The named partitions that exist, by partition key, as fingerprints; none when the table does not exist. */
+  async partitionsByValues(databaseName: string, tableName: string, values: readonly string[][]): Promise<Map<string, string>> {
+    return await notFoundAsUndefined(partitionsByKey(this.glue, databaseName, tableName, values, p => fingerprint(partitionInput(p)))) ?? new Map();
   }
 
   async createDatabase(input: DatabaseInput): Promise<void> {

@@ -1,14 +1,14 @@
+import { jobEngine } from './job-engine';
 import { LAKE_FORMATION_ITEMS, type ItemReport, type RunManifest, type RunOutcome, type WorkItem } from './job-types';
-import { lakeFormationKinds } from './lake-formation-item';
 import { SNAPSHOT_ITEM_TARGET } from './run-item';
 import { RunStore } from './run-store';
 import type { JobSettings } from '../../shared/job-settings';
-import { GLUE_KINDS, pruneDatabases } from '../glue/converge';
-import { LiveCatalogSource } from '../glue/live-source';
+import { GLUE_KINDS } from '../glue/converge';
 import { AwsClients } from '../kernel/clients';
-import { errorMessage, forEachConcurrent } from '../kernel/concurrency';
-import { mergeInto } from '../kernel/merge-reports';
+import { forEachConcurrent } from '../kernel/concurrency';
+import { errorMessage } from '../kernel/errors';
 import { emfLine } from '../kernel/metrics';
+import { mergeInto } from '../kernel/report';
 import { ReportBuilder, type Counts, type Report } from '../kernel/report';
 import { Scope } from '../kernel/scope';
 import type { LfKind } from '../lake-formation';
@@ -26,16 +26,8 @@ export async function finalizeRun(settings: JobSettings, runId: string, clients:
   const prefix = RunStore.runPrefix(runId);
   const manifest = await store.getJson<RunManifest>(`${prefix}manifest.json`);
   const { options } = manifest;
-  const scope = new Scope({ databases: options.databases, excludeDatabases: options.excludeDatabases });
-  const source = new LiveCatalogSource(clients, settings.sourceRegion, scope);
-  const pruneOptions = {
-    mode: options.dryRun ? 'plan' : 'sync',
-    source,
-    targetRegions: settings.targetRegions,
-    scope,
-    prune: options.prune,
-    clients,
-  } as const;
+  const engine = await jobEngine(settings, options, clients, store);
+  const scope = engine.scope;
 
   const run = new ReportBuilder({
     mode: options.dryRun ? 'plan' : 'sync',
@@ -47,7 +39,7 @@ export async function finalizeRun(settings: JobSettings, runId: string, clients:
   }, GLUE_KINDS);
   const report = run.report;
   try {
-    mergeInto(report, await pruneDatabases(pruneOptions, new Set(manifest.databases)));
+    mergeInto(report, await engine.pruneDatabases(new Set(manifest.databases)));
   } catch (error) {
     run.fail({ kind: 'database', key: '*', error: `checking the targets for databases the source no longer has failed: ${errorMessage(error)}` });
   }
@@ -68,7 +60,7 @@ export async function finalizeRun(settings: JobSettings, runId: string, clients:
       if (part.item.kind === 'lakeFormation') snapshotKinds = part.snapshot.lakeFormationKinds ?? [];
     }
   });
-  const lakeFormation = lakeFormationKinds(settings).length > 0 ? LAKE_FORMATION_ITEMS : [];
+  const lakeFormation = (settings.lakeFormationKinds ?? []).length > 0 ? LAKE_FORMATION_ITEMS : [];
   const items = [...lakeFormation, ...await store.getJson<WorkItem[]>(`${prefix}items.json`)];
   for (const item of items) {
     if (done.has(itemId(item))) continue;

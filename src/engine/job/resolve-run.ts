@@ -1,20 +1,16 @@
+import { jobEngine } from './job-engine';
 import type { ResolvedRun, RunManifest, WorkItem } from './job-types';
 import { RunStore } from './run-store';
 import type { JobSettings, RunInput } from '../../shared/job-settings';
 import { resolveRunOptions } from '../../shared/job-settings';
-import { LiveCatalogSource } from '../glue/live-source';
 import { AwsClients } from '../kernel/clients';
-import { Scope } from '../kernel/scope';
 
 /** Step 1: resolve the scope, list the source's databases in it, and write the manifest and work items. */
 export async function resolveRun(
   settings: JobSettings, runId: string, input: RunInput | undefined, clients: AwsClients, store: RunStore,
 ): Promise<ResolvedRun> {
   const options = resolveRunOptions(settings, input);
-  const scope = new Scope({ databases: options.databases, excludeDatabases: options.excludeDatabases });
-  const source = new LiveCatalogSource(clients, settings.sourceRegion, scope);
-  const databases: string[] = [];
-  for await (const db of source.databases()) databases.push(db.input.Name!);
+  const { catalogId, databases } = await (await jobEngine(settings, options, clients, store)).listDatabases();
 
   const items: WorkItem[] = [];
   for (const database of databases) {
@@ -25,7 +21,7 @@ export async function resolveRun(
   const manifest: RunManifest = {
     runId,
     createdAt: new Date().toISOString(),
-    source: { region: settings.sourceRegion, catalogId: await source.catalogId() },
+    source: { region: settings.sourceRegion, catalogId },
     targets: settings.targetRegions,
     options,
     databases,

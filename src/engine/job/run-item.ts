@@ -1,14 +1,13 @@
+import { jobEngine } from './job-engine';
 import type { ItemReport, ItemState, WorkItem } from './job-types';
-import { runLakeFormationItem } from './lake-formation-item';
 import { RunStore } from './run-store';
 import type { JobSettings } from '../../shared/job-settings';
-import { convergeDatabase, type Deadline } from '../glue/converge';
-import { LiveCatalogSource } from '../glue/live-source';
-import { AwsClients } from '../kernel/clients';
-import { ReportBuilder, type Report } from '../kernel/report';
-import { Scope } from '../kernel/scope';
-import { LineWriter } from '../snapshot/io';
-import { writeSnapshotPart } from '../snapshot/part';
+import type { AwsClients } from '../kernel/clients';
+import type { Deadline } from '../kernel/deadline';
+import type { Report } from '../kernel/report';
+
+/** The snapshot part that holds the Lake Formation state, named to sort before every database's parts. */
+export const LAKE_FORMATION_PART = '_lake-formation.jsonl.gz';
 
 /** The target path segment of snapshot items' reports. */
 export const SNAPSHOT_ITEM_TARGET = '_snapshot';
@@ -35,37 +34,18 @@ export async function runItem(
   const { item, options } = state;
   const seq = state.seq ?? 0;
   const deadline = deadlineFrom(remainingMs);
-  const scope = new Scope({ databases: options.databases, excludeDatabases: options.excludeDatabases });
-  const source = new LiveCatalogSource(clients, settings.sourceRegion, scope);
+  const engine = await jobEngine(settings, options, clients, store);
   const prefix = RunStore.runPrefix(state.runId);
   let report: Report;
   if (item.kind === 'lakeFormation') {
-    report = await runLakeFormationItem(settings, options, item, clients, `${prefix}snapshot/`, store.bucket);
+    // The before step also writes the whole state to the run's snapshot.
+    const snapshotTo = item.phase !== 'after' && !options.dryRun ? `s3://${store.bucket}/${prefix}snapshot/${LAKE_FORMATION_PART}` : undefined;
+    report = await engine.lakeFormationPhase(item.phase ?? 'before', snapshotTo);
   } else if (item.kind === 'converge') {
-    report = await convergeDatabase({
-      mode: options.dryRun ? 'plan' : 'sync',
-      source,
-      targetRegions: [item.target!],
-      scope,
-      bucketMappings: settings.bucketMappings,
-      prune: options.prune,
-      concurrency: settings.tableConcurrency,
-      clients,
-      database: item.database,
-      cursor: state.cursor,
-      deadline,
-    });
+    report = await engine.convergeDatabase(item.database, item.target!, state.cursor, deadline);
   } else {
-    const builder = new ReportBuilder({
-      mode: 'snapshot', source: { region: settings.sourceRegion }, targets: [], scope: scope.toJSON(), prune: false, dryRun: false,
-    }, []);
     const location = `s3://${store.bucket}/${prefix}snapshot/${encodeURIComponent(item.database)}/${String(seq).padStart(6, '0')}.jsonl.gz`;
-    const out = new LineWriter(location, clients, process.env.AWS_REGION ?? settings.sourceRegion);
-    const part = await writeSnapshotPart(source, item.database, out, state.cursor, deadline);
-    await out.close();
-    report = builder.finish(clients.apiCalls);
-    report.snapshot = { location, format: 'lake-replica-snapshot-part', version: 1, ...part.totals };
-    report.continuation = part.continuation;
+    report = await engine.snapshotPart(item.database, location, state.cursor, deadline);
   }
   const done = report.continuation === undefined;
   const itemReport: ItemReport = { ...report, item, seq, done };

@@ -22,7 +22,7 @@ export class RunStore {
     return `${encodeURIComponent(target)}/${encodeURIComponent(database)}`;
   }
 
-  constructor(private readonly clients: AwsClients, private readonly region: string, readonly bucket: string) {}
+  constructor(private readonly clients: AwsClients, readonly region: string, readonly bucket: string) {}
 
   async putJson(key: string, value: unknown): Promise<void> {
     await s3Client(this.clients, this.region).send(new PutObjectCommand({

@@ -36,11 +36,6 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   return chunks;
 }
 
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
-  return String(error);
-}
-
 /** At most `limit` tasks at once across every caller; a finishing task hands its slot to the next waiting one. */
 export class Limiter {
   private active = 0;

@@ -7,3 +7,9 @@ export async function notFoundAsUndefined<T>(call: Promise<T>): Promise<T | unde
     throw error;
   }
 }
+
+/** An error as one line: its name (when it has a meaningful one) and message. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
+  return String(error);
+}

@@ -37,3 +37,6 @@ export interface ObjectOutcome {
 export function refKey(ref: ObjectRef): string {
   return JSON.stringify(canonical(ref));
 }
+
+/** Converges named objects in one target Region: one outcome per ref, by `refKey`. */
+export type ObjectConverger = (refs: ObjectRef[], targetRegion: string) => Promise<Map<string, ObjectOutcome>>;

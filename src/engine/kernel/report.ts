@@ -115,6 +115,11 @@ export class ReportBuilder {
     else this.unmapped.set(key, { count: 1, example: objectKey });
   }
 
+  /** The buckets locations were left pointing at, with no mapping for their target. */
+  unmappedBuckets(): string[] {
+    return [...new Set([...this.unmapped.keys()].map(key => key.split('\u0000')[1]))];
+  }
+
   finish(apiCalls: Record<string, number>): Report {
     for (const [key, { count, example }] of this.unmapped) {
       const [target, bucket] = key.split('\u0000');
@@ -136,4 +141,25 @@ export function writeCalls(apiCalls: Record<string, number>): number {
   return Object.entries(apiCalls)
     .filter(([op]) => !/:(Get|BatchGet|List|Search|Describe|Lookup|Head)/.test(op))
     .reduce((sum, [, n]) => sum + n, 0);
+}
+
+/** Adds one invocation's report into the run's report: counts and calls add up, lists are capped. */
+export function mergeInto(run: Report, part: Report): void {
+  for (const [kind, counts] of Object.entries(part.counts)) {
+    const into: Counts = (run.counts[kind] ??= emptyCounts([kind])[kind]);
+    for (const outcome of Object.keys(counts) as Array<keyof Counts>) into[outcome] += counts[outcome];
+  }
+  for (const [op, n] of Object.entries(part.apiCalls)) run.apiCalls[op] = (run.apiCalls[op] ?? 0) + n;
+  for (const w of part.warnings) if (!run.warnings.includes(w) && run.warnings.length < MAX_LISTED) run.warnings.push(w);
+  for (const f of part.failures) {
+    if (run.failures.length < MAX_LISTED) run.failures.push(f);
+    else run.failuresTruncated = (run.failuresTruncated ?? 0) + 1;
+  }
+  if (part.failuresTruncated) run.failuresTruncated = (run.failuresTruncated ?? 0) + part.failuresTruncated;
+  if (run.differences && part.differences) {
+    for (const d of part.differences) {
+      if (run.differences.length < MAX_LISTED) run.differences.push(d);
+      else run.differencesTruncated = (run.differencesTruncated ?? 0) + 1;
+    }
+  }
 }

@@ -9,7 +9,7 @@ import type { BucketMapping } from '../../bucket-mapping';
 import { BucketMapper } from '../../bucket-mapping';
 import { AwsClients } from '../kernel/clients';
 import { canonical } from '../kernel/compare';
-import { errorMessage } from '../kernel/concurrency';
+import { errorMessage } from '../kernel/errors';
 import { differenceOf, type ReportBuilder } from '../kernel/report';
 import { Scope } from '../kernel/scope';
 

@@ -15,7 +15,8 @@ import {
 } from './state';
 import { databasePages, tablePages } from '../glue/pages';
 import { AwsClients } from '../kernel/clients';
-import { errorMessage, forEachConcurrent } from '../kernel/concurrency';
+import { forEachConcurrent } from '../kernel/concurrency';
+import { errorMessage } from '../kernel/errors';
 import { Scope } from '../kernel/scope';
 
 export interface ReadLakeFormationOptions {

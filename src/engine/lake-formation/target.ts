@@ -9,7 +9,8 @@ import {
 import type { BatchPermissionsFailureEntry, BatchPermissionsRequestEntry, DataCellsFilter, DataLakeSettings, LFTagError, Resource } from '@aws-sdk/client-lakeformation';
 import type { DataLocation, LfTag, LfTagExpression, OptIn, PermissionEntry } from './state';
 import { AwsClients } from '../kernel/clients';
-import { chunk, errorMessage } from '../kernel/concurrency';
+import { chunk } from '../kernel/concurrency';
+import { errorMessage } from '../kernel/errors';
 
 /** BatchGrantPermissions and BatchRevokePermissions take at most 20 entries a call. */
 export const BATCH_PERMISSIONS = 20;

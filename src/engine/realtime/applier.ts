@@ -1,27 +1,18 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { backoffMs, systemClock, type Clock } from './clock';
 import { eventIdOfKey, type EventState, type Ledger, type LedgerEvent, type TargetRecord } from './ledger';
 import { METRICS, type Signals } from './signals';
-import type { GlueObjectConverger, LakeFormationConverger } from '../glue/objects';
-import { errorMessage } from '../kernel/concurrency';
-import { GLUE_REF_KINDS, refKey, type ObjectOutcome, type ObjectRef } from '../kernel/object-ref';
+import { errorMessage } from '../kernel/errors';
+import { refKey, type ObjectConverger, type ObjectOutcome, type ObjectRef } from '../kernel/object-ref';
 import { resourceLabel } from '../lake-formation';
 
-/** The part of a DynamoDB stream record the applier reads (the Lambda event's shape). */
-export interface StreamRecord {
-  readonly eventName?: string;
-  readonly dynamodb?: {
-    readonly Keys?: Record<string, AttributeValue>;
-    readonly SequenceNumber?: string;
-  };
-}
+/** A record of the ledger's DynamoDB stream, as Lambda delivers it. */
+export type StreamRecord = DynamoDBRecord;
 
 /** Partial batch response: the stream resumes from the first failed record. */
-export interface BatchResponse {
-  readonly batchItemFailures: Array<{ readonly itemIdentifier: string }>;
-}
+export type BatchResponse = DynamoDBBatchResponse;
 
-export const LAKE_FORMATION_OFF = 'Lake Formation replication is switched off';
 /** Attempts before a target of an event is left FAILED for redrive (and no longer retried by the stream). */
 export const MAX_ATTEMPTS = 3;
 const BACKOFF_BASE_MS = 2_000;
@@ -29,9 +20,8 @@ const BACKOFF_CAP_MS = 30_000;
 
 export interface ApplyOptions {
   readonly ledger: Ledger;
-  readonly glue: GlueObjectConverger;
-  /** Absent: Lake Formation refs are SKIPPED. */
-  readonly lakeFormation?: LakeFormationConverger;
+  /** Converges the objects of a target's events there (the engine's `convergeObjects`). */
+  readonly converge: ObjectConverger;
   readonly signals: Signals;
   readonly clock?: Clock;
   readonly maxAttempts?: number;
@@ -58,7 +48,8 @@ export async function applyRecords(records: readonly StreamRecord[], o: ApplyOpt
   const maxAttempts = o.maxAttempts ?? MAX_ATTEMPTS;
   const sequenceOf = new Map<string, string[]>();
   for (const record of records) {
-    const id = eventIdOfKey(record.dynamodb?.Keys);
+    // The stream image's attribute values have the SDK's shape; only the key's S is read.
+    const id = eventIdOfKey(record.dynamodb?.Keys as Record<string, AttributeValue> | undefined);
     const seq = record.dynamodb?.SequenceNumber;
     if (!id || !seq || record.eventName === 'REMOVE') continue;
     sequenceOf.set(id, [...sequenceOf.get(id) ?? [], seq]);
@@ -128,12 +119,12 @@ async function convergeByTarget(work: readonly Work[], o: ApplyOptions): Promise
   const out = new Map<string, Map<string, ObjectOutcome>>();
   for (const [region, byKey] of refsByTarget) {
     const refs = [...byKey.values()];
-    const glueRefs = refs.filter(r => GLUE_REF_KINDS.includes(r.kind));
-    const lfRefs = refs.filter(r => !GLUE_REF_KINDS.includes(r.kind));
-    const outcomes = new Map<string, ObjectOutcome>();
-    await into(outcomes, glueRefs, () => o.glue.converge(glueRefs, region));
-    if (o.lakeFormation) await into(outcomes, lfRefs, () => o.lakeFormation!(lfRefs, region));
-    else for (const ref of lfRefs) outcomes.set(refKey(ref), { status: 'SKIPPED', reason: LAKE_FORMATION_OFF });
+    let outcomes: Map<string, ObjectOutcome>;
+    try {
+      outcomes = await o.converge(refs, region);
+    } catch (error) {
+      outcomes = new Map(refs.map(ref => [refKey(ref), { status: 'FAILED', reason: errorMessage(error) }]));
+    }
     for (const ref of refs) {
       const outcome = outcomes.get(refKey(ref));
       o.signals.log(outcome?.status === 'FAILED' ? 'error' : 'info', 'object converged', { target: region, object: ref, ...outcome });
@@ -141,17 +132,6 @@ async function convergeByTarget(work: readonly Work[], o: ApplyOptions): Promise
     out.set(region, outcomes);
   }
   return out;
-}
-
-/** A converger that throws fails every ref it was given, and nothing else. */
-async function into(outcomes: Map<string, ObjectOutcome>, refs: readonly ObjectRef[], converge: () => Promise<Map<string, ObjectOutcome>>) {
-  if (refs.length === 0) return;
-  try {
-    const result = await converge();
-    for (const ref of refs) outcomes.set(refKey(ref), result.get(refKey(ref)) ?? { status: 'FAILED', reason: 'the converger returned no outcome for it' });
-  } catch (error) {
-    for (const ref of refs) outcomes.set(refKey(ref), { status: 'FAILED', reason: errorMessage(error) });
-  }
 }
 
 /** An event's outcome in one target: FAILED if any of its objects failed, SKIPPED if all were skipped, else APPLIED. */

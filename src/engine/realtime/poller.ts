@@ -1,11 +1,20 @@
-import { LookupEventsCommand, type CloudTrailClient, type Event, type LookupAttribute } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, LookupEventsCommand, type Event, type LookupAttribute } from '@aws-sdk/client-cloudtrail';
 import { backoffMs, Pacer, systemClock, type Clock } from './clock';
 import { FOLLOWED_EVENT_NAMES, GLUE_EVENT_SOURCE, isKept, LAKE_FORMATION_EVENT_SOURCE, mapEvent } from './event-map';
 import type { Ledger, LedgerEvent, TargetRecord } from './ledger';
 import { METRICS, type Signals } from './signals';
 import { parseTrailEvent, type TrailRecord } from './trail-record';
 import type { LookupStrategy } from '../../shared/realtime-settings';
-import { errorMessage } from '../kernel/concurrency';
+import type { AwsClients } from '../kernel/clients';
+import { errorMessage } from '../kernel/errors';
+
+/**
+ * The poller's CloudTrail client makes one attempt per call: the poller paces LookupEvents itself (2 requests
+ * a second per account and Region) and backs off on throttling, so SDK retries would spend the shared quota twice.
+ */
+export function cloudTrailClient(clients: AwsClients, region: string): CloudTrailClient {
+  return clients.get(CloudTrailClient, region, () => ({ maxAttempts: 1 }));
+}
 
 /** LookupEvents returns at most 50 events a page. */
 const PAGE_SIZE = 50;

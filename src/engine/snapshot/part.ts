@@ -1,7 +1,7 @@
 import type { SnapshotTotals } from './format';
 import { LineWriter } from './io';
-import type { Deadline } from '../glue/converge';
 import type { Cursor, PartialTable, SourceLookups } from '../glue/source';
+import type { Deadline } from '../kernel/deadline';
 
 export interface SnapshotPartResult {
   readonly totals: SnapshotTotals;

@@ -1,20 +1,27 @@
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Event } from '@aws-sdk/client-cloudtrail';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { FakeCloudTrail } from './fake-cloudtrail';
 import { createLedgerTable, LEDGER_TABLE } from './ledger-table';
 import { StreamReader } from './stream';
-import { GlueConverger, type GlueObjectConverger, type LakeFormationConverger } from '../../../src/engine/glue/objects';
+import { convergeByKind } from '../../../src/engine/engine';
+import { glueObjectConverger } from '../../../src/engine/glue/objects';
+import { LiveCatalogSource } from '../../../src/engine/glue/source';
 import { AwsClients } from '../../../src/engine/kernel/clients';
+import type { ObjectConverger } from '../../../src/engine/kernel/object-ref';
 import { Scope } from '../../../src/engine/kernel/scope';
 import { applyRecords, type ApplyOptions, type BatchResponse, type StreamRecord } from '../../../src/engine/realtime/applier';
 import type { Clock } from '../../../src/engine/realtime/clock';
 import { Ledger } from '../../../src/engine/realtime/ledger';
-import { poll, type PollResult } from '../../../src/engine/realtime/poller';
+import { cloudTrailClient, poll, type PollResult } from '../../../src/engine/realtime/poller';
 import { RecordedSignals } from '../../../src/engine/realtime/signals';
 import { useTestCredentials } from '../../support/cli-harness';
 import { startMoto, type MotoServer } from '../../support/moto';
+
+/** A Glue converger the tests can wrap: the engine's, or one that fails some targets or objects. */
+export interface GlueObjectConverger {
+  converge: ObjectConverger;
+}
 
 export const SOURCE = 'us-east-1';
 export const TARGETS = ['us-west-2', 'eu-west-1'];
@@ -37,13 +44,14 @@ export class Pipeline {
   readonly signals = new RecordedSignals();
   readonly stream: StreamReader;
   glue: GlueObjectConverger;
-  lakeFormation?: LakeFormationConverger;
+  lakeFormation?: ObjectConverger;
 
   private constructor(readonly endpoint: string, scope: Scope) {
     this.clients = new AwsClients({ endpoint, maxAttempts: 1 });
     this.ledger = new Ledger(this.clients.get(DynamoDBClient, SOURCE), LEDGER_TABLE, 24 * 3600_000);
     this.stream = new StreamReader(endpoint, this.clients.get(DynamoDBClient, SOURCE), LEDGER_TABLE, SOURCE);
-    this.glue = new GlueConverger({ clients: this.clients, sourceRegion: SOURCE, scope, bucketMappings: BUCKET_MAPPINGS });
+    const source = new LiveCatalogSource(this.clients, SOURCE, scope);
+    this.glue = { converge: glueObjectConverger({ clients: this.clients, source, scope, bucketMappings: BUCKET_MAPPINGS }) };
   }
 
   glueAt(region: string) {
@@ -54,7 +62,7 @@ export class Pipeline {
   async record(...events: Event[]): Promise<PollResult> {
     this.trail.add(...events);
     return poll({
-      cloudtrail: this.clients.get(CloudTrailClient, SOURCE),
+      cloudtrail: cloudTrailClient(this.clients, SOURCE),
       ledger: this.ledger,
       targetRegions: TARGETS,
       lookbackMs: 3600_000,
@@ -70,8 +78,12 @@ export class Pipeline {
     return this.stream.readPending();
   }
 
-  apply(records: readonly StreamRecord[], extra: Partial<ApplyOptions> & { clock?: Clock } = {}): Promise<BatchResponse> {
-    return applyRecords(records, { ledger: this.ledger, glue: this.glue, lakeFormation: this.lakeFormation, signals: this.signals, ...extra });
+  /** The engine's split of refs between the Glue and Lake Formation convergers, over the ones this pipeline holds (tests swap them). */
+  apply(records: readonly StreamRecord[], extra: Partial<ApplyOptions> & { clock?: Clock; glue?: GlueObjectConverger } = {}): Promise<BatchResponse> {
+    const { glue = this.glue, ...options } = extra;
+    const converge: ObjectConverger = (refs, region) =>
+      convergeByKind(refs, region, { glue: (r, at) => glue.converge(r, at), lakeFormation: this.lakeFormation });
+    return applyRecords(records, { ledger: this.ledger, converge, signals: this.signals, ...options });
   }
 
   /** Records the events, then applies the stream records they produced. */
