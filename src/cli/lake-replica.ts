@@ -1,9 +1,8 @@
-import { parseCli, type CliCommand, type CliJob, type RedriveConfig } from './args';
+import { parseCli, type CliCommand, type RedriveConfig } from './args';
 import { redriveSummary, runRedrive } from './redrive';
 import { Progress, summary } from './render';
+import { runEngine } from './run';
 import { USAGE, UsageError } from './usage';
-import { ReplicationEngine, type OnProgress } from '../engine/engine';
-import { AwsClients } from '../engine/kernel/clients';
 import { errorMessage } from '../engine/kernel/errors';
 import type { Report } from '../engine/kernel/report';
 
@@ -19,17 +18,6 @@ export function exitCode(report: Report): number {
   if (report.failures.length > 0) return EXIT.failure;
   if (report.mode === 'verify' && report.inSync === false) return EXIT.drift;
   return EXIT.ok;
-}
-
-/** One engine run with SDK clients of its own, closed when it ends. */
-export async function runEngine(job: CliJob, onProgress?: OnProgress): Promise<Report> {
-  const { endpoint, maxAttempts, ...settings } = job;
-  const clients = new AwsClients({ endpoint, maxAttempts });
-  try {
-    return await (await ReplicationEngine.create(settings, clients)).run(onProgress);
-  } finally {
-    clients.destroy();
-  }
 }
 
 /** The whole CLI: parse, run the engine, print, and return the exit code. */

@@ -1,23 +1,18 @@
 import type { BucketMapping } from '../bucket-mapping';
+import { convergeDatabase, convergeGlue, pruneDatabases, GLUE_KINDS, glueObjectConverger } from './glue';
+import { LiveCatalogSource, type CatalogSource } from './glue';
 import type { JobSettings, RunOptions } from '../shared/job-settings';
-import { convergeDatabase, convergeGlue, pruneDatabases, GLUE_KINDS } from './glue/converge';
-import { glueObjectConverger } from './glue/objects';
-import { LiveCatalogSource, type CatalogSource, type Cursor } from './glue/source';
 import type { AwsClients } from './kernel/clients';
-import type { Deadline } from './kernel/deadline';
 import { errorMessage } from './kernel/errors';
 import { refKey, type ObjectConverger, type ObjectOutcome, type ObjectRef } from './kernel/object-ref';
 import { mergeInto, ReportBuilder, type Counts, type Mode, type Report } from './kernel/report';
+import type { Cursor, Deadline } from './kernel/resume';
 import { Scope, type ScopeConfig } from './kernel/scope';
 import {
   convergeLakeFormation, guardedPrincipals, LF_KINDS, kindsToRead, lakeFormationObjectConverger, phaseKinds, readSourceLakeFormation,
   type LakeFormationConfig, type LakeFormationState, type LfPhase, type ProtectedPrincipals,
 } from './lake-formation';
-import { LineWriter } from './snapshot/io';
-import { lakeFormationItems, lakeFormationRecords } from './snapshot/lake-formation-records';
-import { writeSnapshotPart } from './snapshot/part';
-import { SnapshotSource } from './snapshot/source';
-import { writeSnapshot } from './snapshot/write';
+import { LineWriter, lakeFormationItems, lakeFormationRecords, writeSnapshotPart, SnapshotSource, writeSnapshot } from './snapshot';
 
 /**
  * Everything the engine is built from: the CLI parses it from its arguments, the job's handlers from the

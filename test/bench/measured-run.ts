@@ -3,7 +3,7 @@
  * bench.ts bundles this file with esbuild and starts it with plain node (no ts-node or
  * TypeScript compiler in memory); it prints one line of JSON on stdout.
  */
-import { runEngine as runJob } from '../../src/cli/lake-replica';
+import { runEngine as runJob } from '../../src/cli/run';
 import { writeCalls } from '../../src/engine/kernel/report';
 import type { Counts } from '../../src/engine/kernel/report';
 import { kindsWithout } from '../../src/shared/lake-formation-kinds';

@@ -6,7 +6,7 @@ import type { CreateTableRequest, GetDatabasesRequest, GetPartitionsRequest, Get
 import 'aws-sdk-client-mock-jest';
 import { dailyPartitions, database, useFakeLake, NO_WRITES, table, writesSent } from './fake-lake';
 import { regionOf, sent, sync, SOURCE_REGION, TARGET_REGION } from './sdk-harness';
-import { runEngine as runJob } from '../../src/cli/lake-replica';
+import { runEngine as runJob } from '../../src/cli/run';
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 

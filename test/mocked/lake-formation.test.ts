@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { database, FakeLake, table } from './fake-lake';
 import { ACCOUNT, mockAws, SOURCE_REGION, TARGET_REGION, type MockedAws } from './sdk-harness';
 import type { CliJob as JobConfig } from '../../src/cli/args';
-import { runEngine as runJob } from '../../src/cli/lake-replica';
+import { runEngine as runJob } from '../../src/cli/run';
 import type { Report } from '../../src/engine/kernel/report';
 import { LF_KINDS, kindsWithout } from '../../src/engine/lake-formation/state';
 import { FakeLakeFormation, type RegionLakeFormation } from '../support/lake-formation-fake';

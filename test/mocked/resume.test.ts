@@ -13,10 +13,9 @@ import { ACCOUNT, mockAws, regionOf, sent, SOURCE_REGION, TARGET_REGION, type Mo
 import { convergeDatabase } from '../../src/engine/glue/converge';
 import { databaseInput, partitionInput, tableInput } from '../../src/engine/glue/shapes';
 import { LiveCatalogSource } from '../../src/engine/glue/source';
-import type { Cursor } from '../../src/engine/glue/source';
 import { AwsClients } from '../../src/engine/kernel/clients';
-import type { Deadline } from '../../src/engine/kernel/deadline';
 import type { Report } from '../../src/engine/kernel/report';
+import type { Cursor, Deadline } from '../../src/engine/kernel/resume';
 import { Scope } from '../../src/engine/kernel/scope';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotRecord, type SnapshotTotals } from '../../src/engine/snapshot/format';
 import { LineWriter } from '../../src/engine/snapshot/io';

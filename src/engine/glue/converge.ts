@@ -1,14 +1,14 @@
 import type { PartitionInput } from '@aws-sdk/client-glue';
 import { hasPartitions, partitionKey, replicaDatabase, replicaPartition, replicaTable, type ReplicaContext } from './shapes';
-import type { CatalogSource, Cursor, PartialTable, SourceDatabase, SourceLookups, SourceTable } from './source';
+import type { CatalogSource, SourceDatabase, SourceLookups, SourceTable } from './source';
 import { BATCH_CREATE_PARTITIONS as BATCH, GlueTarget, type EntryError } from './target';
 import { BucketMapper, type BucketMapping } from '../../bucket-mapping';
 import { AwsClients } from '../kernel/clients';
 import { changedFields, fieldPrints, fingerprint, type FieldPrints } from '../kernel/compare';
 import { forEachConcurrent, Limiter } from '../kernel/concurrency';
-import type { Deadline } from '../kernel/deadline';
 import { notFoundAsUndefined, errorMessage } from '../kernel/errors';
 import { differenceOf, ReportBuilder, type Counts, type Mode, type ObjectKind, type Report } from '../kernel/report';
+import type { Cursor, Deadline, PartialTable } from '../kernel/resume';
 import { Scope } from '../kernel/scope';
 
 export const GLUE_KINDS: readonly ObjectKind[] = ['database', 'table', 'partition'];

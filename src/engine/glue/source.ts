@@ -50,19 +50,6 @@ export interface SourceLookups {
   partitionsByValues(databaseName: string, tableName: string, values: readonly string[][]): Promise<Map<string, PartitionInput>>;
 }
 
-/** Where a database's convergence stopped, so the next invocation carries on without loss. */
-export interface Cursor {
-  /** Every table listed up to and including this one is done (or is in `partials`). */
-  readonly afterTable?: string;
-  /** Tables whose partitions were cut short, with the source page token to resume from. */
-  readonly partials?: readonly PartialTable[];
-}
-
-export interface PartialTable {
-  readonly table: string;
-  readonly next: string;
-}
-
 /** Reads the source Region's Glue Data Catalog lazily, page by page. */
 export class LiveCatalogSource implements CatalogSource, SourceLookups {
   readonly sequential = false;

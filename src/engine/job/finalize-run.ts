@@ -3,7 +3,7 @@ import { LAKE_FORMATION_ITEMS, type ItemReport, type RunManifest, type RunOutcom
 import { SNAPSHOT_ITEM_TARGET } from './run-item';
 import { RunStore } from './run-store';
 import type { JobSettings } from '../../shared/job-settings';
-import { GLUE_KINDS } from '../glue/converge';
+import { GLUE_KINDS } from '../glue';
 import { AwsClients } from '../kernel/clients';
 import { forEachConcurrent } from '../kernel/concurrency';
 import { errorMessage } from '../kernel/errors';
@@ -12,8 +12,7 @@ import { mergeInto } from '../kernel/report';
 import { ReportBuilder, type Counts, type Report } from '../kernel/report';
 import { Scope } from '../kernel/scope';
 import type { LfKind } from '../lake-formation';
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotHeader, type SnapshotTotals } from '../snapshot/format';
-import type { SplitSnapshotManifest } from '../snapshot/io';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotHeader, type SnapshotTotals, SplitSnapshotManifest } from '../snapshot';
 
 const REPORT_READS = 32;
 

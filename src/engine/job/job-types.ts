@@ -1,6 +1,6 @@
 import type { RunOptions } from '../../shared/job-settings';
-import type { Cursor } from '../glue/source';
 import type { Report } from '../kernel/report';
+import type { Cursor } from '../kernel/resume';
 
 /**
  * One unit of the job: a database converged into one target, or written to the snapshot (the

@@ -3,8 +3,8 @@ import type { ItemReport, ItemState, WorkItem } from './job-types';
 import { RunStore } from './run-store';
 import type { JobSettings } from '../../shared/job-settings';
 import type { AwsClients } from '../kernel/clients';
-import type { Deadline } from '../kernel/deadline';
 import type { Report } from '../kernel/report';
+import type { Deadline } from '../kernel/resume';
 
 /** The snapshot part that holds the Lake Formation state, named to sort before every database's parts. */
 export const LAKE_FORMATION_PART = '_lake-formation.jsonl.gz';

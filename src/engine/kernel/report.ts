@@ -1,5 +1,5 @@
 /** The one report shape shared by the CLI and the on-demand job. */
-import type { Cursor } from '../glue/source';
+import type { Cursor } from './resume';
 
 export type Mode = 'plan' | 'sync' | 'verify' | 'snapshot' | 'restore';
 export type ObjectKind = 'database' | 'table' | 'partition';

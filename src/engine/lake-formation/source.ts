@@ -13,7 +13,7 @@ import {
   emptyState, type DataLocation, type LakeFormationState, type LfKind, type LfTag, type LfTagExpression, type OptIn, type PermissionEntry,
   type TagAssignment,
 } from './state';
-import { databasePages, tablePages } from '../glue/pages';
+import { databasePages, tablePages } from '../glue';
 import { AwsClients } from '../kernel/clients';
 import { forEachConcurrent } from '../kernel/concurrency';
 import { errorMessage } from '../kernel/errors';

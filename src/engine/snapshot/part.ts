@@ -1,7 +1,7 @@
 import type { SnapshotTotals } from './format';
 import { LineWriter } from './io';
-import type { Cursor, PartialTable, SourceLookups } from '../glue/source';
-import type { Deadline } from '../kernel/deadline';
+import type { SourceLookups } from '../glue';
+import type { Cursor, PartialTable, Deadline } from '../kernel/resume';
 
 export interface SnapshotPartResult {
   readonly totals: SnapshotTotals;

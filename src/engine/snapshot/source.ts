@@ -1,8 +1,8 @@
 import { READABLE_VERSIONS, SNAPSHOT_FORMAT, type SnapshotHeader, type SnapshotRecord, type SnapshotTotals } from './format';
 import { openLines } from './io';
 import { LakeFormationCollector } from './lake-formation-records';
-import { databaseInput, partitionInput, reviveTimestamps, tableInput } from '../glue/shapes';
-import type { CatalogSource, PartitionPage, SourceDatabase, SourceTable } from '../glue/source';
+import { databaseInput, partitionInput, reviveTimestamps, tableInput } from '../glue';
+import type { CatalogSource, PartitionPage, SourceDatabase, SourceTable } from '../glue';
 import { AwsClients } from '../kernel/clients';
 import { Scope } from '../kernel/scope';
 import type { LakeFormationState } from '../lake-formation';

@@ -1,7 +1,7 @@
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotHeader, type SnapshotTotals } from './format';
 import { LineWriter } from './io';
 import { lakeFormationItems, lakeFormationRecords } from './lake-formation-records';
-import type { CatalogSource } from '../glue/source';
+import type { CatalogSource } from '../glue';
 import { AwsClients } from '../kernel/clients';
 import { ReportBuilder, type Report } from '../kernel/report';
 import { Scope } from '../kernel/scope';

@@ -1,0 +1,6 @@
+/** The Glue engine's public entry: what the composition root, the snapshot format and the Lake Formation reader use. */
+export { convergeDatabase, convergeGlue, pruneDatabases, GLUE_KINDS } from './converge';
+export { glueObjectConverger } from './objects';
+export { databasePages, tablePages } from './pages';
+export { databaseInput, partitionInput, reviveTimestamps, tableInput } from './shapes';
+export { LiveCatalogSource, type CatalogSource, type PartitionPage, type SourceDatabase, type SourceLookups, type SourceTable } from './source';
