@@ -26,8 +26,19 @@ beforeEach(async () => {
 });
 afterEach(() => raw.destroy());
 
-async function rawItem(pk: string): Promise<Record<string, AttributeValue> | undefined> {
+type Item = Record<string, AttributeValue>;
+
+async function rawItem(pk: string): Promise<Item | undefined> {
   return (await raw.send(new GetItemCommand({ TableName: LEDGER_TABLE, Key: { pk: { S: pk } }, ConsistentRead: true }))).Item;
+}
+
+function without(item: Item, ...names: string[]): Item {
+  return Object.fromEntries(Object.entries(item).filter(([name]) => !names.includes(name)));
+}
+
+/** The item's targets map with the us-west-2 target replaced. */
+function westTarget(item: Item, target: Item): AttributeValue {
+  return { M: { ...item.targets.M, 'us-west-2': { M: target } } };
 }
 
 function event(over: Partial<LedgerEvent> = {}): LedgerEvent {
@@ -48,7 +59,7 @@ function event(over: Partial<LedgerEvent> = {}): LedgerEvent {
 }
 
 /** The item `putIfNew(event())` writes at RECORDED. */
-const RECORDED_ITEM: Record<string, AttributeValue> = {
+const RECORDED_ITEM: Item = {
   pk: { S: 'e-1' },
   kind: { S: 'event' },
   eventName: { S: 'UpdateTable' },
@@ -61,8 +72,11 @@ const RECORDED_ITEM: Record<string, AttributeValue> = {
       'us-west-2': { M: { status: { S: 'PENDING' } } },
       'eu-west-1': {
         M: {
-          status: { S: 'FAILED' }, reason: { S: 'table' }, attempts: { N: '2' },
-          lastError: { S: 'ThrottlingException' }, appliedAt: { S: '2026-11-26T10:01:00Z' },
+          status: { S: 'FAILED' },
+          reason: { S: 'table' },
+          attempts: { N: '2' },
+          lastError: { S: 'ThrottlingException' },
+          appliedAt: { S: '2026-11-26T10:01:00Z' },
         },
       },
     },
@@ -85,14 +99,21 @@ describe('ledger item layout (moto)', () => {
     await ledger.putIfNew(event({ eventId: 'done', state: 'DONE', actor: undefined, targets: {} }), RECORDED);
     await ledger.putIfNew(event({ eventId: 'failed', state: 'FAILED', actor: '', targets: { 'us-west-2': { status: 'FAILED', attempts: 0 } } }), RECORDED);
     const common = {
-      kind: { S: 'event' }, eventName: { S: 'UpdateTable' }, eventSource: { S: 'glue.amazonaws.com' }, eventTime: { S: '2026-11-26T10:00:00Z' },
+      kind: { S: 'event' },
+      eventName: { S: 'UpdateTable' },
+      eventSource: { S: 'glue.amazonaws.com' },
+      eventTime: { S: '2026-11-26T10:00:00Z' },
       refs: { S: '[{"kind":"table","database":"sales","table":"orders"}]' },
-      recordedAt: { S: '2026-11-26T10:05:00.250Z' }, expiresAt: { N: EXPIRES_AT },
+      recordedAt: { S: '2026-11-26T10:05:00.250Z' },
+      expiresAt: { N: EXPIRES_AT },
     };
     expect(await rawItem('done')).toEqual({ ...common, pk: { S: 'done' }, targets: { M: {} }, state: { S: 'DONE' } });
     expect(await rawItem('failed')).toEqual({
-      ...common, pk: { S: 'failed' }, targets: { M: { 'us-west-2': { M: { status: { S: 'FAILED' }, attempts: { N: '0' } } } } },
-      state: { S: 'FAILED' }, failedKey: { S: 'FAILED' },
+      ...common,
+      pk: { S: 'failed' },
+      targets: { M: { 'us-west-2': { M: { status: { S: 'FAILED' }, attempts: { N: '0' } } } } },
+      state: { S: 'FAILED' },
+      failedKey: { S: 'FAILED' },
     });
   });
 
@@ -106,21 +127,27 @@ describe('ledger item layout (moto)', () => {
     await ledger.putIfNew(event(), RECORDED);
 
     await ledger.recordOutcome('e-1', { 'us-west-2': { status: 'FAILED', attempts: 3, lastError: 'AccessDeniedException' } }, 'FAILED', LATER);
-    const { pendingKey: _pending, ...failed } = {
+    const failed = without({
       ...RECORDED_ITEM,
-      targets: { M: { ...RECORDED_ITEM.targets.M, 'us-west-2': { M: { status: { S: 'FAILED' }, attempts: { N: '3' }, lastError: { S: 'AccessDeniedException' } } } } },
-      state: { S: 'FAILED' }, failedKey: { S: 'FAILED' }, updatedAt: { S: '2026-11-26T10:20:00.000Z' },
-    };
+      targets: westTarget(RECORDED_ITEM, { status: { S: 'FAILED' }, attempts: { N: '3' }, lastError: { S: 'AccessDeniedException' } }),
+      state: { S: 'FAILED' },
+      failedKey: { S: 'FAILED' },
+      updatedAt: { S: '2026-11-26T10:20:00.000Z' },
+    }, 'pendingKey');
     expect(await rawItem('e-1')).toEqual(failed);
 
     // A redrive: PENDING again, pending since now, handed over now, no wake-ups yet.
     await ledger.recordOutcome('e-1', { 'us-west-2': { status: 'PENDING', reason: 'redriven', lastError: 'AccessDeniedException' } }, 'PENDING', LATEST);
-    const { failedKey: _failed, ...redriven } = {
+    const redriven = without({
       ...failed,
-      targets: { M: { ...failed.targets.M, 'us-west-2': { M: { status: { S: 'PENDING' }, reason: { S: 'redriven' }, lastError: { S: 'AccessDeniedException' } } } } },
-      state: { S: 'PENDING' }, pendingKey: { S: 'PENDING' }, pendingSince: { S: '2026-11-26T10:40:00.000Z' },
-      touchedAt: { S: '2026-11-26T10:40:00.000Z' }, wakeUps: { N: '0' }, updatedAt: { S: '2026-11-26T10:40:00.000Z' },
-    };
+      targets: westTarget(failed, { status: { S: 'PENDING' }, reason: { S: 'redriven' }, lastError: { S: 'AccessDeniedException' } }),
+      state: { S: 'PENDING' },
+      pendingKey: { S: 'PENDING' },
+      pendingSince: { S: '2026-11-26T10:40:00.000Z' },
+      touchedAt: { S: '2026-11-26T10:40:00.000Z' },
+      wakeUps: { N: '0' },
+      updatedAt: { S: '2026-11-26T10:40:00.000Z' },
+    }, 'failedKey');
     expect(await rawItem('e-1')).toEqual(redriven);
 
     const woken = new Date('2026-11-26T11:00:00.000Z');
@@ -131,11 +158,14 @@ describe('ledger item layout (moto)', () => {
     const applied = { status: 'APPLIED', reason: 'table', appliedAt: '2026-11-26T11:01:00.000Z' } as const;
     expect(await ledger.recordOutcomeIfUntouched('e-1', { 'us-west-2': applied }, 'DONE', '2026-11-26T10:40:00.000Z', LATEST)).toBe(false);
     expect(await ledger.recordOutcomeIfUntouched('e-1', { 'us-west-2': applied }, 'DONE', '2026-11-26T11:00:00.000Z', woken)).toBe(true);
-    const { pendingKey: _p, ...done } = {
+    const done = without({
       ...redriven,
-      targets: { M: { ...redriven.targets.M, 'us-west-2': { M: { status: { S: 'APPLIED' }, reason: { S: 'table' }, appliedAt: { S: '2026-11-26T11:01:00.000Z' } } } } },
-      state: { S: 'DONE' }, touchedAt: { S: '2026-11-26T11:00:00.000Z' }, wakeUps: { N: '1' }, updatedAt: { S: '2026-11-26T11:00:00.000Z' },
-    };
+      targets: westTarget(redriven, { status: { S: 'APPLIED' }, reason: { S: 'table' }, appliedAt: { S: '2026-11-26T11:01:00.000Z' } }),
+      state: { S: 'DONE' },
+      touchedAt: { S: '2026-11-26T11:00:00.000Z' },
+      wakeUps: { N: '1' },
+      updatedAt: { S: '2026-11-26T11:00:00.000Z' },
+    }, 'pendingKey');
     expect(await rawItem('e-1')).toEqual(done);
   });
 
@@ -149,8 +179,12 @@ describe('ledger item layout (moto)', () => {
     expect(await ledger.advanceCursor(1_795_687_000_000, { resumeMs: 1_795_686_100_000, gapAt: LATER, now: RECORDED })).toBe(true);
     await ledger.saveSliceMs(300_000);
     const cursor = {
-      pk: { S: '#cursor' }, cursorMs: { N: '1795687000000' }, resumeMs: { N: '1795686100000' }, lastGapAt: { S: '2026-11-26T10:20:00.000Z' },
-      updatedAt: { S: '2026-11-26T10:05:00.250Z' }, sliceMs: { N: '300000' },
+      pk: { S: '#cursor' },
+      cursorMs: { N: '1795687000000' },
+      resumeMs: { N: '1795686100000' },
+      lastGapAt: { S: '2026-11-26T10:20:00.000Z' },
+      updatedAt: { S: '2026-11-26T10:05:00.250Z' },
+      sliceMs: { N: '300000' },
     };
     expect(await rawItem('#cursor')).toEqual(cursor);
     expect(await ledger.advanceCursor(1_795_686_000_000, { now: LATER })).toBe(false);
@@ -162,14 +196,11 @@ describe('ledger item layout (moto)', () => {
 });
 
 describe('items already in a ledger (moto)', () => {
-  const put = (item: Record<string, AttributeValue>) => raw.send(new PutItemCommand({ TableName: LEDGER_TABLE, Item: item }));
+  const put = (item: Item) => raw.send(new PutItemCommand({ TableName: LEDGER_TABLE, Item: item }));
 
   test('are read back as events, index entries and the cursor', async () => {
     await put(RECORDED_ITEM);
-    const { pendingKey: _pending, ...failedItem } = {
-      ...RECORDED_ITEM, pk: { S: 'e-2' }, state: { S: 'FAILED' }, failedKey: { S: 'FAILED' }, wakeUps: { N: '2' },
-    };
-    await put(failedItem);
+    await put(without({ ...RECORDED_ITEM, pk: { S: 'e-2' }, state: { S: 'FAILED' }, failedKey: { S: 'FAILED' }, wakeUps: { N: '2' } }, 'pendingKey'));
     await put({ pk: { S: '#cursor' }, cursorMs: { N: '1795687000000' }, sliceMs: { N: '300000' }, updatedAt: { S: '2026-11-26T10:05:00.250Z' } });
 
     const expected = event();
