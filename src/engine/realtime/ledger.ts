@@ -2,6 +2,7 @@ import {
   BatchGetItemCommand, ConditionalCheckFailedException, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
   type AttributeValue, type BatchGetItemCommandOutput, type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { LEDGER } from '../../shared/realtime-settings';
 import { chunk } from '../kernel/concurrency';
 import type { ObjectRef } from '../kernel/object-ref';
@@ -67,11 +68,7 @@ export class Ledger {
     try {
       await this.dynamodb.send(new PutItemCommand({
         TableName: this.tableName,
-        Item: {
-          ...eventItem(event, now),
-          recordedAt: { S: now.toISOString() },
-          [LEDGER.ttlAttribute]: { N: String(Math.ceil((now.getTime() + this.retentionMs) / 1000)) },
-        },
+        Item: attributes(eventItem(event, now, Math.ceil((now.getTime() + this.retentionMs) / 1000))),
         ConditionExpression: 'attribute_not_exists(#pk)',
         ExpressionAttributeNames: { '#pk': K },
       }));
@@ -86,7 +83,7 @@ export class Ledger {
   async getEvents(ids: readonly string[]): Promise<Map<string, LedgerEvent>> {
     const out = new Map<string, LedgerEvent>();
     for (const batch of chunk([...new Set(ids)], BATCH_GET)) {
-      let keys: Record<string, AttributeValue>[] | undefined = batch.map(id => ({ [K]: { S: id } }));
+      let keys: Record<string, AttributeValue>[] | undefined = batch.map(keyOf);
       while (keys && keys.length > 0) {
         const result: BatchGetItemCommandOutput = await this.dynamodb.send(new BatchGetItemCommand({
           RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
@@ -102,7 +99,7 @@ export class Ledger {
   }
 
   async getEvent(id: string): Promise<LedgerEvent | undefined> {
-    const result = await this.dynamodb.send(new GetItemCommand({ TableName: this.tableName, Key: { [K]: { S: id } }, ConsistentRead: true }));
+    const result = await this.dynamodb.send(new GetItemCommand({ TableName: this.tableName, Key: keyOf(id), ConsistentRead: true }));
     return result.Item ? parseEvent(result.Item) : undefined;
   }
 
@@ -124,13 +121,11 @@ export class Ledger {
     try {
       await this.dynamodb.send(new UpdateItemCommand({
         TableName: this.tableName,
-        Key: { [K]: { S: eventId } },
+        Key: keyOf(eventId),
         UpdateExpression: 'SET #touched = :now, #wakeUps = if_not_exists(#wakeUps, :zero) + :one',
         ConditionExpression: '#state = :pending AND #touched = :seen',
         ExpressionAttributeNames: { '#touched': LEDGER.touchedAttribute, '#wakeUps': LEDGER.wakeUpsAttribute, '#state': LEDGER.stateAttribute },
-        ExpressionAttributeValues: {
-          ':now': { S: now.toISOString() }, ':zero': { N: '0' }, ':one': { N: '1' }, ':pending': { S: 'PENDING' }, ':seen': { S: seenTouchedAt },
-        },
+        ExpressionAttributeValues: attributes({ ':now': now.toISOString(), ':zero': 0, ':one': 1, ':pending': 'PENDING', ':seen': seenTouchedAt }),
       }));
       return true;
     } catch (error) {
@@ -155,23 +150,23 @@ export class Ledger {
     const names: Record<string, string> = {
       '#targets': 'targets', '#state': LEDGER.stateAttribute, '#failed': LEDGER.failedIndexKey, '#pending': LEDGER.pendingIndexKey, '#pk': K,
     };
-    const values: Record<string, AttributeValue> = { ':state': { S: state }, ':now': { S: now.toISOString() } };
+    const values: Record<string, unknown> = { ':state': state, ':now': now.toISOString() };
     const sets = ['#state = :state', 'updatedAt = :now'];
     const removes: string[] = [];
     Object.entries(targets).forEach(([region, record], i) => {
       names[`#r${i}`] = region;
-      values[`:r${i}`] = { M: targetItem(record) };
+      values[`:r${i}`] = targetItem(record);
       sets.push(`#targets.#r${i} = :r${i}`);
     });
     if (state === 'FAILED') {
-      values[':failed'] = { S: 'FAILED' };
+      values[':failed'] = 'FAILED';
       sets.push('#failed = :failed');
     } else {
       removes.push('#failed');
     }
     if (state === 'PENDING') {
       Object.assign(names, { '#since': LEDGER.pendingIndexSortKey, '#touched': LEDGER.touchedAttribute, '#wakeUps': LEDGER.wakeUpsAttribute });
-      Object.assign(values, { ':pendingKey': { S: 'PENDING' }, ':zero': { N: '0' } });
+      Object.assign(values, { ':pendingKey': 'PENDING', ':zero': 0 });
       sets.push('#pending = :pendingKey', '#since = :now', '#touched = :now', '#wakeUps = :zero');
     } else {
       removes.push('#pending');
@@ -179,16 +174,16 @@ export class Ledger {
     let condition = 'attribute_exists(#pk)';
     if (seenTouchedAt !== undefined) {
       names['#touched'] = LEDGER.touchedAttribute;
-      Object.assign(values, { ':pendingState': { S: 'PENDING' }, ':seen': { S: seenTouchedAt } });
+      Object.assign(values, { ':pendingState': 'PENDING', ':seen': seenTouchedAt });
       condition += ' AND #state = :pendingState AND #touched = :seen';
     }
     await this.dynamodb.send(new UpdateItemCommand({
       TableName: this.tableName,
-      Key: { [K]: { S: eventId } },
+      Key: keyOf(eventId),
       UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
       ConditionExpression: condition,
       ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
+      ExpressionAttributeValues: attributes(values),
     }));
   }
 
@@ -208,19 +203,17 @@ export class Ledger {
         ExpressionAttributeNames: {
           '#pending': LEDGER.pendingIndexKey, '#since': LEDGER.pendingIndexSortKey, ...(o.untouchedSince ? { '#touched': LEDGER.touchedAttribute } : {}),
         },
-        ExpressionAttributeValues: {
-          ':pending': { S: 'PENDING' }, ':before': { S: o.before.toISOString() }, ...(o.untouchedSince ? { ':untouched': { S: o.untouchedSince.toISOString() } } : {}),
-        },
+        ExpressionAttributeValues: attributes({ ':pending': 'PENDING', ':before': o.before.toISOString(), ':untouched': o.untouchedSince?.toISOString() }),
         Limit: Number.isFinite(left) ? Math.min(left, 100) : undefined,
         ExclusiveStartKey: start,
       }));
       left -= page.ScannedCount ?? page.Items?.length ?? 0;
-      for (const item of page.Items ?? []) {
+      for (const item of (page.Items ?? []).map(fromItem)) {
         yield {
-          eventId: item[K]?.S ?? '',
-          pendingSince: item[LEDGER.pendingIndexSortKey]?.S ?? '',
-          touchedAt: item[LEDGER.touchedAttribute]?.S ?? '',
-          wakeUps: Number(item[LEDGER.wakeUpsAttribute]?.N ?? 0),
+          eventId: item[K] ?? '',
+          pendingSince: item[LEDGER.pendingIndexSortKey] ?? '',
+          touchedAt: item[LEDGER.touchedAttribute] ?? '',
+          wakeUps: Number(item[LEDGER.wakeUpsAttribute] ?? 0),
         };
       }
       start = page.LastEvaluatedKey;
@@ -234,10 +227,11 @@ export class Ledger {
       IndexName: LEDGER.pendingIndex,
       KeyConditionExpression: '#pending = :pending',
       ExpressionAttributeNames: { '#pending': LEDGER.pendingIndexKey },
-      ExpressionAttributeValues: { ':pending': { S: 'PENDING' } },
+      ExpressionAttributeValues: attributes({ ':pending': 'PENDING' }),
       Limit: 1,
     }));
-    return page.Items?.[0]?.[LEDGER.pendingIndexSortKey]?.S;
+    const oldest = page.Items?.[0];
+    return oldest && fromItem(oldest)[LEDGER.pendingIndexSortKey];
   }
 
   /** FAILED events, oldest first, page by page. */
@@ -249,12 +243,12 @@ export class Ledger {
         IndexName: LEDGER.failedIndex,
         KeyConditionExpression: '#failed = :failed',
         ExpressionAttributeNames: { '#failed': LEDGER.failedIndexKey },
-        ExpressionAttributeValues: { ':failed': { S: 'FAILED' } },
+        ExpressionAttributeValues: attributes({ ':failed': 'FAILED' }),
         ExclusiveStartKey: start,
       }));
       for (const item of page.Items ?? []) {
         // The index projects keys only: read the item itself.
-        const event = await this.getEvent(item[K]?.S ?? '');
+        const event = await this.getEvent(fromItem(item)[K] ?? '');
         if (event?.state === 'FAILED') yield event;
       }
       start = page.LastEvaluatedKey;
@@ -264,16 +258,11 @@ export class Ledger {
   /** The poller's state; undefined before the first poll saved anything. */
   async cursor(): Promise<PollCursor | undefined> {
     const result = await this.dynamodb.send(new GetItemCommand({
-      TableName: this.tableName, Key: { [K]: { S: LEDGER.cursorKey } }, ConsistentRead: true,
+      TableName: this.tableName, Key: keyOf(LEDGER.cursorKey), ConsistentRead: true,
     }));
     if (!result.Item) return undefined;
-    const number = (v: AttributeValue | undefined) => (v?.N !== undefined && Number.isFinite(Number(v.N)) ? Number(v.N) : undefined);
-    return {
-      cursorMs: number(result.Item.cursorMs),
-      resumeMs: number(result.Item.resumeMs),
-      sliceMs: number(result.Item.sliceMs),
-      lastGapAt: result.Item.lastGapAt?.S,
-    };
+    const { cursorMs, resumeMs, sliceMs, lastGapAt } = unmarshall(result.Item) as CursorItem;
+    return { cursorMs, resumeMs, sliceMs, lastGapAt };
   }
 
   /**
@@ -282,25 +271,25 @@ export class Ledger {
    * cursor is already stored.
    */
   async advanceCursor(cursorMs: number, options: { resumeMs?: number; gapAt?: Date; now?: Date } = {}): Promise<boolean> {
-    const values: Record<string, AttributeValue> = { ':ms': { N: String(cursorMs) }, ':now': { S: (options.now ?? new Date()).toISOString() } };
+    const values: Record<string, unknown> = { ':ms': cursorMs, ':now': (options.now ?? new Date()).toISOString() };
     let update = 'SET cursorMs = :ms, updatedAt = :now';
     let condition = '(attribute_not_exists(cursorMs) OR cursorMs <= :ms)';
     if (options.resumeMs !== undefined) {
-      values[':resume'] = { N: String(options.resumeMs) };
+      values[':resume'] = options.resumeMs;
       update += ', resumeMs = :resume';
       condition += ' AND (attribute_not_exists(resumeMs) OR resumeMs <= :resume)';
     }
     if (options.gapAt) {
-      values[':gap'] = { S: options.gapAt.toISOString() };
+      values[':gap'] = options.gapAt.toISOString();
       update += ', lastGapAt = :gap';
     }
     try {
       await this.dynamodb.send(new UpdateItemCommand({
         TableName: this.tableName,
-        Key: { [K]: { S: LEDGER.cursorKey } },
+        Key: keyOf(LEDGER.cursorKey),
         UpdateExpression: update,
         ConditionExpression: condition,
-        ExpressionAttributeValues: values,
+        ExpressionAttributeValues: attributes(values),
       }));
       return true;
     } catch (error) {
@@ -313,9 +302,9 @@ export class Ledger {
   async saveSliceMs(sliceMs: number): Promise<void> {
     await this.dynamodb.send(new UpdateItemCommand({
       TableName: this.tableName,
-      Key: { [K]: { S: LEDGER.cursorKey } },
+      Key: keyOf(LEDGER.cursorKey),
       UpdateExpression: 'SET sliceMs = :slice',
-      ExpressionAttributeValues: { ':slice': { N: String(sliceMs) } },
+      ExpressionAttributeValues: attributes({ ':slice': sliceMs }),
     }));
   }
 }
@@ -324,64 +313,93 @@ function isConditionFailure(error: unknown): boolean {
   return error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException';
 }
 
-function eventItem(e: LedgerEvent, now: Date): Record<string, AttributeValue> {
-  const item: Record<string, AttributeValue> = {
-    [K]: { S: e.eventId },
-    kind: { S: 'event' },
-    eventName: { S: e.eventName },
-    eventSource: { S: e.eventSource },
-    [LEDGER.failedIndexSortKey]: { S: e.eventTime },
-    // ObjectRefs nest Lake Formation resources of many shapes: one JSON string keeps them exact.
-    refs: { S: JSON.stringify(e.refs) },
-    targets: { M: Object.fromEntries(Object.entries(e.targets).map(([r, t]) => [r, { M: targetItem(t) }])) },
-    [LEDGER.stateAttribute]: { S: e.state },
-  };
-  if (e.actor) item.actor = { S: e.actor };
-  if (e.state === 'FAILED') item[LEDGER.failedIndexKey] = { S: 'FAILED' };
-  if (e.state === 'PENDING') {
-    item[LEDGER.pendingIndexKey] = { S: 'PENDING' };
-    item[LEDGER.pendingIndexSortKey] = { S: now.toISOString() };
-    item[LEDGER.touchedAttribute] = { S: now.toISOString() };
-  }
-  return item;
+/** Attribute values from plain values; an undefined value leaves its attribute out. */
+function attributes(values: Record<string, unknown>): Record<string, AttributeValue> {
+  return marshall(values, { removeUndefinedValues: true });
 }
 
-function targetItem(t: TargetRecord): Record<string, AttributeValue> {
-  const item: Record<string, AttributeValue> = { status: { S: t.status } };
-  if (t.reason !== undefined) item.reason = { S: t.reason };
-  if (t.attempts !== undefined) item.attempts = { N: String(t.attempts) };
-  if (t.lastError !== undefined) item.lastError = { S: t.lastError };
-  if (t.appliedAt !== undefined) item.appliedAt = { S: t.appliedAt };
-  return item;
+function keyOf(id: string): Record<string, AttributeValue> {
+  return attributes({ [K]: id });
+}
+
+function fromItem(item: Record<string, AttributeValue>): EventItem {
+  return unmarshall(item) as EventItem;
+}
+
+/**
+ * An event item as the table holds it, unmarshalled. Strings, but for the TTL, the wake-up count and
+ * a target's attempts (numbers); `failedKey` and `pendingKey` exist only while the event is FAILED
+ * or PENDING (sparse indexes).
+ */
+type EventItem = {
+  readonly [K]?: string;
+  readonly kind?: 'event';
+  readonly eventName?: string;
+  readonly eventSource?: string;
+  readonly [LEDGER.failedIndexSortKey]?: string;
+  readonly actor?: string;
+  /** ObjectRefs nest Lake Formation resources of many shapes: one JSON string keeps them exact. */
+  readonly refs?: string;
+  readonly targets?: Readonly<Record<string, Partial<TargetRecord>>>;
+  readonly [LEDGER.stateAttribute]?: EventState;
+  readonly [LEDGER.failedIndexKey]?: 'FAILED';
+  readonly [LEDGER.pendingIndexKey]?: 'PENDING';
+  readonly [LEDGER.pendingIndexSortKey]?: string;
+  readonly [LEDGER.touchedAttribute]?: string;
+  readonly [LEDGER.wakeUpsAttribute]?: number;
+  readonly recordedAt?: string;
+  /** Epoch seconds. */
+  readonly [LEDGER.ttlAttribute]?: number;
+};
+
+/** The poller's cursor item, unmarshalled. */
+type CursorItem = Partial<PollCursor>;
+
+function eventItem(e: LedgerEvent, now: Date, expiresAt: number): EventItem {
+  const pendingSince = e.state === 'PENDING' ? now.toISOString() : undefined;
+  return {
+    [K]: e.eventId,
+    kind: 'event',
+    eventName: e.eventName,
+    eventSource: e.eventSource,
+    [LEDGER.failedIndexSortKey]: e.eventTime,
+    actor: e.actor || undefined, // an empty actor is left out too
+    refs: JSON.stringify(e.refs),
+    targets: Object.fromEntries(Object.entries(e.targets).map(([region, t]) => [region, targetItem(t)])),
+    [LEDGER.stateAttribute]: e.state,
+    [LEDGER.failedIndexKey]: e.state === 'FAILED' ? 'FAILED' : undefined,
+    [LEDGER.pendingIndexKey]: pendingSince === undefined ? undefined : 'PENDING',
+    [LEDGER.pendingIndexSortKey]: pendingSince,
+    [LEDGER.touchedAttribute]: pendingSince,
+    recordedAt: now.toISOString(),
+    [LEDGER.ttlAttribute]: expiresAt,
+  };
+}
+
+/** The record's own fields only: whatever else a caller's object carries stays out of the table. */
+function targetItem(t: Partial<TargetRecord>): Partial<TargetRecord> {
+  return { status: t.status, reason: t.reason, attempts: t.attempts, lastError: t.lastError, appliedAt: t.appliedAt };
 }
 
 function parseEvent(item: Record<string, AttributeValue>): LedgerEvent | undefined {
-  if (item.kind?.S !== 'event') return undefined;
+  const e = fromItem(item);
+  if (e.kind !== 'event') return undefined;
   const targets: Record<string, TargetRecord> = {};
-  for (const [region, value] of Object.entries(item.targets?.M ?? {})) {
-    const t = value.M ?? {};
-    targets[region] = {
-      status: (t.status?.S ?? 'PENDING') as TargetStatus,
-      reason: t.reason?.S,
-      attempts: t.attempts?.N === undefined ? undefined : Number(t.attempts.N),
-      lastError: t.lastError?.S,
-      appliedAt: t.appliedAt?.S,
-    };
-  }
+  for (const [region, t] of Object.entries(e.targets ?? {})) targets[region] = { ...targetItem(t), status: t.status ?? 'PENDING' };
   return {
-    eventId: item[K]?.S ?? '',
-    eventName: item.eventName?.S ?? '',
-    eventSource: item.eventSource?.S ?? '',
-    eventTime: item[LEDGER.failedIndexSortKey]?.S ?? '',
-    actor: item.actor?.S,
-    refs: JSON.parse(item.refs?.S ?? '[]') as ObjectRef[],
+    eventId: e[K] ?? '',
+    eventName: e.eventName ?? '',
+    eventSource: e.eventSource ?? '',
+    eventTime: e[LEDGER.failedIndexSortKey] ?? '',
+    actor: e.actor,
+    refs: JSON.parse(e.refs ?? '[]') as ObjectRef[],
     targets,
-    state: (item[LEDGER.stateAttribute]?.S ?? 'PENDING') as EventState,
+    state: e[LEDGER.stateAttribute] ?? 'PENDING',
   };
 }
 
 /** The event id of a stream record's key, or undefined for the cursor item. */
 export function eventIdOfKey(keys: Record<string, AttributeValue> | undefined): string | undefined {
-  const id = keys?.[K]?.S;
+  const id = keys && fromItem(keys)[K];
   return id && id !== LEDGER.cursorKey ? id : undefined;
 }
