@@ -27,7 +27,7 @@ describe('mocked Glue: per-entry errors in a 200 response', () => {
     fx.lake.region(SOURCE_REGION).addPartitions(...dailyPartitions('sales', 'orders', 10), ...dailyPartitions('web', 'events', 5));
     fx.aws.glue.on(BatchCreatePartitionCommand).callsFake((input: BatchCreatePartitionRequest) => ({
       Errors: input.TableName !== 'orders' ? [] : [
-        { PartitionValues: [day(2)], ErrorDetail: { ErrorCode: 'AlreadyExistsException', ErrorMessage: 'Partition already exists.' } },
+        { PartitionValues: [day(2)], ErrorDetail: { ErrorCode: 'InternalServiceException', ErrorMessage: 'Internal service error.' } },
         { PartitionValues: [day(7)], ErrorDetail: { ErrorCode: 'ResourceNumberLimitExceededException', ErrorMessage: 'Number of partitions exceeds the limit.' } },
       ],
     }));
@@ -37,7 +37,7 @@ describe('mocked Glue: per-entry errors in a 200 response', () => {
     expect(report.counts.partition).toEqual({ created: 8 + 5, updated: 0, deleted: 0, unchanged: 0, failed: 2 });
     expect(report.failures).toHaveLength(2);
     expect(report.failures).toEqual(expect.arrayContaining([
-      { kind: 'partition', key: `sales.orders/["${day(2)}"]`, target: TARGET_REGION, error: 'AlreadyExistsException: Partition already exists.' },
+      { kind: 'partition', key: `sales.orders/["${day(2)}"]`, target: TARGET_REGION, error: 'InternalServiceException: Internal service error.' },
       { kind: 'partition', key: `sales.orders/["${day(7)}"]`, target: TARGET_REGION, error: 'ResourceNumberLimitExceededException: Number of partitions exceeds the limit.' },
     ]));
     expect(fx.aws.glue).toHaveReceivedCommandWith(BatchCreatePartitionCommand, { DatabaseName: 'web', TableName: 'events' });
@@ -63,7 +63,7 @@ describe('mocked Glue: per-entry errors in a 200 response', () => {
     fx.lake.region(SOURCE_REGION).addPartitions(...recounted(current));
     fx.aws.glue.on(BatchUpdatePartitionCommand).callsFake((input: BatchUpdatePartitionRequest) => ({
       Errors: input.TableName !== 'orders' ? [] : [
-        { PartitionValueList: [day(4)], ErrorDetail: { ErrorCode: 'EntityNotFoundException', ErrorMessage: 'Partition not found.' } },
+        { PartitionValueList: [day(4)], ErrorDetail: { ErrorCode: 'ConcurrentModificationException', ErrorMessage: 'Partition was modified.' } },
       ],
     }));
 
@@ -71,7 +71,7 @@ describe('mocked Glue: per-entry errors in a 200 response', () => {
 
     expect(report.counts.partition).toEqual({ created: 0, updated: 5 + 2, deleted: 0, unchanged: 0, failed: 1 });
     expect(report.failures).toEqual([
-      { kind: 'partition', key: `sales.orders/["${day(4)}"]`, target: TARGET_REGION, error: 'EntityNotFoundException: Partition not found.' },
+      { kind: 'partition', key: `sales.orders/["${day(4)}"]`, target: TARGET_REGION, error: 'ConcurrentModificationException: Partition was modified.' },
     ]);
     expect(fx.aws.glue).toHaveReceivedCommandWith(BatchUpdatePartitionCommand, { DatabaseName: 'web', TableName: 'events' });
   });

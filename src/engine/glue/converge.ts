@@ -1,4 +1,4 @@
-import type { PartitionInput } from '@aws-sdk/client-glue';
+import type { DatabaseInput, PartitionInput, TableInput } from '@aws-sdk/client-glue';
 import { hasPartitions, partitionKey, replicaDatabase, replicaPartition, replicaTable, type ReplicaContext } from './shapes';
 import type { CatalogSource, SourceDatabase, SourceLookups, SourceTable } from './source';
 import { BATCH_CREATE_PARTITIONS as BATCH, GlueTarget, type EntryError } from './target';
@@ -6,7 +6,7 @@ import { BucketMapper, type BucketMapping } from '../../bucket-mapping';
 import { AwsClients } from '../kernel/clients';
 import { changedFields, fieldPrints, fingerprint, type FieldPrints } from '../kernel/compare';
 import { forEachConcurrent, Limiter } from '../kernel/concurrency';
-import { notFoundAsUndefined, errorMessage } from '../kernel/errors';
+import { errorMessage, isAlreadyExists, isNotFound, notFoundAsUndefined } from '../kernel/errors';
 import { differenceOf, ReportBuilder, type Counts, type Mode, type ObjectKind, type Report } from '../kernel/report';
 import type { Cursor, Deadline, PartialTable } from '../kernel/resume';
 import { Scope } from '../kernel/scope';
@@ -225,9 +225,8 @@ export class GlueConvergence {
           // Resuming: the database was converged by the invocation that started it (or, in a dry run, would have been).
           state.tables = actual === undefined ? undefined : await target.tables(name);
         } else {
-          await this.converge('database', name, target.region, fieldPrints(desired), actual,
-            () => target.createDatabase(desired), () => target.updateDatabase(desired));
-          if (actual !== undefined) state.tables = await target.tables(name);
+          const change = await this.converge('database', name, target.region, fieldPrints(desired), actual, this.databaseWrites(target, desired));
+          if (change.outcome !== 'created') state.tables = await target.tables(name);
         }
       } catch (error) {
         state.broken = errorMessage(error);
@@ -309,9 +308,9 @@ export class GlueConvergence {
       const desired = replicaTable(table.input, this.objectContext(state.ctx, key));
       const actual = state.tables?.get(table.input.Name!);
       try {
-        await this.converge('table', key, state.target.region, fieldPrints(desired), actual,
-          () => state.target.createTable(db, desired), () => state.target.updateTable(db, desired));
-        const readPartitions = actual !== undefined && 'PartitionKeys' in actual;
+        const change = await this.converge('table', key, state.target.region, fieldPrints(desired), actual, this.tableWrites(state.target, db, desired));
+        // A table found in the target (whatever this run's first answer was) has partitions to compare.
+        const readPartitions = change.outcome !== 'created' && (actual === undefined || 'PartitionKeys' in actual);
         if (hasPartitions(desired) || readPartitions) {
           partitionTargets.push({
             target: state.target,
@@ -440,14 +439,20 @@ export class GlueConvergence {
     const take = (queue: PartitionInput[]) => queue.splice(0, final ? queue.length : queue.length - (queue.length % BATCH));
     if (t.creates.length >= (final ? 1 : BATCH)) {
       const batch = take(t.creates);
-      await this.partitionBatch(t, key, 'created', batch, inputs => t.target.createPartitions(db, table, inputs), p => p.Values ?? []);
+      const conflicts = await this.partitionBatch(t, key, 'created', batch, inputs => t.target.createPartitions(db, table, inputs), p => p.Values ?? []);
+      await this.settleConflicts(t, db, table, batch, conflicts);
     }
     if (t.updates.length >= (final ? 1 : BATCH)) {
       const batch = take(t.updates);
-      await this.partitionBatch(t, key, 'updated', batch, inputs => t.target.updatePartitions(db, table, inputs), p => p.Values ?? []);
+      const conflicts = await this.partitionBatch(t, key, 'updated', batch, inputs => t.target.updatePartitions(db, table, inputs), p => p.Values ?? []);
+      await this.settleConflicts(t, db, table, batch, conflicts);
     }
   }
 
+  /**
+   * Sends one batch and counts it. Entries the service refused as already there (on a create) or gone
+   * (on an update) are returned, not failed: they are idempotency conflicts, settled by a fresh read.
+   */
   private async partitionBatch<T>(
     t: PartitionTarget,
     tableKey: string,
@@ -455,12 +460,12 @@ export class GlueConvergence {
     entries: T[],
     send: (entries: T[]) => Promise<EntryError<string[]>[]>,
     valuesOf: (entry: T) => string[],
-  ) {
-    if (entries.length === 0) return;
+  ): Promise<string[][]> {
+    if (entries.length === 0) return [];
     for (const entry of entries) this.differ('partition', `${tableKey}/${partitionKey(valuesOf(entry))}`, t.target.region, outcome);
     if (this.dryRun) {
       this.report.count('partition', outcome, entries.length);
-      return;
+      return [];
     }
     let errors: EntryError<string[]>[];
     try {
@@ -468,9 +473,37 @@ export class GlueConvergence {
     } catch (error) {
       errors = entries.map(e => ({ key: valuesOf(e), error: errorMessage(error) }));
     }
+    const conflictCode = outcome === 'created' ? 'AlreadyExistsException' : outcome === 'updated' ? 'EntityNotFoundException' : undefined;
+    const conflicts = errors.filter(e => e.code !== undefined && e.code === conflictCode);
+    const failed = errors.filter(e => !conflicts.includes(e));
     this.report.count('partition', outcome, entries.length - errors.length);
-    for (const e of errors) {
+    for (const e of failed) {
       this.report.fail({ kind: 'partition', key: `${tableKey}/${partitionKey(e.key)}`, target: t.target.region, error: e.error });
+    }
+    return conflicts.map(e => e.key);
+  }
+
+  /**
+   * Partitions a batch found already there, or already gone: each is read again in the target and
+   * decided again, so a lost response or a concurrent writer ends in the source's state, not a failure.
+   */
+  private async settleConflicts(t: PartitionTarget, db: string, table: string, sent: readonly PartitionInput[], conflicts: string[][]) {
+    if (conflicts.length === 0) return;
+    const wanted = new Map(sent.map(p => [partitionKey(p.Values), p]));
+    const now = await t.target.partitionsByValues(db, table, conflicts);
+    const again: PartitionTarget = { ...t, creates: [], updates: [] };
+    for (const values of conflicts) {
+      const k = partitionKey(values);
+      this.queuePartition(again, wanted.get(k)!, now.get(k));
+    }
+    // A conflict on the second try is a failure: the batch calls report it as one.
+    const key = `${db}.${table}`;
+    for (const [outcome, queue] of [['created', again.creates], ['updated', again.updates]] as const) {
+      const send = (inputs: PartitionInput[]) => outcome === 'created' ? t.target.createPartitions(db, table, inputs) : t.target.updatePartitions(db, table, inputs);
+      const left = await this.partitionBatch(again, key, outcome, queue, send, p => p.Values ?? []);
+      for (const values of left) {
+        this.report.fail({ kind: 'partition', key: `${key}/${partitionKey(values)}`, target: t.target.region, error: 'changed by another writer while it was converged; the next run converges it' });
+      }
     }
   }
 
@@ -484,8 +517,7 @@ export class GlueConvergence {
     const actual = await target.database(name);
     if (source) {
       const desired = replicaDatabase(source.input, this.objectContext(ctx, name));
-      return this.converge('database', name, target.region, fieldPrints(desired), actual,
-        () => target.createDatabase(desired), () => target.updateDatabase(desired));
+      return this.converge('database', name, target.region, fieldPrints(desired), actual, this.databaseWrites(target, desired));
     }
     if (!actual) return { outcome: 'absent' };
     await this.extraDatabases(target, [name]);
@@ -505,8 +537,7 @@ export class GlueConvergence {
     if (source) {
       const desired = replicaTable(source.input, this.objectContext(ctx, key));
       if (!actual) await this.ensureDatabase(db, known);
-      return this.converge('table', key, target.region, fieldPrints(desired), actual,
-        () => target.createTable(db, desired), () => target.updateTable(db, desired));
+      return this.converge('table', key, target.region, fieldPrints(desired), actual, this.tableWrites(target, db, desired));
     }
     if (!actual) return { outcome: 'absent' };
     await this.extraTables({ target, ctx }, db, [name]);
@@ -588,22 +619,54 @@ export class GlueConvergence {
   /**
    * The one decision for a database or a table in one target: create it when the target lacks it,
    * update it when a field differs, else leave it. Returns what it came to.
+   *
+   * Idempotency errors are converged, not failed: a create that finds the object there already (our own
+   * retried call whose first answer was lost, or a concurrent run) re-reads it and decides again; an
+   * update that finds it gone creates it.
    */
   private async converge(
     kind: ObjectKind, key: string, region: string, desired: FieldPrints, actual: FieldPrints | undefined,
-    create: () => Promise<void>, update: () => Promise<void>,
+    writes: { create(): Promise<void>; update(): Promise<void>; reread(): Promise<FieldPrints | undefined> },
   ): Promise<ObjectChange> {
     if (actual === undefined) {
-      await this.write(kind, key, region, 'created', undefined, create);
-      return { outcome: 'created' };
+      try {
+        await this.write(kind, key, region, 'created', undefined, writes.create);
+        return { outcome: 'created' };
+      } catch (error) {
+        if (!isAlreadyExists(error)) throw error;
+        actual = await writes.reread();
+        if (actual === undefined) throw error;
+      }
     }
     const fields = changedFields(desired, actual);
     if (fields.length === 0) {
       this.report.count(kind, 'unchanged');
       return { outcome: 'unchanged' };
     }
-    await this.write(kind, key, region, 'updated', fields, update);
+    try {
+      await this.write(kind, key, region, 'updated', fields, writes.update);
+    } catch (error) {
+      if (!isNotFound(error) || await writes.reread() !== undefined) throw error;
+      await this.write(kind, key, region, 'created', undefined, writes.create);
+      return { outcome: 'created' };
+    }
     return { outcome: 'updated', fields };
+  }
+
+  private databaseWrites(target: GlueTarget, desired: DatabaseInput) {
+    return {
+      create: () => target.createDatabase(desired),
+      update: () => target.updateDatabase(desired),
+      reread: () => target.database(desired.Name!),
+    };
+  }
+
+  private tableWrites(target: GlueTarget, db: string, desired: TableInput) {
+    return {
+      create: () => target.createTable(db, desired),
+      update: () => target.updateTable(db, desired),
+      reread: () => target.table(db, desired.Name!),
+    };
   }
 
   /** The one decision for a partition in one target: queued for creation or update, or counted unchanged. */

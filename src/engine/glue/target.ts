@@ -20,10 +20,15 @@ export const BATCH_DELETE_PARTITIONS = 25;
 export const BATCH_DELETE_TABLES = 100;
 
 /** One entry of a batch call that did not succeed. */
-export interface EntryError<K> { readonly key: K; readonly error: string }
+export interface EntryError<K> { readonly key: K; readonly error: string; readonly code?: string }
 
 function detail(error: ErrorDetail | undefined): string {
   return `${error?.ErrorCode ?? 'Error'}: ${error?.ErrorMessage ?? 'no message'}`;
+}
+
+/** A batch call's per-entry errors, each with the service's error code. */
+function entryErrors<E extends { ErrorDetail?: ErrorDetail }, K>(errors: E[] | undefined, keyOf: (e: E) => K): EntryError<K>[] {
+  return (errors ?? []).map(e => ({ key: keyOf(e), error: detail(e.ErrorDetail), code: e.ErrorDetail?.ErrorCode }));
 }
 
 /** Reads and writes one target Region's catalog. Reads return compact prints, never whole catalogs. */
@@ -83,9 +88,9 @@ export class GlueTarget {
     await this.glue.send(new UpdateDatabaseCommand({ Name: input.Name, DatabaseInput: input }));
   }
 
-  /** Deleting a database deletes its tables and partitions too. */
+  /** Deleting a database deletes its tables and partitions too; one already gone is deleted. */
   async deleteDatabase(name: string): Promise<void> {
-    await this.glue.send(new DeleteDatabaseCommand({ Name: name }));
+    await notFoundAsUndefined(this.glue.send(new DeleteDatabaseCommand({ Name: name })));
   }
 
   async createTable(databaseName: string, input: TableInput): Promise<void> {
@@ -100,7 +105,8 @@ export class GlueTarget {
   async deleteTables(databaseName: string, names: readonly string[]): Promise<EntryError<string>[]> {
     return batched(names, BATCH_DELETE_TABLES, n => n, async batch => {
       const result = await this.glue.send(new BatchDeleteTableCommand({ DatabaseName: databaseName, TablesToDelete: batch }));
-      return (result.Errors ?? []).map(e => ({ key: e.TableName ?? '?', error: detail(e.ErrorDetail) }));
+      // A table already gone is deleted.
+      return entryErrors(result.Errors, e => e.TableName ?? '?').filter(e => e.code !== 'EntityNotFoundException');
     });
   }
 
@@ -109,7 +115,7 @@ export class GlueTarget {
       const result = await this.glue.send(new BatchCreatePartitionCommand({
         DatabaseName: databaseName, TableName: tableName, PartitionInputList: batch,
       }));
-      return (result.Errors ?? []).map(e => ({ key: e.PartitionValues ?? [], error: detail(e.ErrorDetail) }));
+      return entryErrors(result.Errors, e => e.PartitionValues ?? []);
     });
   }
 
@@ -120,7 +126,7 @@ export class GlueTarget {
         TableName: tableName,
         Entries: batch.map(p => ({ PartitionValueList: p.Values ?? [], PartitionInput: p })),
       }));
-      return (result.Errors ?? []).map(e => ({ key: e.PartitionValueList ?? [], error: detail(e.ErrorDetail) }));
+      return entryErrors(result.Errors, e => e.PartitionValueList ?? []);
     });
   }
 
@@ -129,7 +135,8 @@ export class GlueTarget {
       const result = await this.glue.send(new BatchDeletePartitionCommand({
         DatabaseName: databaseName, TableName: tableName, PartitionsToDelete: batch.map(Values => ({ Values })),
       }));
-      return (result.Errors ?? []).map(e => ({ key: e.PartitionValues ?? [], error: detail(e.ErrorDetail) }));
+      // A partition already gone is deleted.
+      return entryErrors(result.Errors, e => e.PartitionValues ?? []).filter(e => e.code !== 'EntityNotFoundException');
     });
   }
 }
