@@ -1,6 +1,6 @@
 import {
-  AlreadyExistsException, BatchCreatePartitionCommand, BatchUpdatePartitionCommand, CreateDatabaseCommand, CreateTableCommand, EntityNotFoundException,
-  UpdateTableCommand,
+  AlreadyExistsException, BatchCreatePartitionCommand, BatchUpdatePartitionCommand, CreateDatabaseCommand, CreateTableCommand,
+  EntityNotFoundException, UpdateTableCommand,
 } from '@aws-sdk/client-glue';
 import type { BatchCreatePartitionRequest, CreateDatabaseRequest, CreateTableRequest } from '@aws-sdk/client-glue';
 import 'aws-sdk-client-mock-jest';
