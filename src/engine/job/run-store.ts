@@ -1,4 +1,4 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, paginateListObjectsV2, PutObjectCommand } from '@aws-sdk/client-s3';
 import { AwsClients } from '../kernel/clients';
 import { s3Client } from '../kernel/s3';
 
@@ -36,13 +36,8 @@ export class RunStore {
   }
 
   async* keys(prefix: string): AsyncIterable<string> {
-    let ContinuationToken: string | undefined;
-    do {
-      const page = await s3Client(this.clients, this.region).send(new ListObjectsV2Command({
-        Bucket: this.bucket, Prefix: prefix, ContinuationToken,
-      }));
+    for await (const page of paginateListObjectsV2({ client: s3Client(this.clients, this.region) }, { Bucket: this.bucket, Prefix: prefix })) {
       for (const object of page.Contents ?? []) if (object.Key) yield object.Key;
-      ContinuationToken = page.NextContinuationToken;
-    } while (ContinuationToken);
+    }
   }
 }
