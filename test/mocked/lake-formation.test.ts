@@ -5,7 +5,7 @@ import { database, FakeLake, table } from './fake-lake';
 import { ACCOUNT, mockAws, SOURCE_REGION, TARGET_REGION, type MockedAws } from './sdk-harness';
 import { runJob, type JobConfig } from '../../src/engine/engine';
 import type { Report } from '../../src/engine/kernel/report';
-import { LF_KINDS, kindsWithout } from '../../src/engine/lake-formation/state';
+import { LF_KINDS, kindsWithout } from '../../src/shared/lake-formation-kinds';
 import { FakeLakeFormation, type RegionLakeFormation } from '../support/lake-formation-fake';
 
 /**

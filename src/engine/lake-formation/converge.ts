@@ -3,10 +3,11 @@ import type { DataCellsFilter, DataLakePrincipal, DataLakeSettings, Permission, 
 import { isProtected, withPrincipals, type ProtectedPrincipals } from './protected-principals';
 import { mapResource, resourceKey, resourceLabel } from './shapes';
 import { permissionKey, readLakeFormation } from './source';
-import type { DataLocation, LakeFormationState, LfKind, LfTag, PermissionEntry, TagAssignment } from './state';
+import type { DataLocation, LakeFormationState, LfTag, PermissionEntry, TagAssignment } from './state';
 import { LakeFormationTarget, type PermissionError } from './target';
 import type { BucketMapping } from '../../bucket-mapping';
 import { BucketMapper } from '../../bucket-mapping';
+import type { LfKind } from '../../shared/lake-formation-kinds';
 import { AwsClients } from '../kernel/clients';
 import { canonical } from '../kernel/compare';
 import { errorMessage } from '../kernel/concurrency';

@@ -3,7 +3,7 @@
  * near-real-time path use. Everything else in this folder is its own business.
  */
 export { LF_KINDS, type LfKind } from '../../shared/lake-formation-kinds';
-export { emptyState, type LakeFormationState } from './state';
+export { addStateItems, emptyState, stateItems, STATE_FIELDS, type LakeFormationState } from './state';
 export { readSourceLakeFormation, type LakeFormationConfig } from './read-source';
 export { convergeLakeFormation, kindsToRead, phaseKinds, type LfPhase } from './converge';
 export { lakeFormationObjectConverger, type LakeFormationObjectConverger } from './objects';

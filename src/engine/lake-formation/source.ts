@@ -10,9 +10,10 @@ import type {
 } from '@aws-sdk/client-lakeformation';
 import { ownResource, resourceInScope, resourceKey } from './shapes';
 import {
-  emptyState, type DataLocation, type LakeFormationState, type LfKind, type LfTag, type LfTagExpression, type OptIn, type PermissionEntry,
+  emptyState, type DataLocation, type LakeFormationState, type LfTag, type LfTagExpression, type OptIn, type PermissionEntry,
   type TagAssignment,
 } from './state';
+import type { LfKind } from '../../shared/lake-formation-kinds';
 import { databasePages, tablePages } from '../glue/pages';
 import { AwsClients } from '../kernel/clients';
 import { errorMessage, forEachConcurrent } from '../kernel/concurrency';
