@@ -1,7 +1,7 @@
 import { GetDataLakeSettingsCommand, LakeFormationClient } from '@aws-sdk/client-lakeformation';
 import type { DataCellsFilter, DataLakePrincipal, DataLakeSettings, Permission, Resource } from '@aws-sdk/client-lakeformation';
 import { isProtected, withPrincipals, type ProtectedPrincipals } from './protected-principals';
-import { mapResource, resourceKey, resourceLabel } from './shapes';
+import { LF_SET_FIELDS, lfKey, mapResource, resourceKey, resourceLabel } from './shapes';
 import { permissionKey, readLakeFormation } from './source';
 import type { DataLocation, LakeFormationState, LfTag, PermissionEntry, TagAssignment } from './state';
 import { LakeFormationTarget, type PermissionError } from './target';
@@ -9,7 +9,7 @@ import type { BucketMapping } from '../../bucket-mapping';
 import { BucketMapper } from '../../bucket-mapping';
 import type { LfKind } from '../../shared/lake-formation-kinds';
 import { AwsClients } from '../kernel/clients';
-import { canonical } from '../kernel/compare';
+import { canonical, canonicalKey } from '../kernel/compare';
 import { errorMessage } from '../kernel/concurrency';
 import { differenceOf, type ReportBuilder } from '../kernel/report';
 import { Scope } from '../kernel/scope';
@@ -166,7 +166,7 @@ class TargetConvergence {
     const current = this.actual.settings ?? {};
     const desired = mergedSettings(this.source.settings ?? {}, current);
     const fields = Object.keys({ ...desired, ...current })
-      .filter(f => JSON.stringify(canonical(settingValue(desired, f))) !== JSON.stringify(canonical(settingValue(current, f))));
+      .filter(f => canonicalKey(settingValue(desired, f)) !== canonicalKey(settingValue(current, f)));
     if (fields.length === 0) {
       this.o.report.count('dataLakeSettings', 'unchanged');
       return;
@@ -291,7 +291,7 @@ class TargetConvergence {
       const k = resourceKey(wanted.Resource);
       const have = existing.get(k);
       existing.delete(k);
-      const add = wanted.LFTags.filter(t => !have?.LFTags.some(h => h.TagKey === t.TagKey && sameValues(h, t)));
+      const add = wanted.LFTags.filter(t => !have?.LFTags.some(h => lfKey(h) === lfKey(t)));
       const remove = (have?.LFTags ?? []).filter(h => !wanted.LFTags.some(t => t.TagKey === h.TagKey));
       if (add.length > 0) {
         await this.tagWrite(wanted.Resource, have ? 'updated' : 'created', add, () => this.target.addTags(wanted.Resource, add));
@@ -483,27 +483,13 @@ export function permissionLabel(p: PermissionEntry): string {
 }
 
 function same(a: object, b: object): boolean {
-  return JSON.stringify(canonical(sortedSets(a))) === JSON.stringify(canonical(sortedSets(b)));
+  return lfKey(a) === lfKey(b);
 }
 
 function changed(a: object, b: object): string[] {
-  const x = canonical(sortedSets(a)) as Record<string, unknown>;
-  const y = canonical(sortedSets(b)) as Record<string, unknown>;
+  const x = canonical(a, LF_SET_FIELDS) as Record<string, unknown>;
+  const y = canonical(b, LF_SET_FIELDS) as Record<string, unknown>;
   return Object.keys({ ...x, ...y }).filter(k => JSON.stringify(x[k]) !== JSON.stringify(y[k])).sort();
-}
-
-/** Column lists, tag values and the terms of a tag expression compare as sets. */
-function sortedSets<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value), (key, v) => {
-    if (!Array.isArray(v) || key === 'Values') return v;
-    if (v.every(e => typeof e === 'string')) return [...v].sort();
-    if (v.every(e => typeof e?.TagKey === 'string')) return [...v].sort((a, b) => a.TagKey.localeCompare(b.TagKey));
-    return v;
-  }) as T;
-}
-
-function sameValues(a: LfTag, b: LfTag): boolean {
-  return JSON.stringify([...a.TagValues].sort()) === JSON.stringify([...b.TagValues].sort());
 }
 
 /** The target's current data lake admins: protected from revokes. */

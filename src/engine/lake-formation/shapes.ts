@@ -1,22 +1,22 @@
 import type { Resource } from '@aws-sdk/client-lakeformation';
-import { canonical } from '../kernel/compare';
+import { canonicalKey, type SetFields } from '../kernel/compare';
 import type { Scope } from '../kernel/scope';
 
-type Fields<T> = { readonly [K in keyof Required<T>]: 'keep' | 'catalog' | 'set' };
+type Fields<T> = { readonly [K in keyof Required<T>]: 'keep' | 'catalog' };
 
 /**
  * The fields of each resource kind, as the request shapes take them. `catalog` fields are the
- * account's catalog id, which listings fill in and writes leave out; `set` fields are compared
- * in any order. Anything else a listing returns is dropped.
+ * account's catalog id, which listings fill in and writes leave out. Anything else a listing
+ * returns is dropped.
  */
 const RESOURCE_FIELDS: { readonly [K in keyof Required<Resource>]: Fields<Required<Resource>[K]> } = {
   Catalog: { Id: 'catalog' },
   Database: { CatalogId: 'catalog', Name: 'keep' },
   Table: { CatalogId: 'catalog', DatabaseName: 'keep', Name: 'keep', TableWildcard: 'keep' },
-  TableWithColumns: { CatalogId: 'catalog', DatabaseName: 'keep', Name: 'keep', ColumnNames: 'set', ColumnWildcard: 'keep' },
+  TableWithColumns: { CatalogId: 'catalog', DatabaseName: 'keep', Name: 'keep', ColumnNames: 'keep', ColumnWildcard: 'keep' },
   DataLocation: { CatalogId: 'catalog', ResourceArn: 'keep' },
   DataCellsFilter: { TableCatalogId: 'catalog', DatabaseName: 'keep', TableName: 'keep', Name: 'keep' },
-  LFTag: { CatalogId: 'catalog', TagKey: 'keep', TagValues: 'set' },
+  LFTag: { CatalogId: 'catalog', TagKey: 'keep', TagValues: 'keep' },
   LFTagPolicy: { CatalogId: 'catalog', ResourceType: 'keep', Expression: 'keep', ExpressionName: 'keep' },
   LFTagExpression: { CatalogId: 'catalog', Name: 'keep' },
 };
@@ -60,27 +60,20 @@ export function resourceInScope(resource: Resource, scope: Scope): boolean {
   return db === undefined || scope.includes(db);
 }
 
-/** A comparison key: set-valued fields sorted, empty fields dropped. */
-export function resourceKey(resource: Resource): string {
-  return JSON.stringify(canonical(sortSets(resource)));
+/**
+ * The Lake Formation fields that hold sets: column lists, tag values and the terms of a tag
+ * expression (ordered by tag key) compare in any order, in resources and in the objects themselves.
+ */
+export const LF_SET_FIELDS: SetFields = { ColumnNames: true, ExcludedColumnNames: true, TagValues: true, Expression: 'TagKey' };
+
+/** The comparison and identity key of a Lake Formation object or resource: sets sorted, empty fields dropped. */
+export function lfKey(value: unknown): string {
+  return canonicalKey(value, LF_SET_FIELDS);
 }
 
-function sortSets(resource: Resource): Resource {
-  const kind = resourceKind(resource);
-  if (!kind) return resource;
-  const out = structuredClone(resource) as Record<string, Record<string, unknown>>;
-  for (const [field, rule] of Object.entries(RESOURCE_FIELDS[kind])) {
-    const value = out[kind][field];
-    if (rule === 'set' && Array.isArray(value)) value.sort();
-  }
-  const wildcard = out[kind].ColumnWildcard as { ExcludedColumnNames?: string[] } | undefined;
-  wildcard?.ExcludedColumnNames?.sort();
-  const expression = out[kind].Expression as Array<{ TagKey?: string; TagValues?: string[] }> | undefined;
-  if (expression) {
-    for (const tag of expression) tag.TagValues?.sort();
-    expression.sort((a, b) => (a.TagKey ?? '').localeCompare(b.TagKey ?? ''));
-  }
-  return out as Resource;
+/** A resource's comparison key. */
+export function resourceKey(resource: Resource): string {
+  return lfKey(resource);
 }
 
 /** How a resource is named in reports. */
