@@ -67,8 +67,8 @@ export function fingerprint(value: unknown): string {
 /** A hash per top-level field: small to hold, and names the fields that differ. */
 export type FieldPrints = Readonly<Record<string, string>>;
 
-export function fieldPrints(value: object): FieldPrints {
-  const c = canonical(value) as Record<string, unknown>;
+export function fieldPrints(value: object, sets?: SetFields): FieldPrints {
+  const c = canonical(value, sets) as Record<string, unknown>;
   const out: Record<string, string> = {};
   for (const key of Object.keys(c)) out[key] = hash(c[key]);
   return out;

@@ -1,5 +1,5 @@
-import type { Resource } from '@aws-sdk/client-lakeformation';
-import { canonicalKey, type SetFields } from '../kernel/compare';
+import type { DataLakePrincipal, Resource } from '@aws-sdk/client-lakeformation';
+import { canonicalKey, changedFields, fieldPrints, type SetFields } from '../kernel/compare';
 import type { Scope } from '../kernel/scope';
 
 type Fields<T> = { readonly [K in keyof Required<T>]: 'keep' | 'catalog' };
@@ -71,9 +71,43 @@ export function lfKey(value: unknown): string {
   return canonicalKey(value, LF_SET_FIELDS);
 }
 
+/** The top-level fields in which two Lake Formation objects differ, sorted. */
+export function lfChangedFields(desired: object, actual: object): string[] {
+  return changedFields(fieldPrints(desired, LF_SET_FIELDS), fieldPrints(actual, LF_SET_FIELDS));
+}
+
 /** A resource's comparison key. */
 export function resourceKey(resource: Resource): string {
   return lfKey(resource);
+}
+
+/** One principal's permissions (or opt-in) on one resource are identified by both, and by the condition. */
+export function permissionKey(principal: string, resource: Resource, condition?: string): string {
+  return `${principal}\u0000${resourceKey(resource)}\u0000${condition ?? ''}`;
+}
+
+export function principalOf(p: { readonly Principal: DataLakePrincipal }): string {
+  return p.Principal.DataLakePrincipalIdentifier ?? '';
+}
+
+/**
+ * Which grants (or opt-ins) one event may have changed: every one on the same table (in any column
+ * form, since a listing may show a table grant as columns), every one on the same LF-tag key (a listing
+ * may group its values differently from the event), or on exactly the same resource for the other kinds.
+ */
+function grantScope(resource: Resource): string {
+  const table = resource.Table ?? resource.TableWithColumns;
+  if (table) return `table\u0000${table.DatabaseName}\u0000${table.Name ?? '*'}`;
+  if (resource.LFTag) return `lftag\u0000${resource.LFTag.TagKey}`;
+  return resourceKey(resource);
+}
+
+/** The grants (or opt-ins) in the scope of one event's resource; in a target, `mapArn` maps its location. */
+export function inGrantScope<T extends { readonly Resource: Resource }>(
+  items: readonly T[], resource: Resource, mapArn?: (arn: string) => string,
+): T[] {
+  const scope = grantScope(mapArn ? mapResource(resource, mapArn) : resource);
+  return items.filter(i => grantScope(i.Resource) === scope);
 }
 
 /** How a resource is named in reports. */
@@ -99,9 +133,13 @@ export function resourceLabel(resource: Resource): string {
   return JSON.stringify(resource);
 }
 
-
 /** The resource with its data location ARN mapped to the target's bucket. */
 export function mapResource(resource: Resource, mapArn: (arn: string) => string): Resource {
   if (!resource.DataLocation?.ResourceArn) return resource;
   return { DataLocation: { ...resource.DataLocation, ResourceArn: mapArn(resource.DataLocation.ResourceArn) } };
+}
+
+/** The object without its undefined fields, as a listing's optional members are left out of a write. */
+export function dropEmpty<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
