@@ -76,14 +76,9 @@ export function lfChangedFields(desired: object, actual: object): string[] {
   return changedFields(fieldPrints(desired, LF_SET_FIELDS), fieldPrints(actual, LF_SET_FIELDS));
 }
 
-/** A resource's comparison key. */
-export function resourceKey(resource: Resource): string {
-  return lfKey(resource);
-}
-
 /** One principal's permissions (or opt-in) on one resource are identified by both, and by the condition. */
 export function permissionKey(principal: string, resource: Resource, condition?: string): string {
-  return `${principal}\u0000${resourceKey(resource)}\u0000${condition ?? ''}`;
+  return `${principal}\u0000${lfKey(resource)}\u0000${condition ?? ''}`;
 }
 
 export function principalOf(p: { readonly Principal: DataLakePrincipal }): string {
@@ -99,7 +94,7 @@ function grantScope(resource: Resource): string {
   const table = resource.Table ?? resource.TableWithColumns;
   if (table) return `table\u0000${table.DatabaseName}\u0000${table.Name ?? '*'}`;
   if (resource.LFTag) return `lftag\u0000${resource.LFTag.TagKey}`;
-  return resourceKey(resource);
+  return lfKey(resource);
 }
 
 /** The grants (or opt-ins) in the scope of one event's resource; in a target, `mapArn` maps its location. */

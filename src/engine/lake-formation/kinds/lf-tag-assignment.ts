@@ -6,7 +6,7 @@ import type { KindConvergence, LfKindModule, Write } from './kind';
 import { databasePages, tablePages } from '../../glue/pages';
 import { forEachConcurrent } from '../../kernel/concurrency';
 import { notFoundAsUndefined } from '../../kernel/errors';
-import { lfKey, resourceKey, resourceLabel } from '../shapes';
+import { lfKey, resourceLabel } from '../shapes';
 import type { LfTag, TagAssignment } from '../state';
 
 /** GetResourceLFTags calls in flight at once. */
@@ -38,9 +38,9 @@ export const lfTagAssignment: LfKindModule<'lfTagAssignment'> = {
   },
 
   async converge(c) {
-    const existing = new Map(c.actual.map(a => [resourceKey(a.Resource), a]));
+    const existing = new Map(c.actual.map(a => [lfKey(a.Resource), a]));
     for (const wanted of c.source) {
-      const k = resourceKey(wanted.Resource);
+      const k = lfKey(wanted.Resource);
       const have = existing.get(k);
       existing.delete(k);
       const add = wanted.LFTags.filter(t => !have?.LFTags.some(h => lfKey(h) === lfKey(t)));
