@@ -1,21 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { LfKind } from './shared/lake-formation-kinds';
-
-/** What the engine calls for each kind: reads in the source and the targets, writes in the targets only. */
-const ACTIONS: Readonly<Record<LfKind, { read: string[]; write: string[] }>> = {
-  dataLakeSettings: { read: ['GetDataLakeSettings'], write: ['PutDataLakeSettings'] },
-  lfTag: { read: ['ListLFTags'], write: ['CreateLFTag', 'UpdateLFTag', 'DeleteLFTag'] },
-  lfTagExpression: { read: ['ListLFTags', 'ListLFTagExpressions'], write: ['CreateLFTagExpression', 'UpdateLFTagExpression', 'DeleteLFTagExpression'] },
-  dataLocation: { read: ['ListResources'], write: ['RegisterResource', 'UpdateResource', 'DeregisterResource'] },
-  dataCellsFilter: { read: ['ListDataCellsFilter'], write: ['CreateDataCellsFilter', 'UpdateDataCellsFilter', 'DeleteDataCellsFilter'] },
-  optIn: { read: ['ListLakeFormationOptIns'], write: ['CreateLakeFormationOptIn', 'DeleteLakeFormationOptIn'] },
-  lfTagAssignment: { read: ['ListLFTags', 'GetResourceLFTags'], write: ['AddLFTagsToResource', 'RemoveLFTagsFromResource'] },
-  permission: { read: ['ListLFTags', 'ListPermissions'], write: ['BatchGrantPermissions', 'BatchRevokePermissions'] },
-};
-
-/** Every run reads each target's admins (never revoked) and checks who it runs as. */
-const ALWAYS_READ = ['GetDataLakeSettings'];
+import { LAKE_FORMATION_KINDS, LF_ALWAYS_READ, type LfKind } from './shared/lake-formation-kinds';
 
 const SERVICE_LINKED_ROLE = 'aws-service-role/lakeformation.amazonaws.com/AWSServiceRoleForLakeFormationDataAccess';
 
@@ -28,17 +13,17 @@ export function lakeFormationPolicyStatements(
   stack: Stack, sourceRegion: string, targetRegions: readonly string[], kinds: readonly LfKind[],
 ): iam.PolicyStatement[] {
   if (kinds.length === 0) return [];
-  const unique = (actions: string[]) => [...new Set(actions)].sort().map(a => `lakeformation:${a}`);
+  const unique = (actions: readonly string[]) => [...new Set(actions)].sort().map(a => `lakeformation:${a}`);
   const statements = [
     new iam.PolicyStatement({
       sid: 'ReadLakeFormationState',
-      actions: unique([...ALWAYS_READ, ...kinds.flatMap(k => ACTIONS[k].read)]),
+      actions: unique([...LF_ALWAYS_READ, ...kinds.flatMap(k => LAKE_FORMATION_KINDS[k].read)]),
       resources: ['*'],
       conditions: { StringEquals: { 'aws:RequestedRegion': [sourceRegion, ...targetRegions] } },
     }),
     new iam.PolicyStatement({
       sid: 'ConvergeTargetLakeFormationState',
-      actions: unique(kinds.flatMap(k => ACTIONS[k].write)),
+      actions: unique(kinds.flatMap(k => LAKE_FORMATION_KINDS[k].write)),
       resources: ['*'],
       conditions: { StringEquals: { 'aws:RequestedRegion': [...targetRegions] } },
     }),

@@ -206,7 +206,7 @@ export class ReplicationEngine {
       kinds: this.lakeFormation.kinds,
       bucketMappings: this.settings.bucketMappings,
       protectedPrincipals: this.lakeFormation.protectedPrincipals,
-    }) as ObjectConverger;
+    });
     return this.lakeFormationObjectsConverger;
   }
 

@@ -4,7 +4,7 @@ import { AwsClients } from '../../src/engine/kernel/clients';
 import { refKey, type ObjectRef } from '../../src/engine/kernel/object-ref';
 import { Scope } from '../../src/engine/kernel/scope';
 import { lakeFormationObjectConverger } from '../../src/engine/lake-formation/objects';
-import { LF_KINDS } from '../../src/engine/lake-formation/state';
+import { LF_KINDS } from '../../src/shared/lake-formation-kinds';
 import { FakeLakeFormation } from '../support/lake-formation-fake';
 
 /**

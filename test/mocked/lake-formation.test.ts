@@ -6,7 +6,7 @@ import { ACCOUNT, mockAws, SOURCE_REGION, TARGET_REGION, type MockedAws } from '
 import type { CliJob as JobConfig } from '../../src/cli/args';
 import { runEngine as runJob } from '../../src/cli/run';
 import type { Report } from '../../src/engine/kernel/report';
-import { LF_KINDS, kindsWithout } from '../../src/engine/lake-formation/state';
+import { LF_KINDS, kindsWithout } from '../../src/shared/lake-formation-kinds';
 import { FakeLakeFormation, type RegionLakeFormation } from '../support/lake-formation-fake';
 
 /**

@@ -13,7 +13,7 @@ import type {
 import type { FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext, MetadataBearer } from '@smithy/types';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { routeClients } from './client-routes';
-import { ownResource, resourceKey } from '../../src/engine/lake-formation/shapes';
+import { lfKey as resourceKey, ownResource } from '../../src/engine/lake-formation/shapes';
 import { ACCOUNT, regionOf } from '../mocked/sdk-harness';
 
 /**

@@ -1,5 +1,6 @@
 import type { Permission } from '@aws-sdk/client-lakeformation';
-import { mergedSettings, permissionDelta } from '../../src/engine/lake-formation/converge';
+import { mergedSettings } from '../../src/engine/lake-formation/kinds/data-lake-settings';
+import { permissionDelta } from '../../src/engine/lake-formation/kinds/permission';
 import type { PermissionEntry } from '../../src/engine/lake-formation/state';
 
 const P = { DataLakePrincipalIdentifier: 'arn:aws:iam::123456789012:role/analyst' };

@@ -1,5 +1,5 @@
 import type { Resource } from '@aws-sdk/client-lakeformation';
-import { canonical } from './compare';
+import { canonicalKey } from './compare';
 
 /**
  * One replicated object that an event touched. An event is only a hint: the engine re-reads
@@ -35,7 +35,7 @@ export interface ObjectOutcome {
 
 /** A stable identity for a ref: the same object always gives the same key. */
 export function refKey(ref: ObjectRef): string {
-  return JSON.stringify(canonical(ref));
+  return canonicalKey(ref);
 }
 
 /** Converges named objects in one target Region: one outcome per ref, by `refKey`. */

@@ -1,15 +1,17 @@
-import { LakeFormationClient } from '@aws-sdk/client-lakeformation';
 import type { Resource } from '@aws-sdk/client-lakeformation';
-import { convergeTargetState, kindsToRead } from './converge';
+import { convergeTargetState } from './converge';
+import { KIND_MODULES } from './kinds';
+import type { KindReader, RefOf } from './kinds/kind';
 import { guardedPrincipals, type ProtectedPrincipals } from './protected-principals';
-import { mapResource, ownResource, resourceDatabase, resourceKey } from './shapes';
-import { readLakeFormation, resourceAssignments } from './source';
-import { emptyState, type LakeFormationState, type LfKind } from './state';
+import { ownResource, resourceDatabase } from './shapes';
+import { kindReader, kindsToRead, readLakeFormation } from './source';
+import { emptyState, kindItems, kindState, type LakeFormationState } from './state';
 import type { BucketMapping } from '../../bucket-mapping';
 import { BucketMapper } from '../../bucket-mapping';
+import type { LfKind } from '../../shared/lake-formation-kinds';
 import { AwsClients } from '../kernel/clients';
-import { notFoundAsUndefined, errorMessage } from '../kernel/errors';
-import { refKey, type ObjectOutcome, type ObjectRef } from '../kernel/object-ref';
+import { errorMessage } from '../kernel/errors';
+import { refKey, type ObjectOutcome, type ObjectConverger } from '../kernel/object-ref';
 import { ReportBuilder } from '../kernel/report';
 import { Scope } from '../kernel/scope';
 
@@ -23,16 +25,16 @@ export interface LakeFormationObjectsOptions {
   readonly protectedPrincipals: readonly string[];
 }
 
-type LfRef = Exclude<ObjectRef, { kind: 'database' | 'table' | 'partition' }>;
+type LfRef = RefOf<LfKind>;
 
 /** Converges the Lake Formation objects some events touched in one target; keyed by `refKey`. */
-export type LakeFormationObjectConverger = (refs: ObjectRef[], targetRegion: string) => Promise<Map<string, ObjectOutcome>>;
+export type LakeFormationObjectConverger = ObjectConverger;
 
 /**
  * The near-real-time applier's Lake Formation path. Each object is re-read in the source and the
  * target and the target converged to the source, deletes and revokes included (never for protected
  * principals): the event only said where to look. A kind is listed once per call, whatever the
- * number of objects of that kind; tag assignments are read per resource.
+ * number of objects of that kind; a kind with `readOne` (tag assignments) is read per object instead.
  */
 export function lakeFormationObjectConverger(o: LakeFormationObjectsOptions): LakeFormationObjectConverger {
   let guarded: Promise<ProtectedPrincipals> | undefined;
@@ -45,12 +47,12 @@ export function lakeFormationObjectConverger(o: LakeFormationObjectsOptions): La
     for (const given of refs as LfRef[]) {
       const ref = asListed(given, account);
       const skipped = !o.kinds.includes(given.kind) ? `${given.kind} replication is switched off`
-        : ref ? skipReason(ref, o.scope) : 'the resource is in another account\'s catalog: that account shares it, it is not replicated';
+        : ref ? skipReason(ref.kind, ref, o.scope) : 'the resource is in another account\'s catalog: that account shares it, it is not replicated';
       if (skipped) outcomes.set(refKey(given), { status: 'SKIPPED', reason: skipped });
       else live.push({ key: refKey(given), ref: ref! });
     }
     if (live.length === 0) return outcomes;
-    const listed = kindsToRead([...new Set(live.map(({ ref }) => ref.kind))].filter(k => k !== 'lfTagAssignment'), o.kinds);
+    const listed = kindsToRead([...new Set(live.map(({ ref }) => ref.kind))].filter(k => !KIND_MODULES[k].readOne), o.kinds);
     const readErrors = new Map<string, string>();
     const read = (at: string) => listed.length === 0 ? Promise.resolve(emptyState()) : readLakeFormation({
       clients: o.clients,
@@ -62,7 +64,9 @@ export function lakeFormationObjectConverger(o: LakeFormationObjectsOptions): La
     });
     const [source, target] = await Promise.all([read(o.sourceRegion), read(region)]);
     const mapper = new BucketMapper(o.bucketMappings, region);
-    const focus = new Focus(arn => mapper.mapArn(arn).uri);
+    const side = (state: LakeFormationState, at: string, mapArn?: (arn: string) => string): Side =>
+      ({ state, reader: kindReader({ clients: o.clients, region: at, scope: o.scope, kinds: [], catalogId: account }), mapArn });
+    const sides = [side(source, o.sourceRegion), side(target, region, arn => mapper.mapArn(arn).uri)] as const;
     for (const { key, ref } of live) {
       const readError = readErrors.get(ref.kind);
       if (readError) {
@@ -70,9 +74,7 @@ export function lakeFormationObjectConverger(o: LakeFormationObjectsOptions): La
         continue;
       }
       try {
-        const [wanted, actual] = ref.kind === 'lfTagAssignment'
-          ? await assignmentStates(o.clients, o.sourceRegion, region, ref.resource)
-          : [focus.state(source, ref, false), focus.state(target, ref, true)];
+        const [wanted, actual] = await Promise.all(sides.map(at => focused(ref.kind, ref, at)));
         const report = new ReportBuilder({
           mode: 'sync', source: { region: o.sourceRegion }, targets: [region], scope: o.scope.toJSON(), prune: true, dryRun: false,
         }, [ref.kind]);
@@ -100,80 +102,35 @@ export function lakeFormationObjectConverger(o: LakeFormationObjectsOptions): La
   };
 }
 
+/** One Region's side of a call: its listings, what reads one object there, and in the target how locations map. */
+interface Side {
+  readonly state: LakeFormationState;
+  readonly reader: KindReader;
+  readonly mapArn?: (arn: string) => string;
+}
+
+/** One side's state of the one object a ref names: read on its own, or narrowed from the listing. */
+async function focused<K extends LfKind>(kind: K, ref: RefOf<K>, side: Side): Promise<LakeFormationState> {
+  const module = KIND_MODULES[kind];
+  const items = module.readOne ? await module.readOne(side.reader, ref) : module.focus(kindItems(side.state, kind), ref, side.mapArn);
+  return kindState(kind, items);
+}
+
 /**
  * The ref as the listings name its object: the account's catalog id dropped, database and table names
  * lower-cased as Glue stores them; undefined when the resource is in another account's catalog.
  */
 function asListed(ref: LfRef, account: string): LfRef | undefined {
-  if (ref.kind === 'dataCellsFilter') return { ...ref, database: ref.database.toLowerCase(), table: ref.table.toLowerCase() };
+  if ('database' in ref) return { ...ref, database: ref.database.toLowerCase(), table: ref.table.toLowerCase() };
   if (!('resource' in ref)) return ref;
   const own = ownResource(ref.resource, account);
   return own && { ...ref, resource: lowerCaseNames(own) };
 }
 
-function skipReason(ref: LfRef, scope: Scope): string | undefined {
-  const database = ref.kind === 'dataCellsFilter' ? ref.database : 'resource' in ref ? resourceDatabase(ref.resource) : undefined;
+function skipReason<K extends LfKind>(kind: K, ref: RefOf<K>, scope: Scope): string | undefined {
+  const database = 'database' in ref ? ref.database : 'resource' in ref ? resourceDatabase(ref.resource) : undefined;
   if (database !== undefined && !scope.includes(database)) return `database ${database} is out of scope`;
-  if (ref.kind === 'lfTagAssignment' && !ref.resource.Database && !(ref.resource.Table?.Name ?? ref.resource.TableWithColumns?.Name)) {
-    return 'tags are assigned to a database, a named table or its columns; this resource is none of them';
-  }
-  return undefined;
-}
-
-/** Narrows a whole kind's state to the objects one ref names, in the source or (bucket-mapped) in the target. */
-class Focus {
-  constructor(private readonly mapArn: (arn: string) => string) {}
-
-  state(whole: LakeFormationState, ref: LfRef, inTarget: boolean): LakeFormationState {
-    const state = emptyState();
-    state.kinds.push(ref.kind);
-    const mapped = (r: Resource) => inTarget ? mapResource(r, arn => this.mapArn(arn)) : r;
-    switch (ref.kind) {
-      case 'dataLakeSettings':
-        state.settings = whole.settings;
-        break;
-      case 'lfTag':
-        state.lfTags.push(...whole.lfTags.filter(t => t.TagKey === ref.tagKey));
-        break;
-      case 'lfTagExpression':
-        state.lfTagExpressions.push(...whole.lfTagExpressions.filter(e => e.Name === ref.name));
-        break;
-      case 'dataLocation': {
-        const arn = inTarget ? this.mapArn(ref.resourceArn) : ref.resourceArn;
-        state.dataLocations.push(...whole.dataLocations.filter(l => l.ResourceArn === arn));
-        break;
-      }
-      case 'dataCellsFilter':
-        state.dataCellsFilters.push(...whole.dataCellsFilters.filter(f =>
-          f.DatabaseName === ref.database && f.TableName === ref.table && f.Name === ref.name));
-        break;
-      case 'optIn': {
-        const scope = grantScope(mapped(ref.resource));
-        state.optIns.push(...whole.optIns.filter(i => grantScope(i.Resource) === scope));
-        break;
-      }
-      case 'permission': {
-        const scope = grantScope(mapped(ref.resource));
-        state.permissions.push(...whole.permissions.filter(p => grantScope(p.Resource) === scope));
-        break;
-      }
-      case 'lfTagAssignment':
-        break;
-    }
-    return state;
-  }
-}
-
-/**
- * Which grants one event may have changed: every grant on the same table (in any column form, since a
- * listing may show a table grant as columns), every grant on the same LF-tag key (a listing may group its
- * values differently from the event), or on exactly the same resource for the other kinds.
- */
-function grantScope(resource: Resource): string {
-  const table = resource.Table ?? resource.TableWithColumns;
-  if (table) return `table\u0000${table.DatabaseName}\u0000${table.Name ?? '*'}`;
-  if (resource.LFTag) return `lftag\u0000${resource.LFTag.TagKey}`;
-  return resourceKey(resource);
+  return KIND_MODULES[kind].skipReason?.(ref);
 }
 
 /** Glue stores database and table names in lower case; a CloudTrail record keeps the caller's spelling. */
@@ -187,24 +144,6 @@ function lowerCaseNames(resource: Resource): Resource {
     if (typeof out[kind]?.Name === 'string') out[kind].Name = (out[kind].Name as string).toLowerCase();
   }
   return out as Resource;
-}
-
-/** The tags assigned to one database, or to one table and its columns, in the source and the target. */
-async function assignmentStates(
-  clients: AwsClients, sourceRegion: string, region: string, resource: Resource,
-): Promise<[LakeFormationState, LakeFormationState]> {
-  const table = resource.Table ?? resource.TableWithColumns;
-  const target: Resource = resource.Database
-    ? { Database: { Name: resource.Database.Name } }
-    : { Table: { DatabaseName: table!.DatabaseName, Name: table!.Name } };
-  const read = async (at: string) => {
-    const state = emptyState();
-    state.kinds.push('lfTagAssignment');
-    // A resource deleted since the event has no tags.
-    state.tagAssignments.push(...await notFoundAsUndefined(resourceAssignments(clients.get(LakeFormationClient, at), target)) ?? []);
-    return state;
-  };
-  return Promise.all([read(sourceRegion), read(region)]);
 }
 
 function summary(counts: { created: number; updated: number; deleted: number; unchanged: number } | undefined): string {

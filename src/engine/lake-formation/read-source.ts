@@ -1,5 +1,6 @@
 import { readLakeFormation } from './source';
-import type { LakeFormationState, LfKind } from './state';
+import type { LakeFormationState } from './state';
+import type { LfKind } from '../../shared/lake-formation-kinds';
 import { AwsClients } from '../kernel/clients';
 import type { ReportBuilder } from '../kernel/report';
 import { Scope } from '../kernel/scope';

@@ -1,22 +1,22 @@
-import type { Resource } from '@aws-sdk/client-lakeformation';
-import { canonical } from '../kernel/compare';
+import type { DataLakePrincipal, Resource } from '@aws-sdk/client-lakeformation';
+import { canonicalKey, changedFields, fieldPrints, type SetFields } from '../kernel/compare';
 import type { Scope } from '../kernel/scope';
 
-type Fields<T> = { readonly [K in keyof Required<T>]: 'keep' | 'catalog' | 'set' };
+type Fields<T> = { readonly [K in keyof Required<T>]: 'keep' | 'catalog' };
 
 /**
  * The fields of each resource kind, as the request shapes take them. `catalog` fields are the
- * account's catalog id, which listings fill in and writes leave out; `set` fields are compared
- * in any order. Anything else a listing returns is dropped.
+ * account's catalog id, which listings fill in and writes leave out. Anything else a listing
+ * returns is dropped.
  */
 const RESOURCE_FIELDS: { readonly [K in keyof Required<Resource>]: Fields<Required<Resource>[K]> } = {
   Catalog: { Id: 'catalog' },
   Database: { CatalogId: 'catalog', Name: 'keep' },
   Table: { CatalogId: 'catalog', DatabaseName: 'keep', Name: 'keep', TableWildcard: 'keep' },
-  TableWithColumns: { CatalogId: 'catalog', DatabaseName: 'keep', Name: 'keep', ColumnNames: 'set', ColumnWildcard: 'keep' },
+  TableWithColumns: { CatalogId: 'catalog', DatabaseName: 'keep', Name: 'keep', ColumnNames: 'keep', ColumnWildcard: 'keep' },
   DataLocation: { CatalogId: 'catalog', ResourceArn: 'keep' },
   DataCellsFilter: { TableCatalogId: 'catalog', DatabaseName: 'keep', TableName: 'keep', Name: 'keep' },
-  LFTag: { CatalogId: 'catalog', TagKey: 'keep', TagValues: 'set' },
+  LFTag: { CatalogId: 'catalog', TagKey: 'keep', TagValues: 'keep' },
   LFTagPolicy: { CatalogId: 'catalog', ResourceType: 'keep', Expression: 'keep', ExpressionName: 'keep' },
   LFTagExpression: { CatalogId: 'catalog', Name: 'keep' },
 };
@@ -60,27 +60,49 @@ export function resourceInScope(resource: Resource, scope: Scope): boolean {
   return db === undefined || scope.includes(db);
 }
 
-/** A comparison key: set-valued fields sorted, empty fields dropped. */
-export function resourceKey(resource: Resource): string {
-  return JSON.stringify(canonical(sortSets(resource)));
+/**
+ * The Lake Formation fields that hold sets: column lists, tag values and the terms of a tag
+ * expression (ordered by tag key) compare in any order, in resources and in the objects themselves.
+ */
+export const LF_SET_FIELDS: SetFields = { ColumnNames: true, ExcludedColumnNames: true, TagValues: true, Expression: 'TagKey' };
+
+/** The comparison and identity key of a Lake Formation object or resource: sets sorted, empty fields dropped. */
+export function lfKey(value: unknown): string {
+  return canonicalKey(value, LF_SET_FIELDS);
 }
 
-function sortSets(resource: Resource): Resource {
-  const kind = resourceKind(resource);
-  if (!kind) return resource;
-  const out = structuredClone(resource) as Record<string, Record<string, unknown>>;
-  for (const [field, rule] of Object.entries(RESOURCE_FIELDS[kind])) {
-    const value = out[kind][field];
-    if (rule === 'set' && Array.isArray(value)) value.sort();
-  }
-  const wildcard = out[kind].ColumnWildcard as { ExcludedColumnNames?: string[] } | undefined;
-  wildcard?.ExcludedColumnNames?.sort();
-  const expression = out[kind].Expression as Array<{ TagKey?: string; TagValues?: string[] }> | undefined;
-  if (expression) {
-    for (const tag of expression) tag.TagValues?.sort();
-    expression.sort((a, b) => (a.TagKey ?? '').localeCompare(b.TagKey ?? ''));
-  }
-  return out as Resource;
+/** The top-level fields in which two Lake Formation objects differ, sorted. */
+export function lfChangedFields(desired: object, actual: object): string[] {
+  return changedFields(fieldPrints(desired, LF_SET_FIELDS), fieldPrints(actual, LF_SET_FIELDS));
+}
+
+/** One principal's permissions (or opt-in) on one resource are identified by both, and by the condition. */
+export function permissionKey(principal: string, resource: Resource, condition?: string): string {
+  return `${principal}\u0000${lfKey(resource)}\u0000${condition ?? ''}`;
+}
+
+export function principalOf(p: { readonly Principal: DataLakePrincipal }): string {
+  return p.Principal.DataLakePrincipalIdentifier ?? '';
+}
+
+/**
+ * Which grants (or opt-ins) one event may have changed: every one on the same table (in any column
+ * form, since a listing may show a table grant as columns), every one on the same LF-tag key (a listing
+ * may group its values differently from the event), or on exactly the same resource for the other kinds.
+ */
+function grantScope(resource: Resource): string {
+  const table = resource.Table ?? resource.TableWithColumns;
+  if (table) return `table\u0000${table.DatabaseName}\u0000${table.Name ?? '*'}`;
+  if (resource.LFTag) return `lftag\u0000${resource.LFTag.TagKey}`;
+  return lfKey(resource);
+}
+
+/** The grants (or opt-ins) in the scope of one event's resource; in a target, `mapArn` maps its location. */
+export function inGrantScope<T extends { readonly Resource: Resource }>(
+  items: readonly T[], resource: Resource, mapArn?: (arn: string) => string,
+): T[] {
+  const scope = grantScope(mapArn ? mapResource(resource, mapArn) : resource);
+  return items.filter(i => grantScope(i.Resource) === scope);
 }
 
 /** How a resource is named in reports. */
@@ -106,9 +128,13 @@ export function resourceLabel(resource: Resource): string {
   return JSON.stringify(resource);
 }
 
-
 /** The resource with its data location ARN mapped to the target's bucket. */
 export function mapResource(resource: Resource, mapArn: (arn: string) => string): Resource {
   if (!resource.DataLocation?.ResourceArn) return resource;
   return { DataLocation: { ...resource.DataLocation, ResourceArn: mapArn(resource.DataLocation.ResourceArn) } };
+}
+
+/** The object without its undefined fields, as a listing's optional members are left out of a write. */
+export function dropEmpty<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

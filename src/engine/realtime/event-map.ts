@@ -1,6 +1,6 @@
-import type { Resource } from '@aws-sdk/client-lakeformation';
 import { isObject, str, type TrailRecord } from './trail-record';
 import { refKey, type ObjectRef } from '../kernel/object-ref';
+import { LAKE_FORMATION_EVENTS } from '../lake-formation';
 
 export const GLUE_EVENT_SOURCE = 'glue.amazonaws.com';
 export const LAKE_FORMATION_EVENT_SOURCE = 'lakeformation.amazonaws.com';
@@ -34,7 +34,6 @@ const partitions = (p: Params, values: unknown[] | undefined): ObjectRef[] => {
   const list = values.filter(isStringList);
   return list.length > 0 ? [{ kind: 'partition', database, table, values: list }] : [{ kind: 'partition', database, table }];
 };
-const objects = (value: unknown): Params[] => (Array.isArray(value) ? value.filter(isObject) : []);
 const listOf = (value: unknown): unknown[] | undefined => (Array.isArray(value) ? value : undefined);
 
 const GLUE: Record<string, Mapper> = {
@@ -57,41 +56,13 @@ const GLUE: Record<string, Mapper> = {
   BatchDeletePartition: p => partitions(p, listOf(p.partitionsToDelete)?.map(e => obj(e).values)),
 };
 
-const permission = (resource: unknown): ObjectRef[] => (isObject(resource) ? [{ kind: 'permission', resource: sdkResource(resource) }] : []);
-const resourceRef = (kind: 'lfTagAssignment' | 'optIn') => (p: Params): ObjectRef[] =>
-  (isObject(p.resource) ? [{ kind, resource: sdkResource(p.resource) }] : []);
-const filter = (f: Params): ObjectRef[] => {
-  const [database, table, name] = [glueName(f.databaseName), glueName(f.tableName), str(f.name)];
-  return database && table && name ? [{ kind: 'dataCellsFilter', database, table, name }] : [];
-};
-
-const LAKE_FORMATION: Record<string, Mapper> = {
-  GrantPermissions: p => permission(p.resource),
-  RevokePermissions: p => permission(p.resource),
-  BatchGrantPermissions: p => objects(p.entries).flatMap(e => permission(e.resource)),
-  BatchRevokePermissions: p => objects(p.entries).flatMap(e => permission(e.resource)),
-  CreateLFTag: p => (str(p.tagKey) ? [{ kind: 'lfTag', tagKey: str(p.tagKey)! }] : []),
-  UpdateLFTag: p => (str(p.tagKey) ? [{ kind: 'lfTag', tagKey: str(p.tagKey)! }] : []),
-  DeleteLFTag: p => (str(p.tagKey) ? [{ kind: 'lfTag', tagKey: str(p.tagKey)! }] : []),
-  CreateLFTagExpression: p => (str(p.name) ? [{ kind: 'lfTagExpression', name: str(p.name)! }] : []),
-  UpdateLFTagExpression: p => (str(p.name) ? [{ kind: 'lfTagExpression', name: str(p.name)! }] : []),
-  DeleteLFTagExpression: p => (str(p.name) ? [{ kind: 'lfTagExpression', name: str(p.name)! }] : []),
-  AddLFTagsToResource: resourceRef('lfTagAssignment'),
-  RemoveLFTagsFromResource: resourceRef('lfTagAssignment'),
-  CreateDataCellsFilter: p => filter(obj(p.tableData)),
-  UpdateDataCellsFilter: p => filter(obj(p.tableData)),
-  DeleteDataCellsFilter: p => filter(p),
-  RegisterResource: p => (str(p.resourceArn) ? [{ kind: 'dataLocation', resourceArn: str(p.resourceArn)! }] : []),
-  UpdateResource: p => (str(p.resourceArn) ? [{ kind: 'dataLocation', resourceArn: str(p.resourceArn)! }] : []),
-  DeregisterResource: p => (str(p.resourceArn) ? [{ kind: 'dataLocation', resourceArn: str(p.resourceArn)! }] : []),
-  CreateLakeFormationOptIn: resourceRef('optIn'),
-  DeleteLakeFormationOptIn: resourceRef('optIn'),
-};
+/** Lake Formation's events, each kind's parsed by its module. */
+const LAKE_FORMATION: Record<string, Mapper> = Object.fromEntries(
+  LAKE_FORMATION_EVENTS.filter(e => e.needsParameters).map(e => [e.name, e.refs]));
 
 /** Events whose object does not depend on the request: they map the same with or without parameters. */
-const WITHOUT_PARAMETERS: Record<string, ObjectRef[]> = {
-  PutDataLakeSettings: [{ kind: 'dataLakeSettings' }],
-};
+const WITHOUT_PARAMETERS: Record<string, ObjectRef[]> = Object.fromEntries(
+  LAKE_FORMATION_EVENTS.filter(e => !e.needsParameters).map(e => [e.name, e.refs({})]));
 
 /** Write events of the two services that change state the replica does not hold: kept, visibly skipped. */
 const NOT_REPLICATED: Record<string, string> = {
@@ -169,27 +140,4 @@ function obj(value: unknown): Params {
 
 function isStringList(value: unknown): value is string[] {
   return Array.isArray(value) && value.every(v => typeof v === 'string');
-}
-
-/**
- * CloudTrail writes a request's members in lowerCamelCase (`table`, `databaseName`, `lFTag`);
- * the SDK's `Resource` uses the API's own names (`Table`, `DatabaseName`, `LFTag`). Only keys
- * change: values (names, column lists) are user data and are kept byte for byte.
- */
-export function sdkResource(value: Params): Resource {
-  return pascalKeys(value) as Resource;
-}
-
-function pascalKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(pascalKeys);
-  if (!isObject(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) out[pascalKey(key)] = pascalKeys(v);
-  return out;
-}
-
-function pascalKey(key: string): string {
-  // LF-tag members keep their acronym: lFTag, lfTag and LFTag are all the SDK's LFTag.
-  if (/^l[fF][A-Z]/.test(key)) return `LF${key.slice(2)}`;
-  return key.charAt(0).toUpperCase() + key.slice(1);
 }

@@ -1,15 +1,14 @@
-import { LAKE_FORMATION_FIELDS, type LakeFormationField } from './format';
+import type { LakeFormationField } from './format';
 import { chunk } from '../kernel/concurrency';
-import { emptyState, type LakeFormationState, type LfKind } from '../lake-formation';
+import { addStateItems, emptyState, stateItems, STATE_FIELDS, type LakeFormationState, type LfKind } from '../lake-formation';
 
 /** Items a Lake Formation record holds at most, so one line stays small. */
 const ITEMS_PER_RECORD = 1000;
 
-/** The snapshot records of a Lake Formation state, in the order a restore applies them. */
+/** The snapshot records of a Lake Formation state, one field a kind, in the order a restore applies them. */
 export function* lakeFormationRecords(state: LakeFormationState): Iterable<{ lakeFormation: LakeFormationField; items: unknown[] }> {
-  for (const field of LAKE_FORMATION_FIELDS) {
-    const items: unknown[] = field === 'settings' ? (state.settings ? [state.settings] : []) : state[field];
-    for (const part of chunk(items, ITEMS_PER_RECORD)) yield { lakeFormation: field, items: part };
+  for (const field of STATE_FIELDS) {
+    for (const part of chunk(stateItems(state, field), ITEMS_PER_RECORD)) yield { lakeFormation: field, items: part };
   }
 }
 
@@ -31,9 +30,8 @@ export class LakeFormationCollector {
   }
 
   add(field: LakeFormationField, items: unknown[]): void {
-    if (!LAKE_FORMATION_FIELDS.includes(field)) throw new Error(`unknown Lake Formation record "${field}"`);
+    if (!STATE_FIELDS.includes(field)) throw new Error(`unknown Lake Formation record "${field}"`);
     this.items += items.length;
-    if (field === 'settings') this.state.settings = items[0] as LakeFormationState['settings'];
-    else (this.state[field] as unknown[]).push(...items);
+    addStateItems(this.state, field, items);
   }
 }
