@@ -1,2 +1,2 @@
-export * from './bucket-mapping';
+export type { BucketMapping } from './bucket-mapping';
 export * from './multi-region-lake-replica';
