@@ -4,6 +4,7 @@ import { databasePages, partitionPages, partitionsByValues, tablePages, type Par
 import { databaseInput, hasPartitions, partitionInput, partitionKey, tableInput } from './shapes';
 import { AwsClients } from '../kernel/clients';
 import { notFoundAsUndefined } from '../kernel/errors';
+import { callerIdentity } from '../kernel/identity';
 import { Scope } from '../kernel/scope';
 
 /**
@@ -62,7 +63,7 @@ export class LiveCatalogSource implements CatalogSource, SourceLookups {
   }
 
   catalogId(): Promise<string> {
-    return this.clients.callerIdentity(this.region).then(me => me.account);
+    return callerIdentity(this.clients, this.region).then(me => me.account);
   }
 
   async* databases(): AsyncIterable<SourceDatabase> {

@@ -1,4 +1,3 @@
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { InitializeHandler, InitializeHandlerArguments, HandlerExecutionContext, MiddlewareStack } from '@smithy/types';
 
 export interface AwsClientOptions {
@@ -6,8 +5,6 @@ export interface AwsClientOptions {
   readonly endpoint?: string;
   /** Attempts per call, throttling included (default 8); retries are adaptive. */
   readonly maxAttempts?: number;
-  /** The Region whose STS answers who these clients act as (the identity is the same everywhere). */
-  readonly homeRegion?: string;
 }
 
 /** What every SDK v3 client has that the cache needs. */
@@ -30,7 +27,6 @@ export type ClientConfig = (endpoint: string | undefined) => Record<string, unkn
 export class AwsClients {
   readonly apiCalls: Record<string, number> = {};
   private readonly clients = new Map<unknown, Map<string, SdkClient>>();
-  private identity?: Promise<{ account: string; arn: string }>;
 
   constructor(private readonly options: AwsClientOptions = {}) {}
 
@@ -50,16 +46,6 @@ export class AwsClients {
       byRegion.set(region, client);
     }
     return client;
-  }
-
-  /**
-   * Who these clients act as, asked once: the account is the catalog id, and the ARN is the
-   * replicator's own identity, which Lake Formation revokes never touch.
-   */
-  callerIdentity(region: string): Promise<{ account: string; arn: string }> {
-    this.identity ??= this.get(STSClient, this.options.homeRegion ?? region).send(new GetCallerIdentityCommand({}))
-      .then(r => ({ account: r.Account!, arn: r.Arn ?? '' }));
-    return this.identity;
   }
 
   private countCalls(client: SdkClient): void {

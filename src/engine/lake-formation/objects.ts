@@ -11,6 +11,7 @@ import { BucketMapper } from '../../bucket-mapping';
 import type { LfKind } from '../../shared/lake-formation-kinds';
 import { AwsClients } from '../kernel/clients';
 import { errorMessage } from '../kernel/errors';
+import { callerIdentity } from '../kernel/identity';
 import { refKey, type ObjectOutcome, type ObjectConverger } from '../kernel/object-ref';
 import { ReportBuilder } from '../kernel/report';
 import { Scope } from '../kernel/scope';
@@ -41,7 +42,7 @@ export function lakeFormationObjectConverger(o: LakeFormationObjectsOptions): La
   return async (refs, region) => {
     const outcomes = new Map<string, ObjectOutcome>();
     guarded ??= guardedPrincipals(o.clients, o.sourceRegion, o.protectedPrincipals);
-    const { account } = await o.clients.callerIdentity(o.sourceRegion);
+    const { account } = await callerIdentity(o.clients, o.sourceRegion);
     // Each ref keeps its key (outcomes answer the event's ref) and names its resource as the listings do.
     const live: Array<{ key: string; ref: LfRef }> = [];
     for (const given of refs as LfRef[]) {

@@ -1,4 +1,5 @@
 import { AwsClients } from '../kernel/clients';
+import { callerIdentity } from '../kernel/identity';
 
 /**
  * Principals whose permissions and opt-ins are never revoked, even with prune: the replicator's own
@@ -26,7 +27,7 @@ export function isProtected(p: ProtectedPrincipals, principal: string): boolean 
 
 /** The caller's own identity: an assumed-role session protects its role. */
 export async function replicatorIdentity(clients: AwsClients, region: string): Promise<{ arn: string; roleName?: string }> {
-  const { arn } = await clients.callerIdentity(region);
+  const { arn } = await callerIdentity(clients, region);
   return { arn, roleName: /:assumed-role\/([^/]+)\//.exec(arn)?.[1] };
 }
 
