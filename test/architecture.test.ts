@@ -34,8 +34,10 @@ function rel(path: string): string {
   return relative(ROOT, path);
 }
 
+/** The engine folder a file belongs to (`src/engine/glue`, ...; a nested folder is part of its top folder), or the engine root. */
 function folderOf(file: string): string {
-  return dirname(file);
+  const parts = file.split('/');
+  return parts.length > 3 ? parts.slice(0, 3).join('/') : dirname(file);
 }
 
 test('no import cycle between files of src/', () => {

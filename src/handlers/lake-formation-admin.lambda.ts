@@ -1,7 +1,8 @@
 import { log } from './runtime';
 import { AwsClients } from '../engine/kernel/clients';
 import { errorMessage } from '../engine/kernel/errors';
-import { setDataLakeAdmin } from '../engine/lake-formation';
+// The module itself, not the Lake Formation engine's entry: this function carries nothing else.
+import { setDataLakeAdmin } from '../engine/lake-formation/data-lake-admin';
 
 interface AdminProperties {
   readonly PrincipalArn: string;
