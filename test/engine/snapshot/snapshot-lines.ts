@@ -80,3 +80,8 @@ export function useLocalFiles(prefix: string): { readonly dir: string; readonly 
     get clients() { return current!.clients; },
   };
 }
+
+/** Text to match literally inside a RegExp (file paths, above all). */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { sampleRecords, snapshotText, useLocalFiles, writeSnapshotFile } from './snapshot-lines';
+import { escapeRegExp, sampleRecords, snapshotText, useLocalFiles, writeSnapshotFile } from './snapshot-lines';
 import { Scope } from '../../../src/engine/kernel/scope';
 import { SnapshotPins } from '../../../src/engine/snapshot/io';
 import { SnapshotRefused } from '../../../src/engine/snapshot/refusal';
@@ -121,7 +121,7 @@ describe('each malformed snapshot is refused, naming the file and the line', () 
   test.each(cases)('%s', async (_what, change, line, problem) => {
     const file = changed(change);
     const refused = await refusal(file);
-    expect(refused.message).toMatch(new RegExp(`^${escape(file)} line ${line}: `));
+    expect(refused.message).toMatch(new RegExp(`^${escapeRegExp(file)} line ${line}: `));
     expect(refused.message).toMatch(problem);
     expect(refused).toMatchObject({ location: file, line, notASnapshot: false });
   });
@@ -139,7 +139,7 @@ describe('each malformed snapshot is refused, naming the file and the line', () 
           }
         }
       };
-      await expect(walk()).rejects.toThrow(new RegExp(`^${escape(file)} line ${line}: `));
+      await expect(walk()).rejects.toThrow(new RegExp(`^${escapeRegExp(file)} line ${line}: `));
     });
 });
 
@@ -160,7 +160,7 @@ describe('a file that is not a snapshot at all is refused as such (notASnapshot)
     writeFileSync(file, 'these are my notes\n');
     const refused = await refusal(file);
     expect(refused).toMatchObject({ notASnapshot: true, line: 1 });
-    expect(refused.message).toMatch(new RegExp(`^${escape(file)} line 1: this is not a lake-replica snapshot: its first line is not JSON`));
+    expect(refused.message).toMatch(new RegExp(`^${escapeRegExp(file)} line 1: this is not a lake-replica snapshot: its first line is not JSON`));
   });
 
   test('a ".gz" file that is not gzip', async () => {
@@ -179,7 +179,7 @@ describe('broken gzip names the file', () => {
     writeFileSync(file, whole.subarray(0, whole.length - 30));
     const refused = await refusal(file);
     expect(refused.notASnapshot).toBe(false);
-    expect(refused.message).toMatch(new RegExp(`^${escape(file)}: its gzip data ends early after line \\d+ \\(unexpected end of file\\): the snapshot is truncated`));
+    expect(refused.message).toMatch(new RegExp(`^${escapeRegExp(file)}: its gzip data ends early after line \\d+ \\(unexpected end of file\\): the snapshot is truncated`));
   });
 
   test('gzip data damaged in the middle', async () => {
@@ -189,7 +189,7 @@ describe('broken gzip names the file', () => {
     bytes.fill(0xff, Math.floor(bytes.length / 2), Math.floor(bytes.length / 2) + 64);
     writeFileSync(file, bytes);
     const refused = await refusal(file);
-    expect(refused.message).toMatch(new RegExp(`^${escape(file)}`));
+    expect(refused.message).toMatch(new RegExp(`^${escapeRegExp(file)}`));
   });
 });
 
@@ -219,7 +219,3 @@ describe('the restore reads the same bytes it checked', () => {
     expect((await source.lakeFormation())?.lfTags).toEqual([{ TagKey: 'tier', TagValues: ['gold', 'silver'] }]);
   });
 });
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
