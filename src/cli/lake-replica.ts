@@ -1,10 +1,11 @@
 import { parseCli, type CliCommand, type RedriveConfig } from './args';
 import { redriveSummary, runRedrive } from './redrive';
 import { Progress, summary } from './render';
-import { runEngine } from './run';
+import { runEngine, RunFailed } from './run';
 import { USAGE, UsageError } from './usage';
 import { errorMessage } from '../engine/kernel/errors';
 import type { Report } from '../engine/kernel/report';
+import { SnapshotRefused } from '../engine/snapshot';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, drift: 3 } as const;
 
@@ -15,12 +16,12 @@ export interface CliIo {
 }
 
 export function exitCode(report: Report): number {
-  if (report.failures.length > 0) return EXIT.failure;
+  if (report.error !== undefined || report.failures.length > 0) return EXIT.failure;
   if (report.mode === 'verify' && report.inSync === false) return EXIT.drift;
   return EXIT.ok;
 }
 
-/** The whole CLI: parse, run the engine, print, and return the exit code. */
+/** The whole CLI: parse, run the engine, print, and return the exit code. With --json, every exit prints its reason as JSON. */
 export async function main(argv: readonly string[], io: CliIo = process): Promise<number> {
   let command: CliCommand;
   try {
@@ -28,6 +29,7 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.stderr.write(`lake-replica: ${error.message}\nRun "lake-replica --help" for usage.\n`);
+    if (argv.includes('--json')) io.stdout.write(`${JSON.stringify({ error: error.message }, null, 2)}\n`);
     return EXIT.usage;
   }
   if (command.redrive) return redrive(command.redrive, command.json, io);
@@ -41,8 +43,11 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
     report = await runEngine(command.job, (counts, current) => progress.update(counts, current));
   } catch (error) {
     progress.end();
-    io.stderr.write(`lake-replica: ${command.job.mode} failed: ${errorMessage(error)}\n`);
-    return EXIT.failure;
+    const cause = error instanceof RunFailed ? error.cause : error;
+    io.stderr.write(`lake-replica: ${command.job.mode} failed: ${errorMessage(cause)}\n`);
+    if (command.json && error instanceof RunFailed) io.stdout.write(`${JSON.stringify(error.report, null, 2)}\n`);
+    // A file that holds no snapshot at all is a wrong --from, like a usage error.
+    return cause instanceof SnapshotRefused && cause.notASnapshot ? EXIT.usage : EXIT.failure;
   }
   progress.end();
   io.stdout.write(command.json ? `${JSON.stringify(report, null, 2)}\n` : `${summary(report)}\n`);
@@ -56,6 +61,7 @@ async function redrive(config: RedriveConfig, json: boolean, io: CliIo): Promise
     return EXIT.ok;
   } catch (error) {
     io.stderr.write(`lake-replica: redrive failed: ${errorMessage(error)}\n`);
+    if (json) io.stdout.write(`${JSON.stringify({ mode: 'redrive', ...config, error: errorMessage(error) }, null, 2)}\n`);
     return EXIT.failure;
   }
 }

@@ -12,7 +12,10 @@ import {
   convergeLakeFormation, guardedPrincipals, LF_KINDS, kindsToRead, lakeFormationObjectConverger, phaseKinds, readSourceLakeFormation,
   type LakeFormationConfig, type LakeFormationState, type LfPhase, type ProtectedPrincipals,
 } from './lake-formation';
-import { LineWriter, lakeFormationItems, lakeFormationRecords, writeSnapshotPart, SnapshotSource, writeSnapshot } from './snapshot';
+import {
+  LineWriter, lakeFormationItems, lakeFormationRecords, writeSnapshotPart, SnapshotPins, SnapshotRefused, SnapshotSource, validateSnapshot,
+  writeSnapshot,
+} from './snapshot';
 
 /**
  * Everything the engine is built from: the CLI parses it from its arguments, the job's handlers from the
@@ -72,18 +75,48 @@ export const LAKE_FORMATION_OFF = 'Lake Formation replication is switched off';
  * the entry points need. Every method drives the same converge modules (Glue, Lake Formation).
  */
 export class ReplicationEngine {
-  /** Builds the engine; a restore reads the snapshot's header first, since it bounds the scope. */
+  /**
+   * Builds the engine. A restore first reads the whole snapshot once and checks it (its header bounds
+   * the scope); a snapshot with any problem is refused here, before anything is written.
+   */
   static async create(settings: EngineSettings, clients: AwsClients): Promise<ReplicationEngine> {
     let scope = new Scope(settings.scope);
     if (settings.mode !== 'restore') {
       return new ReplicationEngine(settings, clients, scope, new LiveCatalogSource(clients, settings.sourceRegion!, scope));
     }
-    const header = await new SnapshotSource(settings.snapshotLocation!, clients, scope, settings.targetRegions[0]).open();
+    const location = settings.snapshotLocation!;
+    const region = settings.targetRegions[0];
+    // The restore reads the same bytes again: a file changed since it was checked is refused.
+    const pins = new SnapshotPins();
+    const header = await validateSnapshot(location, clients, region, pins);
     // A restore never reaches outside what the snapshot covers: prune included.
     scope = new Scope(settings.scope, new Scope(header.scope));
-    const snapshot = new SnapshotSource(settings.snapshotLocation!, clients, scope, settings.targetRegions[0]);
+    const snapshot = new SnapshotSource(location, clients, scope, region, pins);
     await snapshot.open();
     return new ReplicationEngine(settings, clients, scope, snapshot);
+  }
+
+  /**
+   * The report of a run that stopped with an error before it could report: its reason in `error`,
+   * and, for a refused snapshot, as a `snapshot` failure too. `apiCalls` are those the run made.
+   */
+  static failedRun(settings: EngineSettings, error: unknown, apiCalls: Record<string, number>): Report {
+    const snapshot = settings.mode === 'snapshot';
+    const builder = new ReportBuilder({
+      mode: settings.mode,
+      source: settings.mode === 'restore' ? { region: '', snapshot: settings.snapshotLocation } : { region: settings.sourceRegion ?? '' },
+      targets: snapshot ? [] : [...settings.targetRegions],
+      scope: new Scope(settings.scope).toJSON(),
+      prune: !snapshot && settings.prune,
+      dryRun: settings.mode === 'plan' || settings.mode === 'verify',
+    }, snapshot ? [] : [...GLUE_KINDS, ...settings.lakeFormation?.kinds ?? []]);
+    if (error instanceof SnapshotRefused) {
+      builder.fail({ kind: 'snapshot', key: error.location, error: `${error.message}; the snapshot was refused before anything was written to any target` });
+    }
+    const report = builder.finish(apiCalls);
+    report.error = errorMessage(error);
+    if (report.differences) report.inSync = false;
+    return report;
   }
 
   private readonly lakeFormation: LakeFormationConfig;
@@ -156,8 +189,9 @@ export class ReplicationEngine {
     let snapshot: Report['snapshot'];
     if (snapshotTo) {
       const out = new LineWriter(snapshotTo, this.clients, this.snapshotRegion);
-      for (const record of lakeFormationRecords(state)) out.write(record);
-      await out.close();
+      await out.publish(async () => {
+        for (const record of lakeFormationRecords(state)) out.write(record);
+      });
       snapshot = {
         location: snapshotTo,
         format: 'lake-replica-snapshot-part',
@@ -179,8 +213,7 @@ export class ReplicationEngine {
   async snapshotPart(database: string, location: string, cursor: Cursor | undefined, deadline: Deadline): Promise<Report> {
     const builder = this.newReport([], { region: this.settings.sourceRegion! }, { mode: 'snapshot', targets: [], prune: false });
     const out = new LineWriter(location, this.clients, this.snapshotRegion);
-    const part = await writeSnapshotPart(this.source.lookups!, database, out, cursor, deadline);
-    await out.close();
+    const part = await out.publish(() => writeSnapshotPart(this.source.lookups!, database, out, cursor, deadline));
     const report = builder.finish(this.clients.apiCalls);
     report.snapshot = { location, format: 'lake-replica-snapshot-part', version: 1, ...part.totals };
     report.continuation = part.continuation;

@@ -55,6 +55,8 @@ export interface Report {
   snapshot?: SnapshotSummary;
   /** Set when an invocation ran out of time: where the next one carries on (on-demand job only). */
   continuation?: Cursor;
+  /** Why the run stopped before it could finish, when it did (e.g. a refused snapshot, an unreachable endpoint). */
+  error?: string;
 }
 
 /** Lists are capped so a report stays readable; counts stay exact. */

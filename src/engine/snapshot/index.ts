@@ -1,7 +1,9 @@
 /** The snapshot format's public entry: what the composition root and the job use. */
 export { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotHeader, type SnapshotTotals } from './format';
-export { LineWriter, type SplitSnapshotManifest } from './io';
+export { LineWriter, SnapshotPins, type SplitSnapshotManifest } from './io';
 export { lakeFormationItems, lakeFormationRecords } from './lake-formation-records';
 export { writeSnapshotPart } from './part';
+export { SnapshotRefused } from './refusal';
 export { SnapshotSource } from './source';
+export { validateSnapshot } from './validate';
 export { writeSnapshot } from './write';

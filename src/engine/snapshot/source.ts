@@ -1,6 +1,8 @@
-import { READABLE_VERSIONS, SNAPSHOT_FORMAT, type SnapshotHeader, type SnapshotRecord, type SnapshotTotals } from './format';
-import { openLines } from './io';
+import type { SnapshotHeader, SnapshotRecord } from './format';
+import { openLines, SnapshotPins, type SnapshotLine } from './io';
 import { LakeFormationCollector } from './lake-formation-records';
+import { emptyFileRefused } from './refusal';
+import { SnapshotChecker } from './validate';
 import { databaseInput, partitionInput, reviveTimestamps, tableInput } from '../glue';
 import type { CatalogSource, PartitionPage, SourceDatabase, SourceTable } from '../glue';
 import { AwsClients } from '../kernel/clients';
@@ -9,39 +11,34 @@ import type { LakeFormationState } from '../lake-formation';
 
 /**
  * A snapshot as a source: the restore path when the source Region is down. It is read once,
- * in order, so the engine visits it sequentially. A missing trailer (a truncated file) fails
- * the listing, which stops any pruning.
+ * in order, so the engine visits it sequentially. A restore checks the whole snapshot first
+ * (validateSnapshot) and reads it again here with the same pins; every line is checked again as it
+ * is read, so a problem (a truncated file, above all) also fails the listing, which stops any pruning.
  */
 export class SnapshotSource implements CatalogSource {
   readonly sequential = true;
-  private lines?: AsyncIterator<string>;
-  private lineNumber = 0;
+  private lines?: AsyncIterator<SnapshotLine>;
   private peeked?: SnapshotRecord;
   private header?: SnapshotHeader;
   private lakeFormationState?: LakeFormationCollector;
-  private readonly counted: SnapshotTotals = { databases: 0, tables: 0, partitions: 0 };
+  private readonly checker = new SnapshotChecker();
 
   constructor(
     readonly snapshotLocation: string,
     private readonly clients: AwsClients,
     private readonly scope: Scope,
     private readonly s3Region: string,
+    /** What a validation pass read, so this read insists on the same files. */
+    private readonly pins = new SnapshotPins(),
   ) {}
 
   /** Reads and checks the header; call before anything else. */
   async open(): Promise<SnapshotHeader> {
     if (this.header) return this.header;
-    this.lines = await openLines(this.snapshotLocation, this.clients, this.s3Region);
+    this.lines = openLines(this.snapshotLocation, this.clients, this.s3Region, this.pins)[Symbol.asyncIterator]();
     const first = await this.lines.next();
-    const header = first.done ? undefined : JSON.parse(first.value) as Partial<SnapshotHeader>;
-    this.lineNumber = 1;
-    if (header?.format !== SNAPSHOT_FORMAT) {
-      throw new Error(`${this.snapshotLocation} is not a lake-replica snapshot (its first line has no "format":"${SNAPSHOT_FORMAT}")`);
-    }
-    if (!READABLE_VERSIONS.includes(header.version as number)) {
-      throw new Error(`${this.snapshotLocation} is snapshot format version ${header.version}; this lake-replica reads versions ${READABLE_VERSIONS.join(' and ')}`);
-    }
-    this.header = header as SnapshotHeader;
+    if (first.done) throw emptyFileRefused(this.snapshotLocation);
+    this.header = this.checker.checkHeader(first.value);
     if (this.header.lakeFormation) {
       const collector = new LakeFormationCollector(this.header.lakeFormation.kinds);
       for (let r = await this.peek(); 'lakeFormation' in r; r = await this.peek()) {
@@ -76,7 +73,8 @@ export class SnapshotSource implements CatalogSource {
       const name = input.Name!;
       if (this.scope.includes(name)) yield { input, tables: () => this.tables(name) };
     }
-    this.checkTrailer((await this.peek()) as { end: SnapshotTotals });
+    // Past the trailer only blank lines may follow.
+    for (let next = await this.lines!.next(); !next.done; next = await this.lines!.next()) this.checker.checkRecord(next.value);
   }
 
   private async* tables(databaseName: string): AsyncIterable<SourceTable> {
@@ -84,17 +82,14 @@ export class SnapshotSource implements CatalogSource {
       this.peeked = undefined;
       if ('partitions' in r) continue; // partitions of a table already visited
       const input = reviveTimestamps(tableInput(r.table));
-      const name = input.Name!;
-      yield { databaseName, input, partitionPages: () => this.partitions(databaseName, name) };
+      yield { databaseName, input, partitionPages: () => this.partitions() };
     }
   }
 
-  private async* partitions(databaseName: string, tableName: string): AsyncIterable<PartitionPage> {
+  /** The partition pages that follow the current table (the checker refuses any of another table). */
+  private async* partitions(): AsyncIterable<PartitionPage> {
     for (let r = await this.peek(); 'partitions' in r; r = await this.peek()) {
       this.peeked = undefined;
-      if (r.database !== databaseName || r.table !== tableName) {
-        throw new Error(`${this.snapshotLocation} line ${this.lineNumber}: partitions of ${r.database}.${r.table} where ${databaseName}.${tableName} was expected`);
-      }
       yield { partitions: r.partitions.map(p => reviveTimestamps(partitionInput(p))) };
     }
   }
@@ -103,30 +98,11 @@ export class SnapshotSource implements CatalogSource {
     if (this.peeked) return this.peeked;
     const next = await this.lines!.next();
     if (next.done) {
-      throw new Error(`${this.snapshotLocation} ends after line ${this.lineNumber} without its trailer: the snapshot is truncated`);
+      this.checker.checkEnd();
+      throw new Error(`${this.snapshotLocation}: read past its trailer`);
     }
-    this.lineNumber++;
-    try {
-      this.peeked = JSON.parse(next.value) as SnapshotRecord;
-    } catch (error) {
-      throw new Error(`${this.snapshotLocation} line ${this.lineNumber} is not JSON: ${(error as Error).message}`);
-    }
-    const r = this.peeked;
-    if ('partitions' in r) this.counted.partitions += r.partitions.length;
-    else if ('table' in r) this.counted.tables++;
-    else if ('database' in r) this.counted.databases++;
-    return r;
-  }
-
-  private checkTrailer(trailer: { end: SnapshotTotals }): void {
-    const { end } = trailer;
-    if (this.lakeFormationState && end.lakeFormation !== this.lakeFormationState.items) {
-      throw new Error(`${this.snapshotLocation}: the trailer counts ${end.lakeFormation} Lake Formation items but the file holds ${this.lakeFormationState.items}`);
-    }
-    for (const kind of ['databases', 'tables', 'partitions'] as const) {
-      if (end[kind] !== this.counted[kind]) {
-        throw new Error(`${this.snapshotLocation}: the trailer counts ${end[kind]} ${kind} but the file holds ${this.counted[kind]}`);
-      }
-    }
+    // Only a line after the trailer is ever skipped, and the walk ends at the trailer.
+    this.peeked = this.checker.checkRecord(next.value)!;
+    return this.peeked;
   }
 }

@@ -1,8 +1,10 @@
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotHeader, type SnapshotTotals } from './format';
 import { LineWriter } from './io';
 import { lakeFormationItems, lakeFormationRecords } from './lake-formation-records';
+import { PAGE_RETRY, RetryingSource, type PageRetry } from './page-retry';
 import type { CatalogSource } from '../glue';
 import { AwsClients } from '../kernel/clients';
+import { errorMessage } from '../kernel/errors';
 import { ReportBuilder, type Report } from '../kernel/report';
 import { Scope } from '../kernel/scope';
 import type { LakeFormationState } from '../lake-formation';
@@ -18,26 +20,49 @@ export interface WriteSnapshotOptions {
   readonly lakeFormation?: LakeFormationState;
   /** Where failures so far (e.g. reading Lake Formation state) are already recorded. */
   readonly report?: ReportBuilder;
+  /** How a source page that still fails after the SDK's retries is read again (default PAGE_RETRY). */
+  readonly pageRetry?: PageRetry;
 }
 
-/** Streams the in-scope source state to a snapshot, page by page. */
+/**
+ * Streams the in-scope source state to a snapshot, page by page, and publishes it only when it is
+ * complete. A run that fails (a source read that keeps failing, a full disk, a failed upload) leaves
+ * what was at the location as it was, and its report has one `snapshot` failure that says so.
+ */
 export async function writeSnapshot(options: WriteSnapshotOptions): Promise<Report> {
-  const { source, scope, location, clients } = options;
+  const { scope, location, clients } = options;
+  const source = new RetryingSource(options.source, options.pageRetry ?? PAGE_RETRY);
   const report = options.report ?? new ReportBuilder({
     mode: 'snapshot', source: { region: source.region }, targets: [], scope: scope.toJSON(), prune: false, dryRun: false,
   }, []);
+  const out = new LineWriter(location, clients, source.region);
+  let totals: SnapshotTotals;
+  try {
+    totals = await out.publish(() => writeRecords(out, source, options, report));
+  } catch (error) {
+    report.fail({ kind: 'snapshot', key: location, error: `the snapshot was not completed: ${errorMessage(error)}; ${await out.leftAsItWas()}` });
+    return report.finish(clients.apiCalls);
+  } finally {
+    if (source.retried > 0) {
+      report.warnOnce(`${source.retried} source read(s) still failed after the SDK's retries and were read again from where they stopped (the last: ${source.lastRetried})`);
+    }
+  }
+  report.report.snapshot = { location, format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, ...totals };
+  return report.finish(clients.apiCalls);
+}
+
+async function writeRecords(out: LineWriter, source: CatalogSource, options: WriteSnapshotOptions, report: ReportBuilder): Promise<SnapshotTotals> {
   const lakeFormation = options.lakeFormation;
   const header: SnapshotHeader = {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
     createdAt: new Date().toISOString(),
     source: { region: source.region, catalogId: await source.catalogId() },
-    scope: scope.toJSON(),
+    scope: options.scope.toJSON(),
     ...(lakeFormation ? { lakeFormation: { kinds: [...lakeFormation.kinds] } } : {}),
   };
   Object.assign(report.report.source, { catalogId: header.source.catalogId });
   const totals: SnapshotTotals = { databases: 0, tables: 0, partitions: 0 };
-  const out = new LineWriter(location, clients, source.region);
   out.write(header);
   if (lakeFormation) {
     for (const record of lakeFormationRecords(lakeFormation)) out.write(record);
@@ -58,7 +83,5 @@ export async function writeSnapshot(options: WriteSnapshotOptions): Promise<Repo
     }
   }
   out.write({ end: totals });
-  await out.close();
-  report.report.snapshot = { location, format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, ...totals };
-  return report.finish(clients.apiCalls);
+  return totals;
 }
