@@ -1,5 +1,5 @@
 import type { DatabaseInput, PartitionInput, TableInput } from '@aws-sdk/client-glue';
-import type { LakeFormationState, LfKind } from '../lake-formation';
+import type { LfField, LfKind } from '../lake-formation';
 
 /**
  * The snapshot file: JSON Lines, gzip-compressed when its name ends in ".gz".
@@ -33,14 +33,8 @@ export interface SnapshotHeader {
 
 export interface SnapshotTotals { databases: number; tables: number; partitions: number; lakeFormation?: number }
 
-/** The list fields of the Lake Formation state, as snapshot records name them; `settings` holds one item. */
-export type LakeFormationField = Exclude<keyof LakeFormationState, 'kinds'>;
-export const LAKE_FORMATION_FIELDS: readonly LakeFormationField[] = [
-  'settings', 'lfTags', 'lfTagExpressions', 'dataLocations', 'dataCellsFilters', 'optIns', 'tagAssignments', 'permissions',
-];
-
 export type SnapshotRecord =
-  | { readonly lakeFormation: LakeFormationField; readonly items: unknown[] }
+  | { readonly lakeFormation: LfField; readonly items: unknown[] }
   | { readonly database: DatabaseInput }
   | { readonly table: TableInput; readonly database: string }
   | { readonly partitions: PartitionInput[]; readonly database: string; readonly table: string }

@@ -1,4 +1,4 @@
-import type { LakeFormationField } from './format';
+import type { LfField } from '../lake-formation';
 
 /**
  * The JSON shapes a snapshot's objects must have, checked before a restore writes anything.
@@ -93,7 +93,7 @@ const LF_TAG: Fields = { fields: { TagKey: 'string', TagValues: strings }, requi
 const GRANTEE = { Principal: PRINCIPAL, Resource: 'object', Condition: 'object' } as const;
 
 /** Each Lake Formation list's items, as the request shapes the restore sends. */
-export const LAKE_FORMATION_SHAPES: Readonly<Record<LakeFormationField, Fields>> = {
+export const LAKE_FORMATION_SHAPES: Readonly<Record<LfField, Fields>> = {
   settings: {
     fields: {
       DataLakeAdmins: { list: PRINCIPAL },

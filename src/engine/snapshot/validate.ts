@@ -1,12 +1,12 @@
 import {
-  LAKE_FORMATION_FIELDS, READABLE_VERSIONS, SNAPSHOT_FORMAT, type LakeFormationField, type SnapshotHeader, type SnapshotRecord, type SnapshotTotals,
+  READABLE_VERSIONS, SNAPSHOT_FORMAT, type SnapshotHeader, type SnapshotRecord, type SnapshotTotals,
 } from './format';
 import { openLines, SnapshotPins, type SnapshotLine } from './io';
 import { DATABASE_SHAPE, describe, isObject, LAKE_FORMATION_SHAPES, PARTITION_SHAPE, shapeProblem, TABLE_SHAPE, type Shape } from './record-shapes';
 import { emptyFileRefused, SnapshotRefused } from './refusal';
 import { AwsClients } from '../kernel/clients';
 import { Scope } from '../kernel/scope';
-import { LF_KINDS } from '../lake-formation';
+import { LF_KINDS, STATE_FIELDS, type LfField } from '../lake-formation';
 
 const RECORD_KEYS = {
   lakeFormation: ['lakeFormation', 'items'],
@@ -130,9 +130,9 @@ export class SnapshotChecker {
     if (!this.header!.lakeFormation) {
       throw refuse(at, `a Lake Formation record, but the header names no Lake Formation kinds${this.header!.version === 1 ? ' (version 1 holds none)' : ''}`);
     }
-    const field = record.lakeFormation as LakeFormationField;
-    if (!LAKE_FORMATION_FIELDS.includes(field)) {
-      throw refuse(at, `"lakeFormation" is ${describe(field)}; one of ${LAKE_FORMATION_FIELDS.join(', ')} was expected`);
+    const field = record.lakeFormation as LfField;
+    if (!STATE_FIELDS.includes(field)) {
+      throw refuse(at, `"lakeFormation" is ${describe(field)}; one of ${STATE_FIELDS.join(', ')} was expected`);
     }
     const problem = shapeProblem(record.items, { list: LAKE_FORMATION_SHAPES[field] }, `${field} items`);
     if (problem) throw refuse(at, problem);
