@@ -121,11 +121,11 @@ describe('snapshot and restore against moto', () => {
     expect(tables).toHaveLength(4);
   });
 
-  test('a file that is not a snapshot fails with a clear message', async () => {
+  test('a file that is not a snapshot is refused with exit 2 and a clear message', async () => {
     const file = join(dir, 'not-a-snapshot.json');
     writeFileSync(file, '{"hello":"world"}\n');
     const r = await motoCli(moto().endpoint, 'restore', '--from', file, '--target-region', TARGET);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/is not a lake-replica snapshot/);
   });
 });

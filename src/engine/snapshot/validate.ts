@@ -65,7 +65,7 @@ export class SnapshotChecker {
       throw refuse(at, `this is not a lake-replica snapshot: its first line is not JSON (${(error as Error).message})`, true);
     }
     if (!isObject(header) || header.format !== SNAPSHOT_FORMAT) {
-      throw refuse(at, `this is not a lake-replica snapshot: the first line has no "format":"${SNAPSHOT_FORMAT}"`);
+      throw refuse(at, `this is not a lake-replica snapshot: the first line has no "format":"${SNAPSHOT_FORMAT}"`, true);
     }
     if (!READABLE_VERSIONS.includes(header.version as number)) {
       throw refuse(at, `the header says snapshot format version ${JSON.stringify(header.version)}; this lake-replica reads versions ${READABLE_VERSIONS.join(' and ')}`);
