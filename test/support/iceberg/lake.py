@@ -92,7 +92,7 @@ def ids_at(table, snapshot_id=None):
 
 
 def add_position_deletes(table, positions, delete_location):
-    """Commits a position-delete file for the first data file, in the spec's layout.
+    """Commits a position-delete file for the table's largest data file, in the spec's layout.
 
     PyIceberg 0.12 reads position deletes but cannot write them: the Parquet file is written with
     pyarrow (columns file_path and pos with Iceberg's reserved field ids), its entry in a delete
@@ -104,7 +104,8 @@ def add_position_deletes(table, positions, delete_location):
         for manifest in parent.manifests(table.io)
         for entry in manifest.fetch_manifest_entry(table.io)
     ]
-    target = sorted(data_files, key=lambda f: f.file_path)[0]
+    # The first append's file (the largest), so the rows deleted are known: positions of ids 20, 21, ...
+    target = max(data_files, key=lambda f: f.record_count)
     schema = pa.schema([
         pa.field("file_path", pa.string(), nullable=False, metadata={b"PARQUET:field_id": str(DELETE_FILE_PATH_ID).encode()}),
         pa.field("pos", pa.int64(), nullable=False, metadata={b"PARQUET:field_id": str(DELETE_POS_ID).encode()}),
