@@ -79,7 +79,7 @@ async function stagedKeys(bucket: string): Promise<string[]> {
 }
 
 describe('Iceberg tables on moto: rewritten in the target, read there after the source bucket is gone', () => {
-  test('PyIceberg reads every row, applies deletes and time-travels in the target Region alone, then appends there', async () => {
+  test('PyIceberg reads every row, applies deletes and time-travels in the target Region alone, appends there, and fails back', async () => {
     const endpoint = moto().endpoint;
     await createBuckets(endpoint);
     const { result: seeded } = await pyiceberg<Seeded>(endpoint, 'seed', { region: SOURCE_REGION, bucket: 'lake-use1', dataBucket: 'lake-data-use1' });
@@ -141,5 +141,84 @@ describe('Iceberg tables on moto: rewritten in the target, read there after the 
     const writes = appended.opened.filter(line => line.startsWith('write '));
     expect(writes.length).toBeGreaterThan(0);
     expect(writes.every(line => line.startsWith('write s3://lake-usw2/warehouse/events/'))).toBe(true);
+
+    // Failing back: the source Region returns, replication runs the other way, and the same rewrite
+    // with the mapping reversed gives the original Region a chain of its own, the DR commit included.
+    await createBuckets(endpoint, 'source');
+    await replicate(endpoint, () => false, true);
+    const reversed = Object.fromEntries(Object.entries(BUCKETS).map(([source, target]) => [target, source]));
+    const back = await rewriteIcebergTable({
+      ...(await pointersOf(glueAt(endpoint, TARGET_REGION), 'events')),
+      mapUri: mapBuckets(reversed),
+      mappingId: icebergMappingId(reversed),
+      s3: s3At(endpoint, SOURCE_REGION),
+      dryRun: false,
+    });
+    expect({ status: back.status, reason: back.reason }).toEqual({ status: 'rewritten', reason: undefined });
+    expect(back.metadataLocation).toMatch(/^s3:\/\/lake-use1\/_lake-replica\/iceberg\/[0-9a-f]{16}\/lake-usw2\/warehouse\/events\/metadata\//);
+    await pointTarget(glueAt(endpoint, SOURCE_REGION), 'events', {
+      metadataLocation: back.metadataLocation!, previousMetadataLocation: back.previousMetadataLocation,
+    }, 's3://lake-use1/warehouse/events');
+    const home = await pyiceberg<Read>(endpoint, 'read', { region: SOURCE_REGION, tables: [{ name: 'events', snapshots: older('events') }] });
+    expect(home.result.events.ids).toEqual([...seeded.events.ids.at(-1)!, 50, 51]);
+    expect(home.result.events.older).toEqual(seeded.events.ids.slice(0, -1));
+    expect(home.opened.every(line => /^read s3:\/\/lake-use1\//.test(line))).toBe(true);
+  });
+
+  test('a further commit costs only its new files, an unchanged re-run writes nothing, and a copy not yet replicated leaves the table waiting', async () => {
+    const endpoint = moto().endpoint;
+    await createBuckets(endpoint);
+    await pyiceberg<Seeded>(endpoint, 'seed', { region: SOURCE_REGION, bucket: 'lake-use1', dataBucket: 'lake-data-use1', tables: ['events'] });
+    await replicate(endpoint);
+    const first = await rewrite('events');
+    expect(first.result.status).toBe('rewritten');
+    await switchTarget('events', first.result);
+
+    // One more source commit, replicated: one metadata file, one manifest list and one manifest are new.
+    await pyiceberg<Appended>(endpoint, 'append', { region: SOURCE_REGION, table: 'events', ids: [10, 11] });
+    await replicate(endpoint);
+    const second = await rewrite('events');
+    expect(second.result.status).toBe('rewritten');
+    expect(second.result.filesWritten).toBe(3);
+    expect(second.calls.PutObjectCommand).toBe(3);
+    expect(second.result.previousMetadataLocation).toBe(first.result.metadataLocation);
+    await switchTarget('events', second.result);
+    const read = await pyiceberg<Read>(endpoint, 'read', { region: TARGET_REGION, tables: [{ name: 'events' }] });
+    expect(read.result.events.ids).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+
+    // Unchanged: the staged current and previous files are found, and nothing is written.
+    const again = await rewrite('events');
+    expect(again.result).toMatchObject({ status: 'unchanged', filesWritten: 0, bytesWritten: 0, metadataLocation: second.result.metadataLocation });
+    expect(again.calls).toEqual({ HeadObjectCommand: 2 });
+
+    // A commit whose new data file has not been replicated yet: waiting, naming the key; nothing switched.
+    expect(await replicate(endpoint)).toEqual([]);
+    await pyiceberg<Appended>(endpoint, 'append', { region: SOURCE_REGION, table: 'events', ids: [12] });
+    const held = (key: string) => key.endsWith('.parquet');
+    await replicate(endpoint, held);
+    const waiting = await rewrite('events');
+    expect(waiting.result.status).toBe('waiting');
+    expect(waiting.result.metadataLocation).toBeUndefined();
+    expect(waiting.result.missing).toHaveLength(1);
+    expect(waiting.result.missing![0]).toMatch(/^s3:\/\/lake-usw2\/warehouse\/events\/data\/[^/]+\.parquet$/);
+    expect(waiting.result.reason).toContain(waiting.result.missing![0]);
+    // The manifest naming the missing file, and everything above it, were not written.
+    expect(waiting.calls.PutObjectCommand ?? 0).toBe(0);
+    expect((await pointersOf(glueAt(endpoint, TARGET_REGION), 'events')).metadataLocation).toBe(second.result.metadataLocation);
+
+    // Past the bound, the same gap is a failure (still nothing switched).
+    const late = await rewrite('events', { now: Date.now() + 13 * 60 * 60 * 1000 });
+    expect(late.result.status).toBe('failed');
+    expect(late.result.missing).toEqual(waiting.result.missing);
+
+    // Once the copy arrives, the next run converges.
+    await replicate(endpoint);
+    const converged = await rewrite('events');
+    expect(converged.result.status).toBe('rewritten');
+    expect(converged.result.filesWritten).toBe(3);
+    await switchTarget('events', converged.result);
+    const after = await pyiceberg<Read>(endpoint, 'read', { region: TARGET_REGION, tables: [{ name: 'events' }] });
+    expect(after.result.events.ids).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(after.opened.filter(line => SOURCE_BUCKETS.test(line))).toEqual([]);
   });
 });

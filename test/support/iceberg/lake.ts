@@ -63,9 +63,10 @@ export function glueAt(endpoint: string, region: string): GlueClient {
   return new GlueClient({ region, endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
 }
 
-export async function createBuckets(endpoint: string): Promise<void> {
+export async function createBuckets(endpoint: string, only: 'source' | 'both' = 'both'): Promise<void> {
   for (const [source, target] of Object.entries(BUCKETS)) {
     await s3At(endpoint, SOURCE_REGION).send(new CreateBucketCommand({ Bucket: source }));
+    if (only === 'source') continue;
     await s3At(endpoint, TARGET_REGION).send(new CreateBucketCommand({
       Bucket: target, CreateBucketConfiguration: { LocationConstraint: TARGET_REGION as BucketLocationConstraint },
     }));
@@ -96,13 +97,14 @@ async function* objects(s3: S3Client, bucket: string): AsyncGenerator<string> {
 /**
  * Copies objects byte for byte from the source buckets to their target buckets, as S3 replication
  * does; keys already copied are left alone, and `except` keys are held back (replication lag).
- * Returns the keys copied.
+ * `back` copies the other way, as replication set up for failing back would. Returns the URIs copied.
  */
-export async function replicate(endpoint: string, except: (key: string) => boolean = () => false): Promise<string[]> {
-  const source = s3At(endpoint, SOURCE_REGION);
-  const target = s3At(endpoint, TARGET_REGION);
+export async function replicate(endpoint: string, except: (key: string) => boolean = () => false, back = false): Promise<string[]> {
+  const source = s3At(endpoint, back ? TARGET_REGION : SOURCE_REGION);
+  const target = s3At(endpoint, back ? SOURCE_REGION : TARGET_REGION);
   const copied: string[] = [];
-  for (const [from, to] of Object.entries(BUCKETS)) {
+  for (const [forward, reverse] of Object.entries(BUCKETS)) {
+    const [from, to] = back ? [reverse, forward] : [forward, reverse];
     const present = new Set<string>();
     for await (const key of objects(target, to)) present.add(key);
     for await (const key of objects(source, from)) {
