@@ -51,6 +51,11 @@ export function metaString(header: AvroHeader, key: string): string | undefined 
   return header.meta.find(([k]) => k === key)?.[1].toString('utf8');
 }
 
+/** The avsc type of a writer schema, with longs as BigInt. */
+export function avroType(schema: avsc.Schema): avsc.Type {
+  return avsc.Type.forSchema(schema, { registry: { long: BIGINT_LONG } });
+}
+
 export async function openAvro(chunks: AsyncIterable<Uint8Array>): Promise<AvroFile> {
   const source = new ByteSource(chunks[Symbol.asyncIterator]());
   if (!(await source.read(4)).equals(MAGIC)) throw new Error('not an Avro object container file (bad magic bytes)');
@@ -69,7 +74,7 @@ export async function openAvro(chunks: AsyncIterable<Uint8Array>): Promise<AvroF
   const schemaText = meta.find(([k]) => k === 'avro.schema')?.[1].toString('utf8');
   if (!schemaText) throw new Error('Avro file has no avro.schema');
   const codec = meta.find(([k]) => k === 'avro.codec')?.[1].toString('utf8') ?? 'null';
-  const type = avsc.Type.forSchema(JSON.parse(schemaText), { registry: { long: BIGINT_LONG } });
+  const type = avroType(JSON.parse(schemaText));
   const header: AvroHeader = { meta, sync, codec, type };
   return { header, records: readRecords(source, header) };
 }
@@ -124,7 +129,8 @@ export async function* writeAvro(header: AvroHeader, codec: 'null' | 'deflate', 
   if (pending.length > 0) yield block();
 }
 
-function zigzag(value: number): Buffer {
+/** Avro's zig-zag varint, for block counts and sizes. */
+export function zigzag(value: number): Buffer {
   const bytes: number[] = [];
   let n = value >= 0 ? value * 2 : -value * 2 - 1;
   while (n >= 0x80) {
