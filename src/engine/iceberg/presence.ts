@@ -25,11 +25,11 @@ export async function objectSizes(storage: IcebergStorage, bucket: string, keys:
       heads.push(...set);
       continue;
     }
-    const sorted = [...set].sort();
+    const sorted = [...set].sort(byteOrder);
     const last = sorted[sorted.length - 1];
     // A proper prefix of the smallest key sorts just before it, so the listing includes it.
     for await (const object of storage.list(bucket, directory, sorted[0].slice(0, -1))) {
-      if (object.key > last) break;
+      if (byteOrder(object.key, last) > 0) break;
       if (set.has(object.key)) found.set(object.key, object.size);
     }
   }
@@ -38,6 +38,11 @@ export async function objectSizes(storage: IcebergStorage, bucket: string, keys:
     if (object) found.set(key, object.size);
   });
   return found;
+}
+
+/** S3 lists keys in UTF-8 byte order, which differs from JavaScript's string order past the BMP. */
+function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 /** Runs `worker` over `items`, at most `limit` at a time, and keeps the results in order. */

@@ -89,6 +89,9 @@ async function rewrite(request: IcebergRewriteRequest, chain: ChainRewriter, fin
   for (const path of paths) if (path.kind === 'location' || path.kind === 'statistics') chain.mapped(path.uri);
   if (chain.unmapped.size > 0) return blocked(chain, finish, isOverdue);
 
+  // One lookup for every staged file the metadata names: a listing where they are many.
+  const named = paths.filter(p => p.kind === 'manifest-list' || p.kind === 'manifest' || p.kind === 'metadata-file').map(p => chain.placement(p.uri));
+  await chain.prefetchStaged(named.filter(p => typeof p === 'object').map(p => p.staged));
   // Oldest snapshot first, so a manifest shared by several snapshots is aged by the one that added it.
   const lists = paths.filter(p => p.kind === 'manifest-list' || p.kind === 'manifest')
     .sort((a, b) => (a.committedAt ?? 0) - (b.committedAt ?? 0));
