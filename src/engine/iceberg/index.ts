@@ -32,10 +32,11 @@
  * - `icebergMappingId(pairs)`, `ICEBERG_STAGING_PREFIX`, `isStagedUri(uri)`, `isS3TablesLocation(uri)`:
  *   for the converger's bookkeeping and the construct's IAM (write only on the staging prefix).
  *
- * The S3 calls needed, on each target bucket of the mapping: s3:GetObject and s3:ListBucket (read the
- * replicated copies, find staged ones), s3:PutObject and s3:AbortMultipartUpload on
- * `arn:aws:s3:::<bucket>/_lake-replica/iceberg/*` only; kms:Decrypt and kms:GenerateDataKey on the
- * buckets' keys for SSE-KMS.
+ * The S3 calls needed, on each target bucket of the mapping: s3:GetObject on the bucket's objects and
+ * s3:ListBucket on the bucket (read the replicated copies, find staged ones; without ListBucket a
+ * missing key answers 403 instead of 404, and a table would fail instead of waiting), s3:PutObject
+ * and s3:AbortMultipartUpload on `arn:aws:s3:::<bucket>/_lake-replica/iceberg/*` only; kms:Decrypt
+ * and kms:GenerateDataKey on the buckets' keys for SSE-KMS. `verify` needs only the read half.
  */
 export { rewriteIcebergTable, isS3TablesLocation, ICEBERG_REPLICATION_WAIT_MS } from './rewrite-table';
 export { checkIcebergChain, type IcebergChainCheck } from './check-chain';

@@ -113,6 +113,8 @@ async function rewrite(request: IcebergRewriteRequest, chain: ChainRewriter, fin
   if (outcome.written) {
     chain.filesWritten++;
     chain.bytesWritten += outcome.size;
+  } else {
+    chain.filesUnchanged++;
   }
   return finish('rewritten', { metadataLocation: stagedRoot, previousMetadataLocation: previousUri });
 }

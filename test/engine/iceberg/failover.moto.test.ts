@@ -165,13 +165,19 @@ describe('Iceberg tables on moto: rewritten in the target, read there after the 
     expect(home.opened.every(line => /^read s3:\/\/lake-use1\//.test(line))).toBe(true);
   });
 
-  test('a further commit costs only its new files, an unchanged re-run writes nothing, and a copy not yet replicated leaves the table waiting', async () => {
+  test('racing replicators share one chain, a further commit costs only its new files, an unchanged re-run writes nothing, and a copy not yet replicated leaves the table waiting', async () => {
     const endpoint = moto().endpoint;
     await createBuckets(endpoint);
     await pyiceberg<Seeded>(endpoint, 'seed', { region: SOURCE_REGION, bucket: 'lake-use1', dataBucket: 'lake-data-use1', tables: ['events'] });
     await replicate(endpoint);
-    const first = await rewrite('events');
-    expect(first.result.status).toBe('rewritten');
+    // Two replicators racing on one table (the job and the near-real-time applier, say): each staged
+    // key is written once, and both name the same chain.
+    const [first, twin] = await Promise.all([rewrite('events'), rewrite('events')]);
+    expect([first.result.status, twin.result.status]).toEqual(['rewritten', 'rewritten']);
+    expect(twin.result.metadataLocation).toBe(first.result.metadataLocation);
+    const staged = await stagedKeys('lake-usw2');
+    expect(first.result.filesWritten + twin.result.filesWritten).toBe(staged.length);
+    expect(first.result.filesWritten + first.result.filesUnchanged).toBe(staged.length);
     await switchTarget('events', first.result);
 
     // One more source commit, replicated: one metadata file, one manifest list and one manifest are new.
