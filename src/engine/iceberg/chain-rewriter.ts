@@ -147,7 +147,7 @@ export class ChainRewriter {
           else if (error instanceof Unsupported) this.unsupported.push(error.message);
           else if (error instanceof Blocked) this.unsupported.push(error.message);
           else if (error instanceof DroppedHistory) throw error;
-          else throw new Error(`${uri}: ${(error as Error).message}`, { cause: error });
+          else throw error;
           return undefined;
         }
       })();

@@ -42,7 +42,8 @@ export async function rewriteIcebergTable(request: IcebergRewriteRequest): Promi
   try {
     return await rewrite(request, chain, finish, isOverdue);
   } catch (error) {
-    return finish('failed', { reason: (error as Error).message });
+    const e = error as Error;
+    return finish('failed', { reason: e.name && e.name !== 'Error' ? `${e.name}: ${e.message}` : e.message });
   }
 }
 

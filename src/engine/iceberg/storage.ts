@@ -55,7 +55,7 @@ export class IcebergStorage {
       return response.Body as AsyncIterable<Uint8Array>;
     } catch (error) {
       if (isNotFound(error)) return undefined;
-      throw error;
+      throw failure('GetObject', location, error);
     }
   }
 
@@ -66,7 +66,7 @@ export class IcebergStorage {
       return { key: location.key, size: response.ContentLength ?? 0 };
     } catch (error) {
       if (isNotFound(error)) return undefined;
-      throw error;
+      throw failure('HeadObject', location, error);
     }
   }
 
@@ -77,7 +77,9 @@ export class IcebergStorage {
       this.count('ListObjectsV2');
       const page = await this.s3.send(new ListObjectsV2Command({
         Bucket: bucket, Prefix: prefix, ContinuationToken: token, StartAfter: token ? undefined : startAfter,
-      }));
+      })).catch(error => {
+        throw failure('ListObjectsV2', { bucket, key: prefix }, error);
+      });
       for (const object of page.Contents ?? []) yield { key: object.Key!, size: object.Size ?? 0 };
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
@@ -127,7 +129,7 @@ export class IcebergStorage {
       return { size: body.length, written: true };
     } catch (error) {
       if (isPreconditionFailed(error)) return this.existing(location);
-      throw error;
+      throw failure('PutObject', location, error);
     }
   }
 
@@ -176,6 +178,12 @@ export class IcebergStorage {
     const key = `s3:${operation}`;
     this.apiCalls[key] = (this.apiCalls[key] ?? 0) + 1;
   }
+}
+
+/** An S3 error, naming the call and the object, so a report says what to fix. */
+function failure(operation: string, location: { bucket: string; key: string }, error: unknown): Error {
+  const e = error as Error;
+  return new Error(`${operation} s3://${location.bucket}/${location.key}: ${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}`, { cause: error });
 }
 
 function isNotFound(error: unknown): boolean {
