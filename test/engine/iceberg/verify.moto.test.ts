@@ -41,6 +41,33 @@ describe('verify on moto: the target chain and the target storage', () => {
     expect(missing).toMatchObject({ ok: false, outside: [], missing: [`s3://lake-usw2/${lost}`], missingCount: 1 });
   });
 
+  test('expired snapshots and orphaned files are never brought back', async () => {
+    const endpoint = moto().endpoint;
+    await createBuckets(endpoint);
+    const { result: seeded } = await pyiceberg<{ events: { snapshots: { id: string }[] } }>(endpoint, 'seed', {
+      region: SOURCE_REGION, bucket: 'lake-use1', dataBucket: 'lake-data-use1', tables: ['events'],
+    });
+    const expired = seeded.events.snapshots[0].id;
+    const { result: left } = await pyiceberg<{ snapshots: { id: string }[] }>(endpoint, 'expire', { region: SOURCE_REGION, table: 'events', snapshot: expired });
+    expect(left.snapshots.map(s => s.id)).toEqual(seeded.events.snapshots.slice(1).map(s => s.id));
+    const source = s3At(endpoint, SOURCE_REGION);
+    for (const key of ['warehouse/events/metadata/orphan-m0.avro', 'warehouse/events/data/orphan.parquet']) {
+      await source.send(new PutObjectCommand({ Bucket: 'lake-use1', Key: key, Body: 'not referenced' }));
+    }
+    await replicate(endpoint);
+    const pointers = await pointersOf(glueAt(endpoint, SOURCE_REGION), 'events');
+    const s3 = s3At(endpoint, TARGET_REGION);
+    const result = await rewriteIcebergTable({ ...pointers, mapUri: mapBuckets(BUCKETS), mappingId: icebergMappingId(BUCKETS), s3, dryRun: false });
+    expect(result.status).toBe('rewritten');
+    const staged: string[] = [];
+    for await (const object of new IcebergStorage(s3, true).list('lake-usw2', '_lake-replica/')) staged.push(object.key);
+    expect(staged.filter(key => key.includes(`/snap-${expired}-`))).toEqual([]);
+    expect(staged.filter(key => key.includes('orphan'))).toEqual([]);
+    // The two live snapshots' manifest lists are staged, and the older metadata files (history) too.
+    expect(staged.filter(key => /\/snap-\d+-/.test(key))).toHaveLength(2);
+    expect((await checkIcebergChain(result.metadataLocation!, TARGETS, s3)).ok).toBe(true);
+  });
+
   test('verify --storage lists a table prefix once for all its partitions, and names what is missing', async () => {
     const endpoint = moto().endpoint;
     await createBuckets(endpoint);

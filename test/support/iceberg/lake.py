@@ -3,6 +3,7 @@
 Usage: python lake.py <command> '<json arguments>'; prints one JSON object. Commands:
   seed    create the namespace "lake" and its tables in one Region (several commits each)
   append  append rows to a table (in any Region: after failover, in the target)
+  expire  expire one snapshot of a table
   read    scan tables (current and older snapshots) and list the files PyIceberg opened
 Snapshot ids are passed as strings: they use all 64 bits.
 """
@@ -243,6 +244,15 @@ def append(args):
             "location": table.location(), "ids": ids_at(table)}
 
 
+def expire(args):
+    """Expires one snapshot (PyIceberg removes it from the metadata and deletes no file)."""
+    cat = catalog(args, args["region"])
+    table = cat.load_table(f"{NAMESPACE}.{args['table']}")
+    table.maintenance.expire_snapshots().by_id(int(args["snapshot"])).commit()
+    table = cat.load_table(f"{NAMESPACE}.{args['table']}")
+    return {"snapshots": snapshot_ids(table)}
+
+
 def read(args):
     cat = catalog(args, args["region"])
     out = {}
@@ -258,7 +268,7 @@ def read(args):
 
 if __name__ == "__main__":
     command, arguments = sys.argv[1], json.loads(sys.argv[2])
-    result = {"seed": seed, "append": append, "read": read}[command](arguments)
+    result = {"seed": seed, "append": append, "expire": expire, "read": read}[command](arguments)
     sys.stdout.write(json.dumps(result))
     sys.stdout.flush()
     os._exit(0)

@@ -36,7 +36,7 @@ export interface LakeRun<T> {
 }
 
 /** Runs a command of lake.py (PyIceberg on moto) and returns its JSON answer and the files it opened. */
-export async function pyiceberg<T>(endpoint: string, command: 'seed' | 'append' | 'read', args: Record<string, unknown>): Promise<LakeRun<T>> {
+export async function pyiceberg<T>(endpoint: string, command: 'seed' | 'append' | 'expire' | 'read', args: Record<string, unknown>): Promise<LakeRun<T>> {
   const dir = mkdtempSync(join(tmpdir(), 'iceberg-io-'));
   const log = join(dir, 'opened.log');
   try {
