@@ -72,7 +72,10 @@ export class ChainRewriter {
     return result.uri;
   }
 
-  /** Undefined for a relative (format v4) path, which names the replicated copy as it is. */
+  /**
+   * Where a source file is read and staged: 'relative' for a format v4 relative path, which names the
+   * replicated copy as it is; undefined (recorded) when its bucket has no mapping.
+   */
   placement(uri: string): Placement | undefined | 'relative' {
     const source = parseS3Uri(uri);
     if (!source) return 'relative';
@@ -95,7 +98,7 @@ export class ChainRewriter {
     return this.stagedSizes.get(key) ?? undefined;
   }
 
-  /** Looks up many staged files at once: one listing per directory instead of one call per file. */
+  /** Looks up many staged files at once: one listing per directory where they are many (see objectSizes). */
   async prefetchStaged(locations: readonly S3Location[]): Promise<void> {
     const byBucket = new Map<string, string[]>();
     for (const location of locations) {

@@ -101,18 +101,20 @@ export async function* rewritePositionDeletes(read: RangeRead, size: number, map
     });
     const chunks: Buffer[] = [];
     const chunkMeta: TValue[] = [];
+    let uncompressed = 0;
     for (const [i, leaf] of leaves.entries()) {
       const encoded = i === pathLeaf
         ? encodeDictionaryChunk(paths, leaf, codec, offset)
         : encodePlainLongChunk(decoded[i] as bigint[], leaf, codec, offset);
       chunks.push(encoded.bytes);
+      uncompressed += encoded.uncompressed;
       chunkMeta.push(t.struct([[2, t.i64(offset)], [3, encoded.meta]]));
       offset += encoded.bytes.length;
     }
     const groupBytes = chunks.reduce((n, c) => n + c.length, 0);
     written.push(t.struct([
       [1, t.list(TType.STRUCT, chunkMeta)],
-      [2, t.i64(groupBytes)],
+      [2, t.i64(uncompressed)],
       [3, t.i64(rows)],
       [5, t.i64(offset - groupBytes)],
       [6, t.i64(groupBytes)],
@@ -210,6 +212,7 @@ function compress(codec: number, data: Buffer): Buffer {
 interface EncodedChunk {
   readonly bytes: Buffer;
   readonly meta: TValue;
+  readonly uncompressed: number;
 }
 
 function definitionLevels(leaf: Leaf, count: number): Buffer {
@@ -254,6 +257,7 @@ function encodeDictionaryChunk(values: Buffer[], leaf: Leaf, codec: number, offs
   const sorted = [...dictionary].sort(Buffer.compare);
   return {
     bytes: Buffer.concat([dictionaryPage.bytes, dataPage.bytes]),
+    uncompressed: dictionaryPage.uncompressed + dataPage.uncompressed,
     meta: columnMeta(leaf, [Encoding.PLAIN, Encoding.RLE, Encoding.RLE_DICTIONARY], codec, values.length,
       dictionaryPage.uncompressed + dataPage.uncompressed, dictionaryPage.bytes.length + dataPage.bytes.length,
       offset + dictionaryPage.bytes.length, offset, sorted[0], sorted[sorted.length - 1]),
@@ -273,6 +277,7 @@ function encodePlainLongChunk(values: bigint[], leaf: Leaf, codec: number, offse
   const data = encodePage(PAGE_DATA, raw, codec, [5, dataPageHeader(values.length, Encoding.PLAIN)]);
   return {
     bytes: data.bytes,
+    uncompressed: data.uncompressed,
     meta: columnMeta(leaf, [Encoding.PLAIN, Encoding.RLE], codec, values.length, data.uncompressed, data.bytes.length,
       offset, undefined, int64(min), int64(max)),
   };
