@@ -4,8 +4,8 @@ import { parseS3Uri, type S3Location } from './s3-location';
 /**
  * Where rewritten copies live in each target bucket. S3 replication only writes keys that exist in
  * the source bucket, and no engine writes here, so a staged key never races with a replicated one.
- * The leading `_` makes Hive-style readers (Athena, Spark, Hadoop input formats) treat the folder as
- * hidden, so a table located at the bucket root never reads staged files as data.
+ * Readers that follow Hadoop's hidden-path rule (Hive, Spark, Arrow datasets) skip folders whose
+ * names begin with `_`, so a Hive table located at a bucket root does not read staged files as data.
  * IAM scopes the replicator's writes to `arn:aws:s3:::<target-bucket>/_lake-replica/iceberg/*`.
  */
 export const ICEBERG_STAGING_PREFIX = '_lake-replica/iceberg/';

@@ -12,7 +12,7 @@ import { field, structOf, t, ThriftReader, TType, writeStruct, type TStruct, typ
  *
  * Why our own code: the maintained pure-JS Parquet libraries (hyparquet and hyparquet-writer) ship
  * as ES modules only, which the project's CommonJS toolchain (Jest on Node 20) cannot load, and the
- * others are unmaintained or pull in native or WebAssembly builds. A position-delete file has a
+ * others pull in a 4.7 MiB WebAssembly build (parquet-wasm) or heavy dependencies (parquetjs). A position-delete file has a
  * fixed two-column schema, so reading every encoding and page version writers use for those two
  * columns, and writing one plain, dictionary-encoded layout, is a small, fully tested codec.
  */
