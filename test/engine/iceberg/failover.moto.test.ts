@@ -11,9 +11,11 @@ import { useMoto } from '../../support/moto';
 const moto = useMoto();
 const MAPPING_ID = icebergMappingId(BUCKETS);
 const SOURCE_BUCKETS = /s3a?:\/\/(lake-use1|lake-data-use1)\//;
+/** Three commits (deflate); partitioned with an overwrite (zstd, gzipped metadata); position deletes (snappy, two buckets); format v1 (no compression). */
+const TABLES = ['events', 'orders', 'ledger', 'legacy'];
 
 interface Seeded {
-  [table: string]: { snapshots: { id: string; timestamp_ms: number }[]; ids: number[][]; deletedFrom?: string };
+  [table: string]: { snapshots: { id: string; timestamp_ms: number }[]; ids: number[][]; deletedFrom?: string; formatVersion?: number };
 }
 interface Read {
   [table: string]: { ids: number[]; older: number[][]; location: string };
@@ -98,7 +100,8 @@ describe('Iceberg tables on moto: rewritten in the target, read there after the 
     expect(dry.calls.PutObjectCommand ?? 0).toBe(0);
     expect(await stagedKeys('lake-usw2')).toEqual([]);
 
-    for (const table of ['events', 'orders', 'ledger']) {
+    expect(seeded.legacy.formatVersion).toBe(1);
+    for (const table of TABLES) {
       const { result, calls } = await rewrite(table);
       expect({ table, status: result.status, reason: result.reason }).toEqual({ table, status: 'rewritten', reason: undefined });
       expect(result.metadataLocation).toMatch(new RegExp(`^s3://lake-usw2/_lake-replica/iceberg/${MAPPING_ID}/lake-use1/warehouse/${table}/metadata/\\d{5}-`));
@@ -116,9 +119,9 @@ describe('Iceberg tables on moto: rewritten in the target, read there after the 
     const older = (table: string) => seeded[table].snapshots.slice(0, -1).map(s => s.id);
     const read = await pyiceberg<Read>(endpoint, 'read', {
       region: TARGET_REGION,
-      tables: ['events', 'orders', 'ledger'].map(name => ({ name, snapshots: older(name) })),
+      tables: TABLES.map(name => ({ name, snapshots: older(name) })),
     });
-    for (const table of ['events', 'orders', 'ledger']) {
+    for (const table of TABLES) {
       expect(read.result[table].ids).toEqual(seeded[table].ids.at(-1));
       expect(read.result[table].older).toEqual(seeded[table].ids.slice(0, -1));
       expect(read.result[table].location).toBe(`s3://lake-usw2/warehouse/${table}`);

@@ -191,7 +191,7 @@ def seed(args):
     cat.create_namespace(NAMESPACE)
     bucket, data_bucket = args["bucket"], args["dataBucket"]
     out = {}
-    wanted = args.get("tables", ["events", "orders", "ledger"])
+    wanted = args.get("tables", ["events", "orders", "ledger", "legacy"])
 
     if "events" in wanted:
         events = cat.create_table(f"{NAMESPACE}.events", schema=SCHEMA, location=f"s3://{bucket}/warehouse/events",
@@ -221,6 +221,15 @@ def seed(args):
         deleted_from = add_position_deletes(ledger, [1, 3], f"s3://{data_bucket}/ledger/data/deletes-{uuid.uuid4()}.parquet")
         ledger = cat.load_table(f"{NAMESPACE}.ledger")
         out["ledger"] = {"snapshots": snapshot_ids(ledger), "deletedFrom": deleted_from}
+
+    if "legacy" in wanted:
+        # Format v1: manifests without a content field, the older manifest-list layout.
+        legacy = cat.create_table(f"{NAMESPACE}.legacy", schema=SCHEMA, location=f"s3://{bucket}/warehouse/legacy",
+                                  properties={"format-version": "1", "write.avro.compression-codec": "null"})
+        legacy.append(rows([40, 41]))
+        legacy.append(rows([42]))
+        legacy = cat.load_table(f"{NAMESPACE}.legacy")
+        out["legacy"] = {"snapshots": snapshot_ids(legacy), "formatVersion": legacy.metadata.format_version}
 
     for name, info in out.items():
         table = cat.load_table(f"{NAMESPACE}.{name}")
