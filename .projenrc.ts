@@ -42,6 +42,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock-jest',
     'fast-check',
     'cdk-nag@^2.38.2',
+    // Iceberg metadata rewrite (src/engine/iceberg): Avro, lossless JSON numbers, Avro/Parquet codecs.
+    'avsc@^5.7.9',
+    'lossless-json@^4.3.3',
+    'fzstd@^0.1.1',
+    'snappyjs@^0.7.0',
+    '@types/snappyjs@^0.7.1',
   ],
 
   // Handlers (src/handlers/*.lambda.ts) run on Node 22 with the SDK bundled: tested SDK = shipped SDK.
