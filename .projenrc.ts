@@ -163,8 +163,8 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 project.addTask('test:integration', {
-  description: 'Run the integration tests against moto only',
-  exec: 'jest --testPathPatterns test/integration',
+  description: 'Run every test against moto (the files named *.moto.test.ts)',
+  exec: 'jest --testPathPatterns "\\.moto\\.test\\.ts$"',
   receiveArgs: true,
 });
 

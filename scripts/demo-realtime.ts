@@ -9,9 +9,9 @@ import { GrantPermissionsCommand, ListPermissionsCommand, RevokePermissionsComma
 import { Scope } from '../src/engine/kernel/scope';
 import { lakeFormationObjectConverger, resourceLabel } from '../src/engine/lake-formation';
 import { kindsWithout } from '../src/shared/lake-formation-kinds';
-import { BUCKET_MAPPINGS, Pipeline, SOURCE, TARGETS } from '../test/realtime/support/pipeline';
-import { params, trailEvent } from '../test/realtime/support/trail-events';
 import { startMoto } from '../test/support/moto';
+import { BUCKET_MAPPINGS, Pipeline, SOURCE, TARGETS } from '../test/support/realtime/pipeline';
+import { params, trailEvent } from '../test/support/realtime/trail-events';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 

@@ -13,8 +13,8 @@ import type {
 import type { FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext, MetadataBearer } from '@smithy/types';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { routeClients } from './client-routes';
+import { ACCOUNT, regionOf } from './sdk-harness';
 import { lfKey as resourceKey, ownResource } from '../../src/engine/lake-formation/shapes';
-import { ACCOUNT, regionOf } from '../mocked/sdk-harness';
 
 /**
  * A stateful Lake Formation behind aws-sdk-client-mock, one per Region, answering in the shapes

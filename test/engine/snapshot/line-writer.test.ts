@@ -1,11 +1,11 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { useLocalFiles } from './snapshot-lines';
 import type { CatalogSource, SourceDatabase } from '../../../src/engine/glue';
 import { Scope } from '../../../src/engine/kernel/scope';
 import { LineWriter } from '../../../src/engine/snapshot/io';
 import { writeSnapshot } from '../../../src/engine/snapshot/write';
+import { useLocalFiles } from '../../support/snapshot-lines';
 
 /**
  * Publishing a local snapshot file: it is written under a temporary name beside the location and

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CreateDatabaseCommand, GetDatabasesCommand, GetTablesCommand } from '@aws-sdk/client-glue';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { escapeRegExp } from './snapshot-lines';
 import { AwsClients } from '../../../src/engine/kernel/clients';
 import { writeCalls } from '../../../src/engine/kernel/report';
 import { Scope } from '../../../src/engine/kernel/scope';
@@ -14,6 +13,7 @@ import { validateSnapshot } from '../../../src/engine/snapshot/validate';
 import { glueAt, motoCli, TEST_CREDENTIALS, type CliResult } from '../../support/cli-harness';
 import { useMoto } from '../../support/moto';
 import { seedSampleLake } from '../../support/sample-lake';
+import { escapeRegExp } from '../../support/snapshot-lines';
 
 /**
  * `lake-replica restore` of a malformed snapshot against moto: each one is refused before any write,

@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateDatabaseCommand, CreateTableCommand, DeleteDatabaseCommand, GetDatabasesCommand, GlueClient } from '@aws-sdk/client-glue';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { escapeRegExp } from './snapshot-lines';
 import { ReplicationEngine } from '../../../src/engine/engine';
 import { AwsClients } from '../../../src/engine/kernel/clients';
 import type { Report } from '../../../src/engine/kernel/report';
 import { glueAt, motoCli, TEST_CREDENTIALS } from '../../support/cli-harness';
 import { useMoto } from '../../support/moto';
 import { seedSampleLake } from '../../support/sample-lake';
+import { escapeRegExp } from '../../support/snapshot-lines';
 
 /**
  * A snapshot run that fails or is killed leaves the previous snapshot as it was, for a local file and

@@ -1,12 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { escapeRegExp, sampleRecords, snapshotText, useLocalFiles, writeSnapshotFile } from './snapshot-lines';
 import { Scope } from '../../../src/engine/kernel/scope';
 import { SnapshotPins } from '../../../src/engine/snapshot/io';
 import { SnapshotRefused } from '../../../src/engine/snapshot/refusal';
 import { SnapshotSource } from '../../../src/engine/snapshot/source';
 import { validateSnapshot } from '../../../src/engine/snapshot/validate';
+import { escapeRegExp, sampleRecords, snapshotText, useLocalFiles, writeSnapshotFile } from '../../support/snapshot-lines';
 
 /**
  * The first pass of a restore over local snapshot files: every malformed snapshot is refused with a

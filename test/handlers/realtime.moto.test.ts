@@ -1,0 +1,66 @@
+import { CreateDatabaseCommand, GetDatabaseCommand } from '@aws-sdk/client-glue';
+import { handler as applier } from '../../src/handlers/applier.lambda';
+import { handler as poller } from '../../src/handlers/poller.lambda';
+import type { JobSettings } from '../../src/shared/job-settings';
+import { JOB_SETTINGS_ENV } from '../../src/shared/job-settings';
+import { REALTIME_SETTINGS_ENV, type RealtimeSettings } from '../../src/shared/realtime-settings';
+import { LEDGER_TABLE } from '../support/realtime/ledger-table';
+import { BUCKET_MAPPINGS, SOURCE, TARGETS, usePipeline } from '../support/realtime/pipeline';
+import { params, trailEvent } from '../support/realtime/trail-events';
+
+// The Lambda handlers in-process, configured through their environment as the construct does;
+// CloudTrail is mocked (moto has no LookupEvents), everything else is moto.
+
+const pipeline = usePipeline();
+const saved = { ...process.env };
+afterAll(() => {
+  process.env = saved;
+});
+
+test('the poller and applier handlers carry a change from CloudTrail to both targets', async () => {
+  const p = pipeline();
+  const settings: JobSettings = {
+    sourceRegion: SOURCE,
+    targetRegions: TARGETS,
+    databases: ['*'],
+    excludeDatabases: [],
+    bucketMappings: BUCKET_MAPPINGS,
+    snapshotBucket: 'unused',
+    tableConcurrency: 2,
+    metricNamespace: 'LakeReplica',
+  };
+  const realtime: RealtimeSettings = {
+    ledgerTable: LEDGER_TABLE,
+    lookbackMs: 3600_000,
+    overlapMs: 900_000,
+    retentionMs: 86_400_000,
+    lookupStrategy: 'write-events',
+    lookupsPerSecond: 100,
+    metricNamespace: 'LakeReplica',
+  };
+  Object.assign(process.env, {
+    [JOB_SETTINGS_ENV]: JSON.stringify(settings),
+    [REALTIME_SETTINGS_ENV]: JSON.stringify(realtime),
+    AWS_ENDPOINT_URL: p.endpoint,
+    AWS_REGION: SOURCE,
+  });
+  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  try {
+    await p.glueAt(SOURCE).send(new CreateDatabaseCommand({ DatabaseInput: { Name: 'sales', LocationUri: 's3://acme-lake-raw/sales/' } }));
+    p.trail.add(trailEvent({ id: 'e1', name: 'CreateDatabase', time: new Date(), params: params.createDatabase('sales') }));
+    const polled = await poller({}, { getRemainingTimeInMillis: () => 60_000 });
+    // The poll ends with a sweep of the PENDING index: the new event is not stale.
+    expect(polled).toMatchObject({ pending: 1, complete: true, sweep: { woken: [], failed: [] } });
+    const response = await applier({ Records: await p.pendingRecords() });
+    expect(response).toEqual({ batchItemFailures: [] });
+    for (const region of TARGETS) {
+      expect((await p.glueAt(region).send(new GetDatabaseCommand({ Name: 'sales' }))).Database!.LocationUri).toBe('s3://acme-lake-raw-dr/sales/');
+    }
+    // Structured logs name the object and target; metrics go out in embedded metric format.
+    const lines = stdout.mock.calls.map(c => JSON.parse(String(c[0])) as Record<string, unknown>);
+    expect(lines).toContainEqual(expect.objectContaining({ message: 'object converged', target: 'us-west-2', object: { kind: 'database', database: 'sales' }, status: 'APPLIED' }));
+    expect(lines.some(l => (l._aws as { CloudWatchMetrics?: Array<{ Namespace: string }> } | undefined)?.CloudWatchMetrics?.[0].Namespace === 'LakeReplica' && 'ReplicationLagMs' in l)).toBe(true);
+  } finally {
+    stdout.mockRestore();
+  }
+});
