@@ -20,8 +20,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   stability: 'experimental',
   keywords: ['awscdk', 'aws-cdk', 'cdk', 'glue', 'lake-formation', 'data-catalog', 'disaster-recovery', 'multi-region'],
 
-  // The minimum aws-cdk-lib we support (documented in the README).
-  cdkVersion: '2.189.1',
+  // The minimum aws-cdk-lib we support (documented in the README): cdk-nag 3 and `Validations` need 2.257.0,
+  // which also has the distributed map's ResultWriterV2, JSON logging and the custom resource's serviceTimeout.
+  cdkVersion: '2.257.0',
   jsiiVersion: '~6.0.0',
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
@@ -39,13 +40,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock',
     'aws-sdk-client-mock-jest',
     'fast-check',
+    // Both cdk-nag majors, so the construct's acknowledgements are tested as either reads them.
     'cdk-nag@^2.38.2',
+    'cdk-nag-v3@npm:cdk-nag@3.0.2',
   ],
 
   // Handlers (src/handlers/*.lambda.ts) run on Node 22 with the SDK bundled: tested SDK = shipped SDK.
   lambdaOptions: {
     runtime: awscdk.LambdaRuntime.NODEJS_22_X,
-    bundlingOptions: { externals: [], sourcemap: true },
+    // No source maps: with them the package was 8 MB (docs/benchmarks.md, "Package size"). Names are kept so
+    // stack traces and error names stay readable in the minified bundles (see below).
+    bundlingOptions: { externals: [], sourcemap: false },
     awsSdkConnectionReuse: false,
   },
 
@@ -96,9 +101,21 @@ const project = new awscdk.AwsCdkConstructLibrary({
   npmignoreEnabled: true,
 });
 
-// Only the library ships: none of the dev tooling, test environments or consumer apps.
-for (const path of ['/.venv/', '/.bench/', '/.demo/', '/.ci/', '/scripts/', '/requirements-dev.txt', '/rosetta/', '/.jsii.tabl.json']) {
+// Only the library ships: none of the dev tooling, test environments or consumer apps, and none of the code that
+// only the bundles in assets/ run (the engine, the CLI and the handlers are compiled into them). Of lib/handlers
+// only the generated function constructs are the construct's.
+for (const path of [
+  '/.venv/', '/.bench/', '/.demo/', '/.ci/', '/scripts/', '/requirements-dev.txt', '/rosetta/', '/.jsii.tabl.json',
+  '/lib/engine/', '/lib/cli/', '/lib/handlers/*', '!/lib/handlers/*-function.js', '!/lib/handlers/*-function.d.ts',
+]) {
   project.addPackageIgnore(path);
+}
+
+// projen's Lambda bundling options have no minify switch: add it to each handler's bundle task.
+for (const task of project.tasks.all.filter(t => /^bundle:handlers\/.*\.lambda$/.test(t.name))) {
+  task.steps.forEach((step, index) => {
+    if (step.execArgs?.[0] === 'esbuild') task.updateStep(index, { ...step, execArgs: [...step.execArgs, '--minify', '--keep-names'] });
+  });
 }
 
 // README examples compile in strict mode (rosetta/default.ts-fixture); pacmak then translates them
@@ -131,6 +148,8 @@ project.bundler.addBundle('./src/cli/lake-replica.ts', {
   target: 'node20',
   outfile: 'lake-replica.js',
   sourcemap: false,
+  minify: true,
+  keepNames: true,
   watchTask: false,
   banner: '#!/usr/bin/env node',
 });

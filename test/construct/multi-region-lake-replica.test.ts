@@ -1,11 +1,11 @@
-import { App, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { MultiRegionLakeReplica, ReplicationOutcome } from '../../src';
 import { JOB_SETTINGS_ENV, type JobSettings } from '../../src/shared/job-settings';
-import { cfnLint, ENV, masked, nagFindings, NO_LAKE_FORMATION, synth } from '../support/synth';
+import { cfnLint, ENV, masked, nagFindings, NO_LAKE_FORMATION, synth, testApp } from '../support/synth';
 
 /** Every IAM statement of the template, flattened. */
 function statements(template: Template): Array<{ Effect: string; Action: string | string[]; Resource: unknown }> {
@@ -146,7 +146,7 @@ describe('props', () => {
   });
 
   test('an existing snapshot bucket is used and no bucket is created', () => {
-    const app = new App();
+    const app = testApp();
     const stack = new Stack(app, 'Lake', { env: ENV });
     const bucket = s3.Bucket.fromBucketName(stack, 'Existing', 'my-dr-runs');
     const replica = new MultiRegionLakeReplica(stack, 'Replica', { sourceRegion: 'us-east-1', targetRegions: ['us-west-2'], snapshotBucket: bucket });
@@ -210,7 +210,7 @@ describe('props', () => {
 
 describe('grants and metrics', () => {
   test('grantStartSync lets a principal start and follow runs and read their reports', () => {
-    const stack = new Stack(new App(), 'Lake', { env: ENV });
+    const stack = new Stack(testApp(), 'Lake', { env: ENV });
     const replica = new MultiRegionLakeReplica(stack, 'Replica', { sourceRegion: 'us-east-1', targetRegions: ['us-west-2'] });
     const user = new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
     replica.grantStartSync(user);

@@ -1,9 +1,9 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { MultiRegionLakeReplica, type MultiRegionLakeReplicaProps } from '../../src';
-import { ENV } from '../support/synth';
+import { ENV, testApp } from '../support/synth';
 
 function build(props: Partial<MultiRegionLakeReplicaProps>) {
-  const stack = new Stack(new App(), 'Lake', { env: ENV });
+  const stack = new Stack(testApp(), 'Lake', { env: ENV });
   return new MultiRegionLakeReplica(stack, 'Replica', { sourceRegion: 'us-east-1', targetRegions: ['us-west-2'], ...props });
 }
 
