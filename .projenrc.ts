@@ -142,6 +142,13 @@ packageGo.exec('jsii-pacmak -v --target go --code-only');
 packageGo.exec('bash scripts/package-go-build.sh');
 
 project.jest!.addReporter(new javascript.JestReporter('<rootDir>/test/support/summary-reporter.js'));
+// The construct tests once more under the feature flags `cdk init` writes today (LAKE_REPLICA_TEST_FLAGS, see
+// test/support/synth.ts); the first run has none, as an old app's cdk.json.
+project.testTask.insertStep(1, {
+  name: 'construct tests with the recommended feature flags',
+  exec: 'jest --ci --coverage=false --testPathPatterns test/construct',
+  env: { LAKE_REPLICA_TEST_FLAGS: 'recommended' },
+});
 
 project.bundler.addBundle('./src/cli/lake-replica.ts', {
   platform: 'node',

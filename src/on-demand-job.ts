@@ -49,8 +49,13 @@ export class OnDemandJob extends Construct {
       // The shared role is not created by lambda.Function, so it gets no logging permission by default.
       logGroup.grantWrite(props.replicator);
       return {
-        role: props.replicator.functionRole, timeout, memorySize: props.memorySize, environment, logGroup,
-        ...loggingOptions(props.logLevel), description: `lake-replica on-demand job: ${name}`,
+        role: props.replicator.functionRole,
+        timeout,
+        memorySize: props.memorySize,
+        environment,
+        logGroup,
+        ...loggingOptions(props.logLevel),
+        description: `lake-replica on-demand job: ${name}`,
       };
     };
     const resolve = new ResolveFunction(this, 'Resolve', common('resolve', Duration.minutes(5)));

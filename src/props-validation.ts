@@ -10,7 +10,9 @@ import { principalError, regionListErrors } from './shared/validation';
 const CLOUDTRAIL_RETENTION = Duration.days(90);
 
 /** Log levels that keep the embedded metric lines, which Lambda files as INFO. */
-const METRIC_SAFE_LOG_LEVELS: readonly string[] = [lambda.ApplicationLogLevel.INFO, lambda.ApplicationLogLevel.DEBUG, lambda.ApplicationLogLevel.TRACE];
+const METRIC_SAFE_LOG_LEVELS: readonly string[] = [
+  lambda.ApplicationLogLevel.INFO, lambda.ApplicationLogLevel.DEBUG, lambda.ApplicationLogLevel.TRACE,
+];
 
 const resolved = (value: unknown) => !Token.isUnresolved(value);
 

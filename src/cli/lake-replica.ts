@@ -1,7 +1,7 @@
 import { parseCli, type CliCommand, type RedriveConfig } from './args';
 import { redriveSummary, runRedrive } from './redrive';
 import { Progress, summary } from './render';
-import { USAGE, UsageError } from './usage';
+import { helpText, UsageError } from './usage';
 import { errorMessage } from '../engine/concurrency';
 import type { Report } from '../engine/report';
 import { runJob } from '../engine/run-job';
@@ -32,7 +32,7 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
   }
   if (command.redrive) return redrive(command.redrive, command.json, io);
   if (command.help || !command.job) {
-    io.stdout.write(`${USAGE}\n`);
+    io.stdout.write(`${helpText(command.helpCommand)}\n`);
     return EXIT.ok;
   }
   const progress = new Progress(io.stderr, command.job.mode);
