@@ -134,8 +134,7 @@ project.packageTask.spawn(project.tasks.tryFind('package-all')!);
 const packageAll = project.tasks.tryFind('package-all')!;
 packageAll.reset();
 for (const language of ['js', 'python', 'java', 'go']) packageAll.spawn(project.tasks.tryFind(`package:${language}`)!);
-// pacmak's own Go build would use the minimal aws-cdk-go, which does not compile with constructs 10.5
-// (see scripts/package-go-build.sh): generate the module, then build it with the aws-cdk-go Go users need.
+// Generate the Go module, then build it with the aws-cdk-go the Go consumer test pins (scripts/package-go-build.sh).
 const packageGo = project.tasks.tryFind('package:go')!;
 packageGo.reset();
 packageGo.exec('jsii-pacmak -v --target go --code-only');

@@ -3,7 +3,7 @@ module github.com/lakereplica/cdk-multi-region-lake-replica-go/consumer
 go 1.26.0
 
 require (
-	github.com/aws/aws-cdk-go/awscdk/v2 v2.240.0
+	github.com/aws/aws-cdk-go/awscdk/v2 v2.257.0
 	github.com/aws/jsii-runtime-go v1.141.0
 	github.com/lakereplica/cdk-multi-region-lake-replica-go/cdkmultiregionlakereplica v0.0.0
 )
