@@ -25,10 +25,15 @@ import { kindsWithout } from './shared/lake-formation-kinds';
 
 /** Outcomes counted by every run, for {@link MultiRegionLakeReplica.metricObjects}. */
 export enum ReplicationOutcome {
+  /** Objects created in a target (a grant counts as created). */
   CREATED = 'Created',
+  /** Objects updated in a target to match the source. */
   UPDATED = 'Updated',
+  /** Objects deleted from a target, by a pruning run or near-real-time mode (a revoke counts as deleted). */
   DELETED = 'Deleted',
+  /** Objects already equal to the source: no write. */
   UNCHANGED = 'Unchanged',
+  /** Objects that could not be converged; the report names each one. */
   FAILED = 'Failed',
 }
 
@@ -295,6 +300,12 @@ export class MultiRegionLakeReplica extends Construct {
 
   /** A stack output named after the construct (`<id><name>`), so the README's commands can find it. */
   private output(name: string, value: string, description: string): void {
+    const clash = Stack.of(this).node.findAll()
+      .find(c => c !== this && c instanceof MultiRegionLakeReplica && Stack.of(c) === Stack.of(this) && c.node.id === this.node.id);
+    if (clash) {
+      throw new Error(`MultiRegionLakeReplica: ${clash.node.path} and ${this.node.path} have the same id in one stack, so their stack `
+        + `outputs (${this.node.id}${name}, ...) would clash; give them different ids`);
+    }
     const output = new CfnOutput(this, name, { value, description });
     output.overrideLogicalId(`${this.node.id.replace(/[^A-Za-z0-9]/g, '')}${name}`);
   }

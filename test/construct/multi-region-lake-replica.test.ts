@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
 import { MultiRegionLakeReplica, ReplicationOutcome, type MultiRegionLakeReplicaProps } from '../../src';
 import { JOB_SETTINGS_ENV, type JobSettings } from '../../src/shared/job-settings';
 import { cfnLint, ENV, masked, nagFindings, nagV3Findings, NO_LAKE_FORMATION, synth, FLAG_SETS, testApp } from '../support/synth';
@@ -260,6 +261,13 @@ describe('what an operator holds on to', () => {
     template.hasOutput('ReplicaStateMachineArn', { Value: { Ref: Match.stringLikeRegexp('StateMachine') } });
     template.hasOutput('ReplicaSnapshotBucketName', { Value: { Ref: Match.stringLikeRegexp('SnapshotBucket') } });
     template.hasOutput('ReplicaLedgerTableName', { Value: { Ref: Match.stringLikeRegexp('NearRealTimeLedger') } });
+  });
+
+  test('two constructs with the same id in one stack fail at synth, since their outputs would clash', () => {
+    const stack = new Stack(testApp(), 'Lake', { env: ENV });
+    new MultiRegionLakeReplica(new Construct(stack, 'Analytics'), 'Replica', { sourceRegion: 'us-east-1', targetRegions: ['us-west-2'] });
+    expect(() => new MultiRegionLakeReplica(new Construct(stack, 'Finance'), 'Replica', { sourceRegion: 'us-east-1', targetRegions: ['us-west-2'] }))
+      .toThrow(/Lake\/Analytics\/Replica and Lake\/Finance\/Replica have the same id in one stack, so their stack outputs \(ReplicaStateMachineArn, \.\.\.\) would clash/);
   });
 
   test('without near-real-time mode there is no ledger output', () => {
