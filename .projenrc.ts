@@ -43,6 +43,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Both cdk-nag majors, so the construct's acknowledgements are tested as either reads them.
     'cdk-nag@^2.38.2',
     'cdk-nag-v3@npm:cdk-nag@3.0.2',
+    // jsii-pacmak writes the installed versions of aws-cdk-lib's jsii dependencies into the Go module's go.mod:
+    // install the cloud assembly schema that aws-cdk-go v2.257.0 (our floor) requires, so the Go module asks for
+    // what Go users get with the floor (npm would pick a newer 53.x, which the Go module proxy we reach refuses).
+    '@aws-cdk/cloud-assembly-schema@53.25.0',
   ],
 
   // Handlers (src/handlers/*.lambda.ts) run on Node 22 with the SDK bundled: tested SDK = shipped SDK.
