@@ -20,8 +20,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   stability: 'experimental',
   keywords: ['awscdk', 'aws-cdk', 'cdk', 'glue', 'lake-formation', 'data-catalog', 'disaster-recovery', 'multi-region'],
 
-  // The minimum aws-cdk-lib we support (documented in the README).
-  cdkVersion: '2.189.1',
+  // The minimum aws-cdk-lib we support (documented in the README): cdk-nag 3 and `Validations` need 2.257.0,
+  // which also has the distributed map's ResultWriterV2, JSON logging and the custom resource's serviceTimeout.
+  cdkVersion: '2.257.0',
   jsiiVersion: '~6.0.0',
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
@@ -41,7 +42,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock',
     'aws-sdk-client-mock-jest',
     'fast-check',
+    // Both cdk-nag majors, so the construct's acknowledgements are tested as either reads them.
     'cdk-nag@^2.38.2',
+    'cdk-nag-v3@npm:cdk-nag@3.0.2',
+    // jsii-pacmak writes the installed versions of aws-cdk-lib's jsii dependencies into the Go module's go.mod:
+    // install the cloud assembly schema that aws-cdk-go v2.257.0 (our floor) requires, so the Go module asks for
+    // what Go users get with the floor (npm would pick a newer 53.x, which the Go module proxy we reach refuses).
+    '@aws-cdk/cloud-assembly-schema@53.25.0',
     // Iceberg metadata rewrite (src/engine/iceberg): Avro, lossless JSON numbers, Avro/Parquet codecs.
     'avsc@^5.7.9',
     'lossless-json@^4.3.3',
@@ -53,7 +60,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // Handlers (src/handlers/*.lambda.ts) run on Node 22 with the SDK bundled: tested SDK = shipped SDK.
   lambdaOptions: {
     runtime: awscdk.LambdaRuntime.NODEJS_22_X,
-    bundlingOptions: { externals: [], sourcemap: true },
+    // No source maps: with them the package was 8 MB (docs/benchmarks.md, "Package size"). Names are kept so
+    // stack traces and error names stay readable in the minified bundles (see below).
+    bundlingOptions: { externals: [], sourcemap: false },
     awsSdkConnectionReuse: false,
   },
 
@@ -104,9 +113,21 @@ const project = new awscdk.AwsCdkConstructLibrary({
   npmignoreEnabled: true,
 });
 
-// Only the library ships: none of the dev tooling, test environments or consumer apps.
-for (const path of ['/.venv/', '/.bench/', '/.demo/', '/.ci/', '/scripts/', '/requirements-dev.txt', '/rosetta/', '/.jsii.tabl.json']) {
+// Only the library ships: none of the dev tooling, test environments or consumer apps, and none of the code that
+// only the bundles in assets/ run (the engine, the CLI and the handlers are compiled into them). Of lib/handlers
+// only the generated function constructs are the construct's.
+for (const path of [
+  '/.venv/', '/.bench/', '/.demo/', '/.ci/', '/scripts/', '/requirements-dev.txt', '/rosetta/', '/.jsii.tabl.json',
+  '/lib/engine/', '/lib/cli/', '/lib/handlers/*', '!/lib/handlers/*-function.js', '!/lib/handlers/*-function.d.ts',
+]) {
   project.addPackageIgnore(path);
+}
+
+// projen's Lambda bundling options have no minify switch: add it to each handler's bundle task.
+for (const task of project.tasks.all.filter(t => /^bundle:handlers\/.*\.lambda$/.test(t.name))) {
+  task.steps.forEach((step, index) => {
+    if (step.execArgs?.[0] === 'esbuild') task.updateStep(index, { ...step, execArgs: [...step.execArgs, '--minify', '--keep-names'] });
+  });
 }
 
 // README examples compile in strict mode (rosetta/default.ts-fixture); pacmak then translates them
@@ -125,8 +146,7 @@ project.packageTask.spawn(project.tasks.tryFind('package-all')!);
 const packageAll = project.tasks.tryFind('package-all')!;
 packageAll.reset();
 for (const language of ['js', 'python', 'java', 'go']) packageAll.spawn(project.tasks.tryFind(`package:${language}`)!);
-// pacmak's own Go build would use the minimal aws-cdk-go, which does not compile with constructs 10.5
-// (see scripts/package-go-build.sh): generate the module, then build it with the aws-cdk-go Go users need.
+// Generate the Go module, then build it with the aws-cdk-go the Go consumer test pins (scripts/package-go-build.sh).
 const packageGo = project.tasks.tryFind('package:go')!;
 packageGo.reset();
 packageGo.exec('jsii-pacmak -v --target go --code-only');
@@ -143,12 +163,22 @@ project.eslint!.addOverride({
 });
 
 project.jest!.addReporter(new javascript.JestReporter('<rootDir>/test/support/summary-reporter.js'));
+// The construct tests once more under the feature flags `cdk init` writes today (LAKE_REPLICA_TEST_FLAGS, see
+// test/support/synth.ts); the first run has none, as an old app's cdk.json.
+project.testTask.insertStep(1, {
+  name: 'construct tests with the recommended feature flags',
+  // The construct tests are the ones beside src/'s construct files, at the top of test/.
+  exec: 'jest --ci --coverage=false --testPathPatterns "test/[^/]+\\.test\\.ts$"',
+  env: { LAKE_REPLICA_TEST_FLAGS: 'recommended' },
+});
 
 project.bundler.addBundle('./src/cli/lake-replica.ts', {
   platform: 'node',
   target: 'node20',
   outfile: 'lake-replica.js',
   sourcemap: false,
+  minify: true,
+  keepNames: true,
   watchTask: false,
   banner: '#!/usr/bin/env node',
 });

@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # Second step of `package:go`: compiles the Go module that jsii-pacmak generated into dist/go.
 #
-# jsii-pacmak's own Go build uses the minimal versions in the generated go.mod: aws-cdk-go v2.189.1 (our
-# aws-cdk-lib floor) with constructs-go v10.5.1 (our constructs floor). Those two do not compile together
-# (aws-cdk-go releases before v2.240.0 were generated against constructs 10.4 and their proxies get an
-# ambiguous `With` method from constructs 10.5), so we build with the aws-cdk-go version that Go users
-# need and that the Go consumer test pins (test/consumers/go/go.mod), in a scratch modfile: the
-# published go.mod is left as generated.
+# It builds with the aws-cdk-go version that the Go consumer test pins (test/consumers/go/go.mod), in a scratch
+# modfile, so the published go.mod is left as generated. The generated go.mod requires aws-cdk-go at our
+# aws-cdk-lib floor (v2.257.0) and constructs-go v10.5.1; aws-cdk-go releases before v2.240.0 did not compile
+# with constructs 10.5 (they were generated against constructs 10.4), which is why this step exists: with the
+# floor at v2.257.0 the two pins are the same, and the step checks they still build together.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/package-env.sh

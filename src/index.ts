@@ -1,2 +1,3 @@
 export type { BucketMapping } from './bucket-mapping';
 export * from './multi-region-lake-replica';
+export * from './multi-region-lake-replica-props';

@@ -1,236 +1,74 @@
-import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { BucketMapping } from './bucket-mapping';
+import { loggingOptions } from './function-options';
 import { gluePolicyStatements } from './glue-permissions';
 import { LakeFormationAdminFunction } from './handlers/lake-formation-admin-function';
 import { lakeFormationPolicyStatements } from './lake-formation-permissions';
+import type { MultiRegionLakeReplicaProps } from './multi-region-lake-replica-props';
 import { acceptNagFindings } from './nag-suppressions';
 import { NearRealTimeReplication, nearRealTimeMetric } from './near-real-time';
 import { OnDemandJob } from './on-demand-job';
-import { propsErrors } from './props-validation';
+import { propsErrors, propsWarnings } from './props-validation';
+import { ReplicatorRole } from './replicator-role';
 import type { JobSettings } from './shared/job-settings';
 import { kindsWithout } from './shared/lake-formation-kinds';
 
-/** Properties of {@link MultiRegionLakeReplica}. */
-export interface MultiRegionLakeReplicaProps {
-  /** The Region whose Glue Data Catalog is replicated, e.g. `us-east-1`. */
-  readonly sourceRegion: string;
-
-  /** The Regions that hold the replica; at least one, none equal to `sourceRegion`. */
-  readonly targetRegions: string[];
-
-  /**
-   * Database name patterns to replicate (`*`, `?`, `[a-z]`, `[!x]`; case-insensitive).
-   * @default - every database
-   */
-  readonly databases?: string[];
-
-  /**
-   * Database name patterns to leave out, applied after `databases`.
-   * @default - none
-   */
-  readonly excludeDatabases?: string[];
-
-  /**
-   * Source buckets and the buckets S3 replication copies them into: S3 locations in the
-   * replica are rewritten so it reads the replicated data.
-   * @default - no mapping; every replicated location is reported as still pointing at the source bucket
-   */
-  readonly bucketMappings?: BucketMapping[];
-
-  /**
-   * Near-real-time mode: poll the source Region's CloudTrail and converge every changed object in each
-   * target within minutes, deletes and revokes included. Switch it off to replicate only by runs of the job.
-   * @default true
-   */
-  readonly nearRealTime?: boolean;
-
-  /**
-   * How often the near-real-time mode polls CloudTrail: whole minutes, at least one.
-   * @default Duration.minutes(1)
-   */
-  readonly pollInterval?: Duration;
-
-  /**
-   * How far back the near-real-time mode catches up after downtime; at most 90 days (CloudTrail's event history).
-   * @default Duration.hours(1)
-   */
-  readonly lookback?: Duration;
-
-  /**
-   * How long the near-real-time event ledger keeps each event (its DynamoDB TTL).
-   * @default Duration.days(30)
-   */
-  readonly eventRetention?: Duration;
-
-  /**
-   * Alarm when a change takes longer than this to reach a target in near-real-time mode.
-   * @default Duration.minutes(20)
-   */
-  readonly replicationLagAlarmThreshold?: Duration;
-
-  /**
-   * How the near-real-time poller asks CloudTrail for the lake's changes.
-   *
-   * `WRITE_EVENTS` pages through every write management event of the source Region, cheapest while the
-   * account makes fewer than about 110 writes a minute (all services together). `EVENT_NAMES` asks once
-   * per replicated event name, a fixed 36 calls a poll, for accounts with many other writes. See docs/near-real-time.md.
-   * @default CloudTrailLookupStrategy.WRITE_EVENTS
-   */
-  readonly lookupStrategy?: CloudTrailLookupStrategy;
-
-  /**
-   * Where runs write their manifests, reports and snapshots.
-   * @default - a new versioned, encrypted bucket that enforces SSL, blocks public access and expires old runs
-   */
-  readonly snapshotBucket?: s3.IBucket;
-
-  /**
-   * Runs the on-demand job on this schedule as a periodic reconcile (never pruning).
-   * @default - no schedule; start runs yourself
-   */
-  readonly reconcileSchedule?: events.Schedule;
-
-  /**
-   * What happens to stateful resources (the snapshot bucket it creates, log groups) when removed from the stack.
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
-
-  /**
-   * How many (target Region x database) items the job converges at once.
-   * @default 10
-   */
-  readonly maxConcurrency?: number;
-
-  /**
-   * How many tables one item converges at once inside its Lambda function.
-   * @default 4
-   */
-  readonly tableConcurrency?: number;
-
-  /**
-   * Memory of the job's Lambda functions in MiB; a table with a million partitions needs about 1024.
-   * @default 1024
-   */
-  readonly memorySize?: number;
-
-  /**
-   * How long runs (manifests, reports, snapshots) are kept in the bucket the construct creates.
-   * @default Duration.days(90)
-   */
-  readonly snapshotRetention?: Duration;
-
-  /**
-   * Register the replicator's role as a Lake Formation data lake administrator in the source and
-   * target Regions. It is merged into the existing admin list; on removal only this role is taken out.
-   * @default false - register it yourself (see the README's prerequisites)
-   */
-  readonly registerAsLakeFormationAdmin?: boolean;
-
-  /**
-   * CloudWatch namespace of the job's metrics.
-   * @default "LakeReplica"
-   */
-  readonly metricNamespace?: string;
-
-  /**
-   * Retention of the job's log groups.
-   * @default logs.RetentionDays.ONE_YEAR
-   */
-  readonly logRetention?: logs.RetentionDays;
-
-  /**
-   * Replicate the Lake Formation data lake settings: admins and read-only admins are merged into each
-   * target's lists (never removed); default permissions, trusted owners, external filtering and parameters are copied.
-   * @default true
-   */
-  readonly replicateDataLakeSettings?: boolean;
-
-  /**
-   * Replicate registered data locations (S3 ARNs bucket-mapped), with their role, hybrid access and federation flags.
-   * @default true
-   */
-  readonly replicateDataLocations?: boolean;
-
-  /**
-   * Replicate hybrid access mode opt-ins.
-   * @default true
-   */
-  readonly replicateOptIns?: boolean;
-
-  /**
-   * Replicate LF-tag definitions and their assignments on databases, tables and columns.
-   * @default true
-   */
-  readonly replicateLfTags?: boolean;
-
-  /**
-   * Replicate named LF-tag expressions. Without them, grants on named expressions are left alone too.
-   * @default true
-   */
-  readonly replicateLfTagExpressions?: boolean;
-
-  /**
-   * Replicate data cells filters (row filters and column lists or wildcards with exclusions).
-   * @default true
-   */
-  readonly replicateDataCellsFilters?: boolean;
-
-  /**
-   * Replicate Lake Formation permissions of every resource kind, grant options included.
-   * @default true
-   */
-  readonly replicatePermissions?: boolean;
-
-  /**
-   * Principals (ARNs, account ids or `IAM_ALLOWED_PRINCIPALS`) whose permissions and opt-ins are never
-   * revoked in a target, even by a pruning run. The replicator role and each target's data lake
-   * admins are always protected.
-   * @default - only the replicator role and each target's data lake admins
-   */
-  readonly protectedPrincipals?: string[];
-}
-
-/** How the near-real-time poller looks up CloudTrail events, for {@link MultiRegionLakeReplicaProps.lookupStrategy}. */
-export enum CloudTrailLookupStrategy {
-  /** Every write event (`ReadOnly=false`), one call a poll when the account is quiet. The account's other writes are paged and dropped. */
-  WRITE_EVENTS = 'write-events',
-  /** One lookup per replicated event name: a fixed cost, whatever the account's other writes. */
-  EVENT_NAMES = 'event-names',
-}
-
 /** Outcomes counted by every run, for {@link MultiRegionLakeReplica.metricObjects}. */
 export enum ReplicationOutcome {
+  /** Objects created in a target (a grant counts as created). */
   CREATED = 'Created',
+  /** Objects updated in a target to match the source. */
   UPDATED = 'Updated',
+  /** Objects deleted from a target, by a pruning run or near-real-time mode (a revoke counts as deleted). */
   DELETED = 'Deleted',
+  /** Objects already equal to the source: no write. */
   UNCHANGED = 'Unchanged',
+  /** Objects that could not be converged; the report names each one. */
   FAILED = 'Failed',
 }
 
 /**
- * Keeps a disaster-recovery replica of a data lake's Glue Data Catalog in other Regions.
+ * Keeps a disaster-recovery replica of a data lake's Glue Data Catalog and Lake Formation state in other Regions.
  *
- * Deploys an on-demand replication job (a Step Functions state machine running the
- * replication engine in Lambda functions) that snapshots the source state to S3 and
- * converges every target Region's catalog to it.
+ * Deploys an on-demand replication job (a Step Functions state machine running the replication engine in
+ * Lambda functions) that snapshots the source state to S3 and converges every target Region to it, and
+ * (unless `nearRealTime` is false) a near-real-time pipeline that follows the source's CloudTrail. The stack
+ * outputs `<id>StateMachineArn`, `<id>SnapshotBucketName` and, with near-real-time mode, `<id>LedgerTableName`.
+ *
+ * @example
+ * import { App, Stack } from 'aws-cdk-lib';
+ * import { MultiRegionLakeReplica } from 'cdk-multi-region-lake-replica';
+ *
+ * const app = new App();
+ * // Deploy it in a target Region: the job, its snapshots and its alarms must outlive the source Region.
+ * const stack = new Stack(app, 'LakeReplica', { env: { region: 'us-west-2' } });
+ * new MultiRegionLakeReplica(stack, 'Replica', {
+ *   sourceRegion: 'us-east-1',
+ *   targetRegions: ['us-west-2'],
+ *   bucketMappings: [{ sourceBucket: 'acme-lake-raw', targetBucket: 'acme-lake-raw-usw2' }],
+ *   initialSync: true,
+ * });
  */
 export class MultiRegionLakeReplica extends Construct {
   /** The on-demand job. Start an execution (input: `{"prune"?, "dryRun"?, "databases"?, "excludeDatabases"?}`) to run it. */
   readonly stateMachine: sfn.StateMachine;
   /** Where runs keep manifests, reports (`runs/<id>/report.json`, `latest/report.json`) and snapshots. */
   readonly snapshotBucket: s3.IBucket;
-  /** The role the replication engine runs as: grant it Lake Formation admin in the source and targets. */
+  /**
+   * The role the replication engine runs as: grant it Lake Formation admin in the source and targets. What the
+   * library grants it is in a policy of its own; what you add goes to the role's default policy, where cdk-nag
+   * checks it with no acknowledgement of ours.
+   */
   readonly replicatorRole: iam.IRole;
   /** The CloudWatch namespace of the run metrics. */
   readonly metricNamespace: string;
@@ -238,46 +76,55 @@ export class MultiRegionLakeReplica extends Construct {
   readonly eventLedger?: dynamodb.ITable;
   /** Where ledger stream records go when the applier gives up on them; undefined when `nearRealTime` is false. */
   readonly deadLetterQueue?: sqs.IQueue;
-  /** The near-real-time alarms: replication lag, failed events, CloudTrail gaps, dead letters, a stalled poller, events waiting too long. */
+  /**
+   * Every alarm of the construct: failed or timed-out runs of the on-demand job (in every configuration) and, in
+   * near-real-time mode, replication lag, failed events, CloudTrail gaps, dead letters, a stalled poller and events
+   * waiting too long. They have no actions until you add some with `addAlarmAction`.
+   */
   readonly alarms: cloudwatch.IAlarm[];
+  private readonly ownAlarms: cloudwatch.Alarm[];
   private readonly nearRealTimePipeline?: NearRealTimeReplication;
 
+  /**
+   * @param scope the construct to create it in; deploy its stack in a target Region
+   * @param id the construct's id, also the prefix of the stack outputs (`<id>StateMachineArn`, ...)
+   * @param props the source, the targets and what to replicate
+   */
   constructor(scope: Construct, id: string, props: MultiRegionLakeReplicaProps) {
     super(scope, id);
     const errors = propsErrors(props);
     if (errors.length > 0) throw new Error(`Invalid MultiRegionLakeReplica props:\n  - ${errors.join('\n  - ')}`);
+    for (const warning of propsWarnings(props, Stack.of(this).region)) Annotations.of(this).addWarningV2(warning.id, warning.message);
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     const databases = props.databases ?? ['*'];
     const excludeDatabases = props.excludeDatabases ?? [];
     this.metricNamespace = props.metricNamespace ?? 'LakeReplica';
     this.snapshotBucket = props.snapshotBucket ?? this.createBucket(removalPolicy, props.snapshotRetention ?? Duration.days(90));
 
-    const role = new iam.Role(this, 'ReplicatorRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'lake-replica: reads the source Glue Data Catalog and converges the target Regions',
-    });
-    this.replicatorRole = role;
+    const replicator = new ReplicatorRole(this, 'Replicator');
+    this.replicatorRole = replicator.role;
     const lakeFormationKinds = kindsWithout(skippedLakeFormationGroups(props));
     for (const statement of [
       ...gluePolicyStatements(Stack.of(this), props.sourceRegion, props.targetRegions, databases, excludeDatabases),
       ...lakeFormationPolicyStatements(Stack.of(this), props.sourceRegion, props.targetRegions, lakeFormationKinds),
     ]) {
-      role.addToPolicy(statement);
+      replicator.addToPrincipalPolicy(statement);
     }
     // Runs only read and add objects under their prefixes: no delete, no wildcard actions.
-    role.addToPolicy(new iam.PolicyStatement({
+    replicator.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'RunObjects',
       actions: ['s3:GetObject', 's3:PutObject'],
       resources: ['runs/*', 'latest/*'].map(p => this.snapshotBucket.arnForObjects(p)),
     }));
-    role.addToPolicy(new iam.PolicyStatement({
+    replicator.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'ListRunReports',
       actions: ['s3:ListBucket'],
       resources: [this.snapshotBucket.bucketArn],
       conditions: { StringLike: { 's3:prefix': ['runs/*'] } },
     }));
-    if (this.snapshotBucket.encryptionKey) this.snapshotBucket.encryptionKey.grantEncryptDecrypt(role);
+    if (this.snapshotBucket.encryptionKey) this.snapshotBucket.encryptionKey.grantEncryptDecrypt(replicator);
 
     const settings: JobSettings = {
       sourceRegion: props.sourceRegion,
@@ -296,35 +143,43 @@ export class MultiRegionLakeReplica extends Construct {
     const job = new OnDemandJob(this, 'OnDemandJob', {
       settings,
       bucket: this.snapshotBucket,
-      role,
+      replicator,
       maxConcurrency: props.maxConcurrency ?? 10,
       memorySize: props.memorySize ?? 1024,
-      logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      logRetention,
       removalPolicy,
+      logLevel: props.logLevel,
     });
     this.stateMachine = job.stateMachine;
+    this.ownAlarms = [job.runsFailedAlarm];
+    this.output('StateMachineArn', this.stateMachine.stateMachineArn,
+      'The on-demand job: aws stepfunctions start-execution --state-machine-arn <this> --input \'{}\'');
+    this.output('SnapshotBucketName', this.snapshotBucket.bucketName, 'Runs, reports (latest/report.json) and snapshots');
 
-    this.alarms = [];
     if (props.nearRealTime ?? true) {
       const pipeline = new NearRealTimeReplication(this, 'NearRealTime', {
         settings,
-        replicatorRole: role,
+        replicator,
         reconcileStateMachine: this.stateMachine,
         pollInterval: props.pollInterval,
         lookback: props.lookback,
         eventRetention: props.eventRetention,
         lagAlarmThreshold: props.replicationLagAlarmThreshold,
         lookupStrategy: props.lookupStrategy,
-        logRetention: props.logRetention,
+        logRetention,
         removalPolicy,
         metricNamespace: this.metricNamespace,
+        logLevel: props.logLevel,
       });
       this.nearRealTimePipeline = pipeline;
       this.eventLedger = pipeline.ledger;
       this.deadLetterQueue = pipeline.deadLetterQueue;
-      this.alarms.push(pipeline.lagAlarm, pipeline.failedEventsAlarm, pipeline.gapAlarm, pipeline.deadLetterAlarm, pipeline.pollerStalledAlarm,
+      this.ownAlarms.push(pipeline.lagAlarm, pipeline.failedEventsAlarm, pipeline.gapAlarm, pipeline.deadLetterAlarm, pipeline.pollerStalledAlarm,
         pipeline.stalePendingAlarm);
+      this.output('LedgerTableName', pipeline.ledger.tableName,
+        'The near-real-time event ledger: lake-replica redrive --ledger-table <this> --ledger-region <the stack\'s Region>');
     }
+    this.alarms = [...this.ownAlarms];
 
     if (props.reconcileSchedule) {
       new events.Rule(this, 'ReconcileSchedule', {
@@ -333,15 +188,45 @@ export class MultiRegionLakeReplica extends Construct {
         targets: [new targets.SfnStateMachine(this.stateMachine, { input: events.RuleTargetInput.fromObject({}) })],
       });
     }
+    if (props.initialSync) {
+      // CloudFormation reports the stack's status to EventBridge: its CREATE_COMPLETE starts the first full run.
+      new events.Rule(this, 'InitialSync', {
+        description: 'lake-replica: one full run (never prunes) when the stack is first created',
+        eventPattern: {
+          source: ['aws.cloudformation'],
+          detailType: ['CloudFormation Stack Status Change'],
+          detail: { 'stack-id': [Stack.of(this).stackId], 'status-details': { status: ['CREATE_COMPLETE'] } },
+        },
+        targets: [new targets.SfnStateMachine(this.stateMachine, { input: events.RuleTargetInput.fromObject({}) })],
+      });
+    }
     if (props.registerAsLakeFormationAdmin) {
-      this.registerAdmin(role, [props.sourceRegion, ...props.targetRegions], props.logRetention ?? logs.RetentionDays.ONE_YEAR, removalPolicy);
+      this.registerAdmin(replicator.role, [props.sourceRegion, ...props.targetRegions], logRetention, removalPolicy, props.logLevel);
     }
     acceptNagFindings(this);
   }
 
   /**
+   * Sends every alarm of the construct (`alarms`) to these actions when it goes into ALARM, e.g.
+   * `new cloudwatch_actions.SnsAction(topic)`.
+   * @param actions what to do when an alarm fires
+   */
+  addAlarmAction(...actions: cloudwatch.IAlarmAction[]): void {
+    for (const alarm of this.ownAlarms) alarm.addAlarmAction(...actions);
+  }
+
+  /**
+   * Sends every alarm of the construct (`alarms`) to these actions when it returns to OK.
+   * @param actions what to do when an alarm clears
+   */
+  addOkAction(...actions: cloudwatch.IAlarmAction[]): void {
+    for (const alarm of this.ownAlarms) alarm.addOkAction(...actions);
+  }
+
+  /**
    * Lets `grantee` retry the near-real-time ledger's FAILED and stale PENDING events (`lake-replica redrive`).
    * Fails when `nearRealTime` is false: there is no ledger then.
+   * @param grantee the operator (a role, user or group) who runs `lake-replica redrive`
    */
   grantRedrive(grantee: iam.IGrantable): iam.Grant {
     if (!this.nearRealTimePipeline) {
@@ -352,14 +237,19 @@ export class MultiRegionLakeReplica extends Construct {
 
   /**
    * A near-real-time metric, all targets together: `ReplicationLagMs`, `EventsApplied`, `EventsSkipped`,
-   * `EventsFailed`, `PollDurationMs`, `CursorAgeMs`, `GapDetected`, `OldestPendingAgeMs` (see docs/near-real-time.md).
+   * `EventsFailed`, `PollDurationMs`, `CursorAgeMs`, `GapDetected`, `OldestPendingAgeMs` (see
+   * [docs/near-real-time.md](https://github.com/lakereplica/cdk-multi-region-lake-replica/blob/main/docs/near-real-time.md)).
    * @param metricName the metric's name
+   * @param props statistic, period and other options; by default the metric's own statistic over 5 minutes
    */
   metricNearRealTime(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return nearRealTimeMetric(this.metricNamespace, metricName, props);
   }
 
-  /** Lets `grantee` start runs, follow them, and read their reports and snapshots. */
+  /**
+   * Lets `grantee` start runs, follow them, and read their reports and snapshots.
+   * @param grantee the operator or pipeline (a role, user or group) that starts runs
+   */
   grantStartSync(grantee: iam.IGrantable): iam.Grant {
     this.stateMachine.grantRead(grantee);
     this.snapshotBucket.grantRead(grantee, 'runs/*');
@@ -371,6 +261,7 @@ export class MultiRegionLakeReplica extends Construct {
    * Objects with this outcome per run, for one kind (`database`, `table`, `partition`) or all kinds.
    * @param outcome what happened to the objects
    * @param kind the object kind; leave out for all kinds together
+   * @param props statistic, period and other options; by default the sum over 1 hour
    */
   metricObjects(outcome: ReplicationOutcome, kind?: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
@@ -383,19 +274,40 @@ export class MultiRegionLakeReplica extends Construct {
     });
   }
 
-  /** Objects that failed to replicate, all kinds together: alarm when above zero. */
+  /**
+   * Objects that failed to replicate, all kinds together: alarm when above zero.
+   * @param props statistic, period and other options; by default the sum over 1 hour
+   */
   metricFailedObjects(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metricObjects(ReplicationOutcome.FAILED, undefined, props);
   }
 
-  /** Runs of the on-demand job that failed. */
+  /**
+   * Runs of the on-demand job that failed (the `alarms` include one on failed or timed-out runs).
+   * @param props statistic, period and other options; by default the sum over 5 minutes
+   */
   metricRunsFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.stateMachine.metricFailed(props);
   }
 
-  /** Runs of the on-demand job that succeeded. */
+  /**
+   * Runs of the on-demand job that succeeded.
+   * @param props statistic, period and other options; by default the sum over 5 minutes
+   */
   metricRunsSucceeded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.stateMachine.metricSucceeded(props);
+  }
+
+  /** A stack output named after the construct (`<id><name>`), so the README's commands can find it. */
+  private output(name: string, value: string, description: string): void {
+    const clash = Stack.of(this).node.findAll()
+      .find(c => c !== this && c instanceof MultiRegionLakeReplica && Stack.of(c) === Stack.of(this) && c.node.id === this.node.id);
+    if (clash) {
+      throw new Error(`MultiRegionLakeReplica: ${clash.node.path} and ${this.node.path} have the same id in one stack, so their stack `
+        + `outputs (${this.node.id}${name}, ...) would clash; give them different ids`);
+    }
+    const output = new CfnOutput(this, name, { value, description });
+    output.overrideLogicalId(`${this.node.id.replace(/[^A-Za-z0-9]/g, '')}${name}`);
   }
 
   private createBucket(removalPolicy: RemovalPolicy, retention: Duration): s3.Bucket {
@@ -415,7 +327,9 @@ export class MultiRegionLakeReplica extends Construct {
     });
   }
 
-  private registerAdmin(replicator: iam.Role, regions: string[], logRetention: logs.RetentionDays, removalPolicy: RemovalPolicy) {
+  private registerAdmin(
+    replicator: iam.IRole, regions: string[], logRetention: logs.RetentionDays, removalPolicy: RemovalPolicy, logLevel?: lambda.ApplicationLogLevel,
+  ) {
     const logGroup = new logs.LogGroup(this, 'LakeFormationAdminLogs', { retention: logRetention, removalPolicy });
     const role = new iam.Role(this, 'LakeFormationAdminRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -433,11 +347,14 @@ export class MultiRegionLakeReplica extends Construct {
       role,
       logGroup,
       timeout: Duration.minutes(2),
+      ...loggingOptions(logLevel),
       description: 'lake-replica: merges the replicator role into the Lake Formation admin list',
     });
     new CustomResource(this, 'LakeFormationAdmin', {
       serviceToken: onEvent.functionArn,
       resourceType: 'Custom::LakeReplicaDataLakeAdmin',
+      // The function's 2-minute timeout, and Lambda's two retries of an asynchronous invocation, with room to spare.
+      serviceTimeout: Duration.minutes(10),
       properties: { PrincipalArn: replicator.roleArn, Regions: regions },
     });
   }

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -11,12 +11,14 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { loggingOptions, settingsEnvironment } from './function-options';
 import { ApplierFunction } from './handlers/applier-function';
 import { PollerFunction } from './handlers/poller-function';
 import { acceptNagFindings } from './nag-suppressions';
-import { JOB_SETTINGS_ENV, type JobSettings } from './shared/job-settings';
+import type { ReplicatorRole } from './replicator-role';
+import type { JobSettings } from './shared/job-settings';
 import {
-  DEFAULT_LOOKUPS_PER_SECOND, DEFAULT_STALE_PENDING_MS, LEDGER, REALTIME_SETTINGS_ENV, type LookupStrategy, type RealtimeSettings,
+  DEFAULT_LOOKUPS_PER_SECOND, DEFAULT_STALE_PENDING_MS, LEDGER, type LookupStrategy, type RealtimeSettings,
 } from './shared/realtime-settings';
 
 /** Properties of {@link NearRealTimeReplication}. */
@@ -24,8 +26,8 @@ export interface NearRealTimeReplicationProps {
   /** What the on-demand job replicates: source, targets, scope and bucket mappings. */
   readonly settings: JobSettings;
 
-  /** The replicator's role: it reads the source and writes the targets; the applier runs as it. */
-  readonly replicatorRole: iam.IRole;
+  /** The replicator: it reads the source and writes the targets; the applier runs as it. */
+  readonly replicator: ReplicatorRole;
 
   /** The on-demand job, started for a full reconcile when a gap is detected. */
   readonly reconcileStateMachine: sfn.IStateMachine;
@@ -95,6 +97,12 @@ export interface NearRealTimeReplicationProps {
    * @default - the job settings' namespace
    */
   readonly metricNamespace?: string;
+
+  /**
+   * The lowest level of the functions' own log lines that reaches CloudWatch Logs.
+   * @default lambda.ApplicationLogLevel.INFO
+   */
+  readonly logLevel?: lambda.ApplicationLogLevel;
 }
 
 /** One of the pipeline's metrics in a namespace, all targets together, over 5 minutes unless told otherwise. */
@@ -174,11 +182,7 @@ export class NearRealTimeReplication extends Construct {
       metricNamespace: this.metricNamespace,
       stalePendingMs: DEFAULT_STALE_PENDING_MS,
     };
-    const stack = Stack.of(this);
-    const environment = {
-      [JOB_SETTINGS_ENV]: stack.toJsonString(props.settings),
-      [REALTIME_SETTINGS_ENV]: stack.toJsonString(realtime),
-    };
+    const environment = settingsEnvironment(this, props.settings, realtime);
 
     this.poller = this.createPoller(props, pollInterval, environment, logRetention, removalPolicy);
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
@@ -253,6 +257,7 @@ export class NearRealTimeReplication extends Construct {
       timeout,
       memorySize: 512,
       environment,
+      ...loggingOptions(props.logLevel),
       // One poll at a time: a tick that finds one running is dropped, never queued.
       reservedConcurrentExecutions: 1,
       retryAttempts: 0,
@@ -269,22 +274,27 @@ export class NearRealTimeReplication extends Construct {
 
   private createApplier(props: NearRealTimeReplicationProps, environment: Record<string, string>,
     logRetention: logs.RetentionDays, removalPolicy: RemovalPolicy): lambda.Function {
-    // The replicator's role: converging is exactly its work (source reads, target writes).
-    const role = props.replicatorRole;
+    // The replicator's role: converging is exactly its work (source reads, target writes). Its grants go to the
+    // replicator's own policy, the stream's included (the function's role drops the grants the event source makes).
+    const replicator = props.replicator;
     const logGroup = new logs.LogGroup(this, 'ApplierLogs', { retention: logRetention, removalPolicy });
-    logGroup.grantWrite(role);
-    this.ledger.grant(role, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    logGroup.grantWrite(replicator);
+    this.ledger.grant(replicator, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    this.ledger.grantStreamRead(replicator);
     // The event source mapping sends discarded records to the queue as the function's role.
-    this.deadLetterQueue.grant(role, 'sqs:SendMessage');
-    this.grantKey(role);
+    this.deadLetterQueue.grant(replicator, 'sqs:SendMessage');
+    this.grantKey(replicator);
     const applier = new ApplierFunction(this, 'Applier', {
-      role,
+      role: replicator.functionRole,
       logGroup,
       timeout: Duration.minutes(5),
       memorySize: 1024,
       environment,
+      ...loggingOptions(props.logLevel),
       description: 'lake-replica near-real-time: converges the objects of ledger events in every target',
     });
+    // The event source mapping checks the role's stream permissions when it is created.
+    replicator.policyBefore(applier);
     applier.addEventSource(new sources.DynamoEventSource(this.ledger, {
       startingPosition: lambda.StartingPosition.TRIM_HORIZON,
       batchSize: props.batchSize ?? 50,

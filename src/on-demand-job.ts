@@ -1,24 +1,30 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
+import { loggingOptions, settingsEnvironment } from './function-options';
 import { FinalizeFunction } from './handlers/finalize-function';
 import { ItemFunction } from './handlers/item-function';
 import { ResolveFunction } from './handlers/resolve-function';
-import { JOB_SETTINGS_ENV, type JobSettings } from './shared/job-settings';
+import type { ReplicatorRole } from './replicator-role';
+import type { JobSettings } from './shared/job-settings';
 
 export interface OnDemandJobProps {
   readonly settings: JobSettings;
   readonly bucket: s3.IBucket;
-  readonly role: iam.IRole;
+  /** The functions run as the replicator. */
+  readonly replicator: ReplicatorRole;
   readonly maxConcurrency: number;
   readonly memorySize: number;
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
+  /** @default lambda.ApplicationLogLevel.INFO */
+  readonly logLevel?: lambda.ApplicationLogLevel;
 }
 
 /**
@@ -28,20 +34,35 @@ export interface OnDemandJobProps {
 export class OnDemandJob extends Construct {
   readonly stateMachine: sfn.StateMachine;
   readonly functions: lambda.IFunction[];
+  /** Runs that failed or timed out. */
+  readonly runsFailedAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: OnDemandJobProps) {
     super(scope, id);
-    const environment = { [JOB_SETTINGS_ENV]: Stack.of(this).toJsonString(props.settings) };
+    // Child results must go to S3 whatever the app's feature flags say: with the flag on, the CDK renders only
+    // `resultWriterV2` (and ignores `resultWriter`); with it off, the reverse. Setting the flag on this subtree
+    // makes the map render its ResultWriterV2 under either value, in a Stage too (aws/aws-cdk#35966).
+    this.node.setContext(cxapi.STEPFUNCTIONS_USE_DISTRIBUTED_MAP_RESULT_WRITER_V2, true);
+    const environment = settingsEnvironment(this, props.settings);
     const common = (name: string, timeout: Duration) => {
       const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: props.logRetention, removalPolicy: props.removalPolicy });
       // The shared role is not created by lambda.Function, so it gets no logging permission by default.
-      logGroup.grantWrite(props.role);
-      return { role: props.role, timeout, memorySize: props.memorySize, environment, logGroup, description: `lake-replica on-demand job: ${name}` };
+      logGroup.grantWrite(props.replicator);
+      return {
+        role: props.replicator.functionRole,
+        timeout,
+        memorySize: props.memorySize,
+        environment,
+        logGroup,
+        ...loggingOptions(props.logLevel),
+        description: `lake-replica on-demand job: ${name}`,
+      };
     };
     const resolve = new ResolveFunction(this, 'Resolve', common('resolve', Duration.minutes(5)));
     const item = new ItemFunction(this, 'Item', common('item', Duration.minutes(15)));
     const finalize = new FinalizeFunction(this, 'Finalize', common('finalize', Duration.minutes(15)));
     this.functions = [resolve, item, finalize];
+    props.replicator.policyBefore(...this.functions);
 
     const retried = <T extends tasks.LambdaInvoke>(task: T): T => {
       task.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(10), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL });
@@ -71,7 +92,7 @@ export class OnDemandJob extends Construct {
       // Items that still fail after retries are named in the report by the finalize step.
       toleratedFailurePercentage: 100,
       // Child results go to S3, not into the state: tens of thousands of items stay under the payload limit.
-      resultWriter: new sfn.ResultWriter({ bucket: props.bucket, prefix: 'runs/_map-results' }),
+      resultWriterV2: new sfn.ResultWriterV2({ bucket: props.bucket, prefix: 'runs/_map-results' }),
       resultPath: sfn.JsonPath.DISCARD,
     });
     fanOut.itemProcessor(itemLoop);
@@ -115,6 +136,20 @@ export class OnDemandJob extends Construct {
         level: sfn.LogLevel.ALL,
         includeExecutionData: true,
       },
+    });
+    this.runsFailedAlarm = new cloudwatch.Alarm(this, 'RunsFailedAlarm', {
+      alarmDescription: 'lake-replica on-demand job: a run failed or timed out; its report (runs/<execution>/report.json in the snapshot '
+        + 'bucket) and the execution\'s cause name what failed; fix it, then start a run again (lake-replica sync, or start-execution)',
+      metric: new cloudwatch.MathExpression({
+        expression: 'FILL(failed, 0) + FILL(timedOut, 0)',
+        usingMetrics: { failed: this.stateMachine.metricFailed(), timedOut: this.stateMachine.metricTimedOut() },
+        period: Duration.minutes(5),
+        label: 'Runs failed or timed out',
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
   }
 

@@ -1,11 +1,18 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { bucketMappingErrors } from './bucket-mapping';
-import { CloudTrailLookupStrategy, type MultiRegionLakeReplicaProps } from './multi-region-lake-replica';
+import { CloudTrailLookupStrategy, type MultiRegionLakeReplicaProps } from './multi-region-lake-replica-props';
 import { globError } from './shared/glob';
 import { principalError, regionListErrors } from './shared/validation';
 
 /** CloudTrail LookupEvents reaches back 90 days. */
 const CLOUDTRAIL_RETENTION = Duration.days(90);
+
+/** Log levels that keep the embedded metric lines, which Lambda files as INFO. */
+const METRIC_SAFE_LOG_LEVELS: readonly string[] = [
+  lambda.ApplicationLogLevel.INFO, lambda.ApplicationLogLevel.DEBUG, lambda.ApplicationLogLevel.TRACE,
+];
 
 const resolved = (value: unknown) => !Token.isUnresolved(value);
 
@@ -14,11 +21,12 @@ export function propsErrors(props: MultiRegionLakeReplicaProps): string[] {
   const errors: string[] = [];
 
   if (resolved(props.targetRegions)) {
+    // A token Region (e.g. Aws.REGION) counts as a target; only the Regions known at synth are checked.
     const targets = props.targetRegions.filter(resolved);
     const source = resolved(props.sourceRegion) ? props.sourceRegion : undefined;
-    const messages = source !== undefined
-      ? regionListErrors(source, targets)
-      : regionListErrors('us-east-1', targets).filter(e => !e.includes('is the source Region'));
+    const messages = regionListErrors(source ?? 'us-east-1', targets)
+      .filter(e => props.targetRegions.length === 0 || !e.startsWith('at least one target Region'))
+      .filter(e => source !== undefined || !e.includes('is the source Region'));
     for (const m of messages) errors.push(`${m.startsWith('source Region') ? 'sourceRegion' : 'targetRegions'}: ${m}`);
   }
   for (const [prop, patterns] of [['databases', props.databases], ['excludeDatabases', props.excludeDatabases]] as const) {
@@ -76,6 +84,10 @@ export function propsErrors(props: MultiRegionLakeReplicaProps): string[] {
   if (props.snapshotRetention && !props.snapshotRetention.isUnresolved() && props.snapshotRetention.toDays({ integral: false }) < 1) {
     errors.push(`snapshotRetention: ${props.snapshotRetention.toHumanString()} is too short; keep snapshots for at least 1 day`);
   }
+  if (props.logLevel !== undefined && !METRIC_SAFE_LOG_LEVELS.includes(props.logLevel)) {
+    errors.push(`logLevel: ${props.logLevel} is not allowed; use ApplicationLogLevel.INFO, DEBUG or TRACE (Lambda files the embedded `
+      + 'metric lines as INFO, so a higher level would drop the metrics the alarms watch)');
+  }
   return errors;
 }
 
@@ -83,4 +95,73 @@ function wholeNumber(prop: string, value: number | undefined, min: number, max: 
   if (value === undefined || Token.isUnresolved(value)) return [];
   if (!Number.isInteger(value) || value < min || value > max) return [`${prop}: ${value} is not allowed; use a whole number from ${min} to ${max}`];
   return [];
+}
+
+/** A synth warning: props that work, but not as their author probably meant. */
+export interface PropsWarning {
+  /** For `Annotations.addWarningV2`, so a user can acknowledge it. */
+  readonly id: string;
+  readonly message: string;
+}
+
+const WARNING_ID = 'cdk-multi-region-lake-replica';
+
+/** The props only near-real-time mode reads. */
+const NEAR_REAL_TIME_PROPS = ['pollInterval', 'lookback', 'eventRetention', 'replicationLagAlarmThreshold', 'lookupStrategy'] as const;
+
+/**
+ * What deserves a warning rather than an error: props that are ignored, Regions `aws-cdk-lib` does not know,
+ * a snapshot bucket that `RemovalPolicy.DESTROY` cannot delete, and a stack deployed in the Region it protects.
+ * @param stackRegion the Region of the stack the construct is in, when known at synth
+ */
+export function propsWarnings(props: MultiRegionLakeReplicaProps, stackRegion: string | undefined): PropsWarning[] {
+  const warnings: PropsWarning[] = [];
+  if (props.nearRealTime === false) {
+    for (const prop of NEAR_REAL_TIME_PROPS.filter(p => props[p] !== undefined)) {
+      warnings.push({
+        id: `${WARNING_ID}:ignoredProp`,
+        message: `${prop}: ${describe(props[prop])} is ignored because nearRealTime is false; remove it, or leave nearRealTime on to follow changes from CloudTrail`,
+      });
+    }
+  }
+  if (props.snapshotBucket && props.snapshotRetention) {
+    warnings.push({
+      id: `${WARNING_ID}:ignoredProp`,
+      message: `snapshotRetention: ${describe(props.snapshotRetention)} is ignored because snapshotBucket is your own bucket; `
+        + 'give that bucket lifecycle rules for the runs/ and latest/ prefixes instead',
+    });
+  }
+  if (!props.snapshotBucket && props.removalPolicy === RemovalPolicy.DESTROY) {
+    warnings.push({
+      id: `${WARNING_ID}:bucketNotEmptied`,
+      message: 'removalPolicy: DESTROY cannot delete the snapshot bucket while it holds objects (it is versioned and nothing empties it), '
+        + 'so removing the construct fails on the bucket; delete its object versions first, pass your own snapshotBucket, or keep RETAIN',
+    });
+  }
+  const known = new Set(RegionInfo.regions.map(r => r.name));
+  const regions: Array<[string, string | undefined]> = [
+    ['sourceRegion', props.sourceRegion],
+    ...(resolved(props.targetRegions) ? props.targetRegions : []).map((r): [string, string] => ['targetRegions', r]),
+  ];
+  for (const [prop, region] of regions) {
+    if (region === undefined || !resolved(region) || known.has(region)) continue;
+    warnings.push({
+      id: `${WARNING_ID}:unknownRegion`,
+      message: `${prop}: "${region}" is not a Region this aws-cdk-lib knows; check the name (a Region newer than your aws-cdk-lib is fine)`,
+    });
+  }
+  if (stackRegion !== undefined && resolved(stackRegion) && resolved(props.sourceRegion) && stackRegion === props.sourceRegion) {
+    const target = resolved(props.targetRegions) ? props.targetRegions.find(resolved) : undefined;
+    warnings.push({
+      id: `${WARNING_ID}:stackInSourceRegion`,
+      message: `the stack is deployed in ${stackRegion}, the sourceRegion it protects: when that Region fails, the job, its snapshots and `
+        + `its alarms fail with it; deploy the stack in a target Region${target ? ` (e.g. ${target})` : ''}`,
+    });
+  }
+  return warnings;
+}
+
+function describe(value: unknown): string {
+  if (value instanceof Duration) return value.toHumanString();
+  return JSON.stringify(value);
 }

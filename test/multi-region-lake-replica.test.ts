@@ -1,10 +1,15 @@
-import { App, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { MultiRegionLakeReplica, ReplicationOutcome } from '../src';
-import { cfnLint, ENV, masked, nagFindings, NO_LAKE_FORMATION, synth } from './support/synth';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { MultiRegionLakeReplica, ReplicationOutcome, type MultiRegionLakeReplicaProps } from '../src';
+import { cfnLint, ENV, masked, nagFindings, nagV3Findings, NO_LAKE_FORMATION, synth, FLAG_SETS, testApp } from './support/synth';
 import { JOB_SETTINGS_ENV, type JobSettings } from '../src/shared/job-settings';
 
 /** Every IAM statement of the template, flattened. */
@@ -19,6 +24,13 @@ function settingsOf(template: Template): JobSettings {
   const value = fn.Properties.Environment.Variables[JOB_SETTINGS_ENV];
   const text = typeof value === 'string' ? value : (value['Fn::Join'][1] as unknown[]).map(p => typeof p === 'string' ? p : 'TOKEN').join('');
   return JSON.parse(text.replace(/"TOKEN"|TOKEN/g, '"token"')) as JobSettings;
+}
+
+/** The construct in a stack, not synthesized yet. */
+function build(props: Partial<MultiRegionLakeReplicaProps> = {}) {
+  const stack = new Stack(testApp(), 'Lake', { env: ENV });
+  const replica = new MultiRegionLakeReplica(stack, 'Replica', { sourceRegion: 'us-east-1', targetRegions: ['us-west-2'], ...props });
+  return { stack, replica };
 }
 
 describe('MultiRegionLakeReplica with only sourceRegion and targetRegions', () => {
@@ -101,7 +113,14 @@ describe('MultiRegionLakeReplica with only sourceRegion and targetRegions', () =
     });
   });
 
-  test('is cdk-nag AwsSolutions clean', () => {
+  test('every function logs JSON (each line with its request id), its own lines from INFO, Lambda\'s from INFO', () => {
+    template.resourcePropertiesCountIs('AWS::Lambda::Function', {
+      LoggingConfig: Match.objectLike({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'INFO' }),
+    }, 5);
+  });
+
+  test('leaves no unacknowledged finding under cdk-nag 2 or cdk-nag 3', () => {
+    expect(nagV3Findings(stack)).toEqual([]);
     expect(nagFindings(stack)).toEqual([]);
   });
 
@@ -111,8 +130,9 @@ describe('MultiRegionLakeReplica with only sourceRegion and targetRegions', () =
     expect(result.status).toBe(0);
   });
 
-  test('matches the snapshot (asset hashes masked)', () => {
-    expect(masked(template)).toMatchSnapshot();
+  // Both flag sets in every run, so neither snapshot is obsolete in the run with the other flags.
+  test.each(FLAG_SETS)('matches the snapshot (asset hashes masked), feature flags: %s', flags => {
+    expect(masked(synth({}, flags).template)).toMatchSnapshot();
   });
 });
 
@@ -146,7 +166,7 @@ describe('props', () => {
   });
 
   test('an existing snapshot bucket is used and no bucket is created', () => {
-    const app = new App();
+    const app = testApp();
     const stack = new Stack(app, 'Lake', { env: ENV });
     const bucket = s3.Bucket.fromBucketName(stack, 'Existing', 'my-dr-runs');
     const replica = new MultiRegionLakeReplica(stack, 'Replica', { sourceRegion: 'us-east-1', targetRegions: ['us-west-2'], snapshotBucket: bucket });
@@ -210,17 +230,17 @@ describe('props', () => {
 
 describe('grants and metrics', () => {
   test('grantStartSync lets a principal start and follow runs and read their reports', () => {
-    const stack = new Stack(new App(), 'Lake', { env: ENV });
+    const stack = new Stack(testApp(), 'Lake', { env: ENV });
     const replica = new MultiRegionLakeReplica(stack, 'Replica', { sourceRegion: 'us-east-1', targetRegions: ['us-west-2'] });
     const user = new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
     replica.grantStartSync(user);
     const policy = Template.fromStack(stack).findResources('AWS::IAM::Policy', {
       Properties: { Roles: [{ Ref: Match.stringLikeRegexp('Operator') }] },
     });
-    const actions = Object.values(policy)
+    const granted = Object.values(policy)
       .flatMap(p => p.Properties.PolicyDocument.Statement)
       .flatMap((s: { Action: string | string[] }) => [s.Action].flat());
-    expect(actions).toEqual(expect.arrayContaining(['states:StartExecution', 'states:DescribeExecution', 's3:GetObject*']));
+    expect(granted).toEqual(expect.arrayContaining(['states:StartExecution', 'states:DescribeExecution', 's3:GetObject*']));
   });
 
   test('metric helpers name the namespace, outcome and kind', () => {
@@ -232,5 +252,125 @@ describe('grants and metrics', () => {
     expect(replica.metricFailedObjects().metricName).toBe('Failed');
     expect(stack.resolve(replica.metricRunsFailed().dimensions)).toEqual({ StateMachineArn: { Ref: expect.stringMatching(/StateMachine/) } });
     expect(replica.metricRunsSucceeded().metricName).toBe('ExecutionsSucceeded');
+  });
+});
+
+describe('what an operator holds on to', () => {
+  test('the stack outputs the state machine ARN, the snapshot bucket and the ledger table, named after the construct', () => {
+    const { template } = synth();
+    template.hasOutput('ReplicaStateMachineArn', { Value: { Ref: Match.stringLikeRegexp('StateMachine') } });
+    template.hasOutput('ReplicaSnapshotBucketName', { Value: { Ref: Match.stringLikeRegexp('SnapshotBucket') } });
+    template.hasOutput('ReplicaLedgerTableName', { Value: { Ref: Match.stringLikeRegexp('NearRealTimeLedger') } });
+  });
+
+  test('two constructs with the same id in one stack fail at synth, since their outputs would clash', () => {
+    const stack = new Stack(testApp(), 'Lake', { env: ENV });
+    new MultiRegionLakeReplica(new Construct(stack, 'Analytics'), 'Replica', { sourceRegion: 'us-east-1', targetRegions: ['us-west-2'] });
+    expect(() => new MultiRegionLakeReplica(new Construct(stack, 'Finance'), 'Replica', { sourceRegion: 'us-east-1', targetRegions: ['us-west-2'] }))
+      .toThrow(/Lake\/Analytics\/Replica and Lake\/Finance\/Replica have the same id in one stack, so their stack outputs \(ReplicaStateMachineArn, \.\.\.\) would clash/);
+  });
+
+  test('without near-real-time mode there is no ledger output', () => {
+    const outputs = Object.keys(synth({ nearRealTime: false }).template.findOutputs('*'));
+    expect(outputs.sort()).toEqual(['ReplicaSnapshotBucketName', 'ReplicaStateMachineArn']);
+  });
+
+  test('a failed or timed-out run alarms in every configuration', () => {
+    for (const nearRealTime of [true, false]) {
+      const { template } = synth({ nearRealTime });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmDescription: Match.stringLikeRegexp('a run failed or timed out'),
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        Metrics: Match.arrayWith([
+          Match.objectLike({ Expression: 'FILL(failed, 0) + FILL(timedOut, 0)' }),
+          Match.objectLike({ Id: 'failed', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ExecutionsFailed' }) }) }),
+          Match.objectLike({ Id: 'timedOut', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ExecutionsTimedOut' }) }) }),
+        ]),
+      });
+    }
+  });
+
+  test('addAlarmAction and addOkAction reach every alarm', () => {
+    const { stack, replica } = build();
+    const topic = new sns.Topic(stack, 'Pager');
+    replica.addAlarmAction(new actions.SnsAction(topic));
+    replica.addOkAction(new actions.SnsAction(topic));
+    const alarms = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(replica.alarms.length);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Pager/) }]);
+      expect(alarm.Properties.OKActions).toEqual([{ Ref: expect.stringMatching(/^Pager/) }]);
+    }
+    expect(replica.alarms.every(a => a instanceof cloudwatch.Alarm)).toBe(true);
+  });
+
+  test('initialSync starts one full run (never pruning) on the stack\'s CREATE_COMPLETE, and nothing does without it', () => {
+    const { template } = synth({ initialSync: true });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        'source': ['aws.cloudformation'],
+        'detail-type': ['CloudFormation Stack Status Change'],
+        'detail': { 'stack-id': [{ Ref: 'AWS::StackId' }], 'status-details': { status: ['CREATE_COMPLETE'] } },
+      },
+      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('StateMachine') }, Input: '{}' })],
+    });
+    const rules = JSON.stringify(synth().template.findResources('AWS::Events::Rule'));
+    expect(rules).not.toContain('aws.cloudformation');
+  });
+
+  test('logLevel sets the functions\' application log level', () => {
+    const { template } = synth({ logLevel: lambda.ApplicationLogLevel.DEBUG, registerAsLakeFormationAdmin: true });
+    template.resourcePropertiesCountIs('AWS::Lambda::Function', { LoggingConfig: Match.objectLike({ LogFormat: 'JSON', ApplicationLogLevel: 'DEBUG' }) }, 6);
+  });
+
+  test('the Lake Formation admin custom resource gives up after 10 minutes, not CloudFormation\'s hour', () => {
+    synth({ registerAsLakeFormationAdmin: true }).template.hasResourceProperties('Custom::LakeReplicaDataLakeAdmin', { ServiceTimeout: '600' });
+  });
+});
+
+describe('cdk-nag acknowledgements', () => {
+  /** A wildcard statement a user adds to the replicator role after the construct is built. */
+  function withUserWildcard() {
+    const result = build({ registerAsLakeFormationAdmin: true });
+    result.replica.replicatorRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: ['*'],
+    }));
+    return result;
+  }
+
+  test('a wildcard a user adds to replicatorRole is reported by cdk-nag 3, with no acknowledgement of ours on it', () => {
+    const { stack } = withUserWildcard();
+    expect(nagV3Findings(stack)).toEqual([expect.stringMatching(/^Lake\/Replica\/ReplicatorRole\/DefaultPolicy\/Resource: AwsSolutions-IAM5\[Resource::\*\]$/)]);
+  });
+
+  test('a wildcard a user adds to replicatorRole is reported by cdk-nag 2', () => {
+    const { stack } = withUserWildcard();
+    expect(nagFindings(stack)).toEqual([expect.stringMatching(/^\/Lake\/Replica\/ReplicatorRole\/DefaultPolicy\/Resource: AwsSolutions-IAM5\[Resource::\*\]/)]);
+  });
+
+  test('every IAM5 acknowledgement names one finding (cdk-nag 2 applies_to, cdk-nag 3 Rule[finding]); none is a bare rule', () => {
+    const { stack, template } = synth({ registerAsLakeFormationAdmin: true });
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    const v2 = policies.flatMap(p => (p.Metadata?.cdk_nag?.rules_to_suppress ?? []) as Array<{ id: string; applies_to?: string[] }>);
+    expect(v2.length).toBeGreaterThan(0);
+    for (const rule of v2) expect(rule).toEqual({ id: 'AwsSolutions-IAM5', reason: expect.any(String), applies_to: expect.arrayContaining([expect.stringMatching(/^(Action|Resource)::/)]) });
+    const v3 = stack.node.findAll().filter(c => c instanceof iam.CfnPolicy)
+      .flatMap(c => c.node.metadata.filter(m => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
+      .flatMap(m => Object.keys(m.data as Record<string, string>));
+    expect(v3.length).toBeGreaterThan(0);
+    for (const id of v3) expect(id).toMatch(/^AwsSolutions-IAM5\[(Action|Resource)::.+\]$/);
+  });
+
+  test('the replicator\'s statements live in its own policy; the role\'s default policy is left to users', () => {
+    const { template } = synth();
+    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^ReplicaReplicatorRole') }] } });
+    expect(Object.keys(policies)).toEqual([expect.stringMatching(/^ReplicaReplicatorPolicy/)]);
+    // The functions that run as the replicator wait for it (the stream event source mapping checks its permissions).
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Role: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReplicaReplicatorRole'), 'Arn'] } } }))) {
+      expect(fn.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^ReplicaReplicatorPolicy/)]));
+    }
   });
 });

@@ -1,9 +1,13 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
-import { MultiRegionLakeReplica, type MultiRegionLakeReplicaProps } from '../src';
-import { ENV } from './support/synth';
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { CloudTrailLookupStrategy, MultiRegionLakeReplica, type MultiRegionLakeReplicaProps } from '../src';
+import { LAMBDA_ENVIRONMENT_LIMIT, worstCaseSize } from '../src/function-options';
+import { ENV, testApp, warningsOf } from './support/synth';
+import { decodeJobSettings, JOB_SETTINGS_ENV, type JobSettings } from '../src/shared/job-settings';
 
 function build(props: Partial<MultiRegionLakeReplicaProps>) {
-  const stack = new Stack(new App(), 'Lake', { env: ENV });
+  const stack = new Stack(testApp(), 'Lake', { env: ENV });
   return new MultiRegionLakeReplica(stack, 'Replica', { sourceRegion: 'us-east-1', targetRegions: ['us-west-2'], ...props });
 }
 
@@ -46,5 +50,139 @@ describe('invalid props fail at synth, naming the prop, the bad value and what i
   test('the boundaries are allowed', () => {
     const limits = { pollInterval: Duration.minutes(1), lookback: Duration.days(90), maxConcurrency: 10_000, tableConcurrency: 64 };
     expect(() => build(limits)).not.toThrow();
+  });
+});
+
+describe('more prop mistakes fail at synth', () => {
+  test.each<[string, Partial<MultiRegionLakeReplicaProps>, RegExp]>([
+    ['a reversed class range', { databases: ['[z-a]*'] },
+      /databases: databases pattern "\[z-a\]\*" has the range "z-a", whose first character comes after its last; write it as "a-z"/],
+    ['a reversed range in an exclude', { excludeDatabases: ['tmp_[9-0]'] }, /excludeDatabases: excludeDatabases pattern "tmp_\[9-0\]" has the range "9-0"/],
+    ['a log level that would drop the metrics', { logLevel: lambda.ApplicationLogLevel.WARN },
+      /logLevel: WARN is not allowed; use ApplicationLogLevel.INFO, DEBUG or TRACE/],
+  ])('%s', (_what, props, message) => {
+    expect(() => build(props)).toThrow(message);
+  });
+
+  test('a token Region counts as a target (it is checked at deploy, not at synth)', () => {
+    expect(() => build({ targetRegions: [Aws.REGION] })).not.toThrow();
+    expect(() => build({ targetRegions: [Aws.REGION, 'us-west-2'] })).not.toThrow();
+    expect(() => build({ sourceRegion: Aws.REGION, targetRegions: ['us-west-2'] })).not.toThrow();
+    expect(() => build({ targetRegions: [Aws.REGION, 'us-east-1'] })).toThrow(/targetRegions: target Region "us-east-1" is the source Region/);
+  });
+});
+
+describe('settings fit Lambda\'s 4 KB of environment variables', () => {
+  /** `count` per-Region mappings of realistic length, over two target Regions. */
+  function regionalMappings(count: number) {
+    return Array.from({ length: count }, (_, i) => ({
+      sourceBucket: `acme-analytics-lake-raw-${String(i).padStart(3, '0')}`,
+      targetBucket: `acme-analytics-lake-raw-${String(i).padStart(3, '0')}-${i % 2 ? 'euw1' : 'usw2'}`,
+      targetRegion: i % 2 ? 'eu-west-1' : 'us-west-2',
+    }));
+  }
+  const TARGETS = ['us-west-2', 'eu-west-1'];
+
+  function variables(replica: MultiRegionLakeReplica) {
+    const stack = Stack.of(replica);
+    return stack.node.findAll().filter((c): c is lambda.CfnFunction => c instanceof lambda.CfnFunction)
+      .map(fn => stack.resolve(fn.environment) as { variables: Record<string, unknown> })
+      .map(env => env.variables);
+  }
+
+  test('a few mappings travel as plain JSON, as handlers read them today', () => {
+    const replica = build({ targetRegions: TARGETS, bucketMappings: regionalMappings(4) });
+    for (const vars of variables(replica)) {
+      expect(JSON.stringify(vars[JOB_SETTINGS_ENV])).toContain('acme-analytics-lake-raw-003-euw1');
+      expect(JSON.stringify(vars[JOB_SETTINGS_ENV])).not.toContain('packed');
+    }
+  });
+
+  test('40 regional mappings (over the limit as plain JSON) travel compressed, and decode to the same settings', () => {
+    const mappings = regionalMappings(40);
+    const plain: JobSettings = {
+      sourceRegion: 'us-east-1',
+      targetRegions: TARGETS,
+      databases: ['*'],
+      excludeDatabases: [],
+      bucketMappings: mappings,
+      snapshotBucket: 'x'.repeat(63),
+      tableConcurrency: 4,
+      metricNamespace: 'LakeReplica',
+      lakeFormationKinds: [],
+      protectedPrincipals: [],
+    };
+    expect(worstCaseSize({ [JOB_SETTINGS_ENV]: plain })).toBeGreaterThan(LAMBDA_ENVIRONMENT_LIMIT);
+
+    const replica = build({ targetRegions: TARGETS, bucketMappings: mappings });
+    const stack = Stack.of(replica);
+    for (const vars of variables(replica)) {
+      // The deployed value with the bucket's name in place of its token.
+      const raw = JSON.stringify(vars[JOB_SETTINGS_ENV]);
+      const value = (vars[JOB_SETTINGS_ENV] as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].map(p => typeof p === 'string' ? p : 'snapshots').join('');
+      expect(raw).toContain('packed');
+      expect(decodeJobSettings(value).bucketMappings).toEqual(mappings);
+      expect(decodeJobSettings(value).targetRegions).toEqual(TARGETS);
+      const deployed = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, JSON.stringify(stack.resolve(v))]));
+      expect(Buffer.byteLength(JSON.stringify(deployed))).toBeLessThan(LAMBDA_ENVIRONMENT_LIMIT);
+    }
+  });
+
+  test('settings that cannot fit even compressed fail at synth, naming the prop that takes the room', () => {
+    const principals = Array.from({ length: 300 }, (_, i) => `arn:aws:iam::111122223333:role/${randomName(i)}`);
+    expect(() => build({ protectedPrincipals: principals }))
+      .toThrow(/Invalid MultiRegionLakeReplica props:\n {2}- protectedPrincipals: its 300 entries take \d+ bytes of the functions' settings, which need \d+ bytes even compressed .*over Lambda's 4096-byte limit/);
+  });
+});
+
+/** Names that do not compress well, so that a long list cannot fit. */
+function randomName(seed: number): string {
+  let x = seed * 2654435761 % 4294967296;
+  let name = '';
+  for (let i = 0; i < 24; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    name += 'abcdefghijklmnopqrstuvwxyz0123456789'[x % 36];
+  }
+  return name;
+}
+
+describe('props that work, but not as meant, get a synth warning naming the prop', () => {
+  function warnings(props: Partial<MultiRegionLakeReplicaProps>, region = ENV.region) {
+    const stack = new Stack(testApp(), 'Lake', { env: { ...ENV, region } });
+    new MultiRegionLakeReplica(stack, 'Replica', { sourceRegion: 'us-east-1', targetRegions: ['us-west-2'], ...props });
+    return warningsOf(stack);
+  }
+
+  test('none for a plain configuration in a target Region', () => {
+    expect(warnings({})).toEqual([]);
+  });
+
+  test.each<[string, Partial<MultiRegionLakeReplicaProps>, RegExp]>([
+    ['lookback without near-real-time mode', { nearRealTime: false, lookback: Duration.hours(2) },
+      /lookback: 2 hours is ignored because nearRealTime is false/],
+    ['pollInterval without near-real-time mode', { nearRealTime: false, pollInterval: Duration.minutes(5) },
+      /pollInterval: 5 minutes is ignored because nearRealTime is false/],
+    ['lookupStrategy without near-real-time mode', { nearRealTime: false, lookupStrategy: CloudTrailLookupStrategy.EVENT_NAMES },
+      /lookupStrategy: "event-names" is ignored because nearRealTime is false/],
+    ['snapshotRetention with your own bucket', { snapshotRetention: Duration.days(30), snapshotBucket: undefined },
+      /snapshotRetention: 30 days is ignored because snapshotBucket is your own bucket/],
+    ['DESTROY on the bucket it creates, which nothing empties', { removalPolicy: RemovalPolicy.DESTROY },
+      /removalPolicy: DESTROY cannot delete the snapshot bucket while it holds objects/],
+    ['a Region aws-cdk-lib does not know', { targetRegions: ['us-nowhere-9'] },
+      /targetRegions: "us-nowhere-9" is not a Region this aws-cdk-lib knows; check the name/],
+  ])('%s', (what, props, message) => {
+    const own = what.includes('own bucket') ? { snapshotBucket: s3.Bucket.fromBucketName(new Stack(testApp(), 'Other'), 'Runs', 'my-dr-runs') } : {};
+    const found = warnings({ ...props, ...own });
+    expect(found).toEqual([expect.stringMatching(message)]);
+  });
+
+  test('a stack in the source Region, the Region it protects', () => {
+    expect(warnings({}, 'us-east-1')).toEqual([
+      expect.stringMatching(/the stack is deployed in us-east-1, the sourceRegion it protects: .* deploy the stack in a target Region \(e.g. us-west-2\)/),
+    ]);
+  });
+
+  test('each warning can be acknowledged by its id', () => {
+    expect(warnings({}, 'us-east-1')[0]).toContain('[ack: cdk-multi-region-lake-replica:stackInSourceRegion]');
   });
 });

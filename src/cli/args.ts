@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { UsageError } from './usage';
+import { COMMANDS, didYouMean, OPTIONS, optionName, UsageError, type CommandName } from './usage';
 import { bucketMappingErrors, parseBucketMapping, type BucketMapping } from '../bucket-mapping';
 import type { EngineSettings } from '../engine/engine';
 import type { Mode } from '../engine/kernel/report';
@@ -9,6 +9,8 @@ import { principalError, regionError, regionListErrors } from '../shared/validat
 
 export interface CliCommand {
   readonly help: boolean;
+  /** With `help`: the command whose help was asked for (`lake-replica sync --help`). */
+  readonly helpCommand?: CommandName;
   readonly json: boolean;
   readonly job?: CliJob;
   readonly redrive?: RedriveConfig;
@@ -33,27 +35,13 @@ export interface RedriveConfig {
   readonly maxAttempts?: number;
 }
 
-type Command = Mode | 'redrive';
-const COMMANDS: readonly Command[] = ['plan', 'sync', 'verify', 'snapshot', 'restore', 'redrive'];
+type Command = CommandName;
 
 /** Which options each command accepts beyond the shared ones (`--endpoint-url`, `--json`, `--help`). */
-const ONLY_FOR: Record<string, readonly Command[]> = {
-  'source-region': ['plan', 'sync', 'verify', 'snapshot', 'restore'],
-  'database': ['plan', 'sync', 'verify', 'snapshot', 'restore'],
-  'exclude-database': ['plan', 'sync', 'verify', 'snapshot', 'restore'],
-  'concurrency': ['plan', 'sync', 'verify', 'snapshot', 'restore'],
-  'skip': ['plan', 'sync', 'verify', 'snapshot', 'restore'],
-  'ledger-table': ['redrive'],
-  'ledger-region': ['redrive'],
-  'dry-run': ['redrive'],
-  'include-stale-pending': ['redrive'],
-  'prune': ['plan', 'sync', 'restore'],
-  'out': ['snapshot'],
-  'from': ['restore'],
-  'target-region': ['plan', 'sync', 'verify', 'restore', 'redrive'],
-  'bucket-map': ['plan', 'sync', 'verify', 'restore'],
-  'protect-principal': ['plan', 'sync', 'verify', 'restore'],
-};
+const ONLY_FOR: Record<string, readonly Command[]> = Object.fromEntries(
+  OPTIONS.filter(o => o.commands).map(o => [optionName(o), o.commands!]),
+);
+const OPTION_NAMES = OPTIONS.map(optionName);
 
 /** What `--skip` takes: a group of Lake Formation state, or all of it. */
 export const SKIP_NAMES: readonly string[] = [...Object.keys(LF_SWITCHES), SKIP_ALL_LAKE_FORMATION];
@@ -88,18 +76,23 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
       },
     });
   } catch (error) {
-    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+    throw new UsageError(parseArgsMessage(error as Error & { code?: string }));
   }
   const { values: v, positionals } = parsed;
-  if (v.help) return { help: true, json: false };
   const [command, ...extra] = positionals;
+  if (v.help) {
+    return COMMANDS.includes(command as Command) ? { help: true, json: false, helpCommand: command as Command } : { help: true, json: false };
+  }
   if (!command) throw new UsageError(`a command is required: one of ${COMMANDS.join(', ')}`);
-  if (!COMMANDS.includes(command as Command)) throw new UsageError(`unknown command "${command}"; expected one of ${COMMANDS.join(', ')}`);
+  if (!COMMANDS.includes(command as Command)) {
+    throw new UsageError(`unknown command "${command}"${didYouMean(command, COMMANDS)}; expected one of ${COMMANDS.join(', ')}`);
+  }
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
 
   for (const [option, commands] of Object.entries(ONLY_FOR)) {
     if ((v as Record<string, unknown>)[option] !== undefined && !commands.includes(command as Command)) {
-      throw new UsageError(`--${option} does not apply to ${command}; it is for ${commands.join(', ')}`);
+      const instead = option === 'dry-run' && command === 'sync' ? ' (plan shows what sync would change)' : '';
+      throw new UsageError(`--${option} does not apply to ${command}; it is for ${commands.join(', ')}${instead}`);
     }
   }
   const endpoint = v['endpoint-url'] ?? (env.AWS_ENDPOINT_URL || undefined);
@@ -176,13 +169,21 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   };
 }
 
+/** parseArgs's message without its hint about positionals, with a suggestion for a mistyped option. */
+function parseArgsMessage(error: Error & { code?: string }): string {
+  const message = error.message.replace(/\. To specify a positional argument.*$/s, '');
+  const unknown = error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(--?[^']+)'/.exec(message)?.[1] : undefined;
+  if (!unknown?.startsWith('--')) return message;
+  return `${message}${didYouMean(unknown.slice(2), OPTION_NAMES, name => `--${name}`)}`;
+}
+
 function redriveConfig(
   v: { 'ledger-table'?: string; 'ledger-region'?: string; 'target-region'?: string[]; 'dry-run'?: boolean; 'include-stale-pending'?: boolean },
   env: NodeJS.ProcessEnv, endpoint: string | undefined, endpointError: string | undefined,
 ): RedriveConfig {
   const errors: string[] = [];
   const table = v['ledger-table'];
-  if (!table) errors.push('redrive needs --ledger-table NAME (the construct\'s ledger table; see its LedgerTableName output)');
+  if (!table) errors.push('redrive needs --ledger-table NAME (the construct\'s ledger table: its stack output <id>LedgerTableName)');
   else if (!/^[A-Za-z0-9_.-]{3,255}$/.test(table)) errors.push(`--ledger-table "${table}" is not a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)`);
   const region = v['ledger-region'] ?? (env.AWS_REGION || undefined);
   if (!region) {errors.push('redrive needs --ledger-region R (the Region the construct is deployed in), or AWS_REGION');} else { const e = regionError('ledger Region', region); if (e) errors.push(e); }

@@ -2,7 +2,7 @@ import { parseCli, type CliCommand, type RedriveConfig } from './args';
 import { redriveSummary, runRedrive } from './redrive';
 import { Progress, summary } from './render';
 import { runEngine, RunFailed } from './run';
-import { USAGE, UsageError } from './usage';
+import { helpText, UsageError } from './usage';
 import { errorMessage } from '../engine/kernel/errors';
 import type { Report } from '../engine/kernel/report';
 import { SnapshotRefused } from '../engine/snapshot';
@@ -34,7 +34,7 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
   }
   if (command.redrive) return redrive(command.redrive, command.json, io);
   if (command.help || !command.job) {
-    io.stdout.write(`${USAGE}\n`);
+    io.stdout.write(`${helpText(command.helpCommand)}\n`);
     return EXIT.ok;
   }
   const progress = new Progress(io.stderr, command.job.mode);

@@ -8,10 +8,10 @@ export async function handler(event: ItemState, context: InvocationContext): Pro
   const { settings, clients, store } = jobContext();
   try {
     const next = await runItem(settings, event, context.getRemainingTimeInMillis(), clients, store);
-    log('info', next.done ? 'item done' : 'item continues', { runId: event.runId, item: event.item, seq: next.seq, cursor: next.cursor });
+    log('info', next.done ? 'item done' : 'item continues', { runId: event.runId, item: event.item, seq: next.seq, cursor: next.cursor }, context);
     return next;
   } catch (error) {
-    log('error', 'item failed', { runId: event.runId, item: event.item, seq: event.seq, error: (error as Error).message });
+    log('error', 'item failed', { runId: event.runId, item: event.item, seq: event.seq, error: (error as Error).message }, context);
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { AwsClients, type AwsClientOptions } from '../engine/kernel/clients';
-import { JOB_SETTINGS_ENV, type JobSettings } from '../shared/job-settings';
+import { decodeJobSettings, JOB_SETTINGS_ENV, type JobSettings } from '../shared/job-settings';
 
 /**
  * What the handlers share: their context, built from the function's environment once per execution
@@ -8,7 +8,7 @@ import { JOB_SETTINGS_ENV, type JobSettings } from '../shared/job-settings';
  */
 
 /** The bit of the Lambda context the handlers use. */
-export type InvocationContext = Pick<Context, 'getRemainingTimeInMillis'>;
+export type InvocationContext = Pick<Context, 'getRemainingTimeInMillis'> & Partial<Pick<Context, 'awsRequestId'>>;
 
 /** A handler's context, built from its environment. */
 export interface WarmContext {
@@ -40,14 +40,17 @@ export class WarmSlot<C extends WarmContext> {
     const key = [raw, ...this.keyEnv.map(name => env[name]), env.AWS_REGION, env.AWS_ENDPOINT_URL, env.AWS_MAX_ATTEMPTS].join('|');
     if (this.warm?.key !== key) {
       this.warm?.context.clients.destroy();
-      this.warm = { key, context: this.build(JSON.parse(raw) as JobSettings, new AwsClients(clientOptions(env)), env) };
+      this.warm = { key, context: this.build(decodeJobSettings(raw), new AwsClients(clientOptions(env)), env) };
     }
     this.warm.context.clients.resetCounts();
     return this.warm.context;
   }
 }
 
-/** One structured JSON log line. */
-export function log(level: 'info' | 'error', message: string, fields: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify({ level, message, ...fields })}\n`);
+/**
+ * One structured JSON log line, with the invocation's request id: Lambda adds it only to console output, and
+ * these lines are written raw so the embedded metric lines beside them stay as they are.
+ */
+export function log(level: 'info' | 'error', message: string, fields: Record<string, unknown>, context?: Partial<Pick<Context, 'awsRequestId'>>): void {
+  process.stdout.write(`${JSON.stringify({ level, message, requestId: context?.awsRequestId, ...fields })}\n`);
 }

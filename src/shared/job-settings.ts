@@ -1,9 +1,10 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { BucketMapping } from '../bucket-mapping';
 import { globError } from './glob';
 
 /**
  * What the construct tells the job's handlers, as JSON in one environment variable.
- * Shared by the construct (which writes it) and the handlers (which read it).
+ * Shared by the construct (which writes it) and the handlers (which read it with `decodeJobSettings`).
  */
 export const JOB_SETTINGS_ENV = 'LAKE_REPLICA_SETTINGS';
 
@@ -22,6 +23,38 @@ export interface JobSettings {
   readonly lakeFormationKinds?: readonly string[];
   /** Principals never revoked, besides the replicator and each target's data lake admins. */
   readonly protectedPrincipals?: readonly string[];
+}
+
+/** The lists that grow with a lake's configuration: what `packJobSettings` compresses. */
+export const PACKABLE_SETTINGS = ['targetRegions', 'databases', 'excludeDatabases', 'bucketMappings', 'lakeFormationKinds', 'protectedPrincipals'] as const;
+
+type PackableSetting = typeof PACKABLE_SETTINGS[number];
+
+/**
+ * Settings with some of their lists moved into `packed`: their JSON, gzip-compressed, base64. The construct writes
+ * this form only when the plain JSON would not fit Lambda's 4 KB of environment variables.
+ */
+export type PackedJobSettings = Omit<JobSettings, PackableSetting> & Partial<Pick<JobSettings, PackableSetting>> & { readonly packed: string };
+
+/** Moves the named lists (default: all of `PACKABLE_SETTINGS`) into `packed`. They must hold no CDK tokens: compressed, a token cannot resolve. */
+export function packJobSettings(settings: JobSettings, fields: readonly PackableSetting[] = PACKABLE_SETTINGS): PackedJobSettings {
+  const lists: Record<string, unknown> = {};
+  const rest: Record<string, unknown> = { ...settings };
+  for (const field of fields) {
+    if (settings[field] === undefined) continue;
+    lists[field] = settings[field];
+    delete rest[field];
+  }
+  return { ...rest, packed: gzipSync(JSON.stringify(lists), { level: 9 }).toString('base64') } as PackedJobSettings;
+}
+
+/** Reads `LAKE_REPLICA_SETTINGS` as written by the construct: plain JSON, or JSON with `packed` lists. */
+export function decodeJobSettings(raw: string): JobSettings {
+  const parsed = JSON.parse(raw) as JobSettings | PackedJobSettings;
+  if (!('packed' in parsed) || typeof parsed.packed !== 'string') return parsed as JobSettings;
+  const { packed, ...rest } = parsed;
+  const lists = JSON.parse(gunzipSync(Buffer.from(packed, 'base64')).toString('utf8')) as Partial<JobSettings>;
+  return { ...rest, ...lists } as JobSettings;
 }
 
 /** What one run may override, from the state machine's execution input. */

@@ -1,5 +1,5 @@
 import { parseCli } from '../../src/cli/args';
-import { UsageError } from '../../src/cli/usage';
+import { COMMANDS, commandUsage, didYouMean, helpText, OPTIONS, optionName, USAGE, UsageError } from '../../src/cli/usage';
 
 const NO_ENV = {};
 const BASE = ['--source-region', 'us-east-1', '--target-region', 'us-west-2'];
@@ -20,7 +20,6 @@ describe('parseCli refusals', () => {
     ['missing command with options', [...BASE], /a command is required/],
     ['unknown command', ['replicate', ...BASE], /unknown command "replicate"/],
     ['extra positional', ['sync', 'extra', ...BASE], /unexpected argument "extra"/],
-    ['unknown flag', ['sync', ...BASE, '--dry-run'], /--dry-run/],
     ['unknown short flag', ['sync', ...BASE, '-x'], /-x/],
     ['string flag without value', ['sync', '--source-region'], /source-region/],
     ['target equal to source', ['sync', '--source-region', 'us-east-1', '--target-region', 'us-east-1'], /is the source Region/],
@@ -56,6 +55,12 @@ describe('parseCli refusals', () => {
     ['snapshot without a source', ['snapshot', '--out', 'x'], /snapshot needs --source-region/],
     ['bad --database pattern', ['sync', ...BASE, '--database', 'sales_['], /--database pattern "sales_\[" has an unclosed/],
     ['bad --exclude-database pattern', ['sync', ...BASE, '--exclude-database', ']'], /--exclude-database pattern/],
+    ['a --database pattern that does not compile (reversed range)', ['sync', ...BASE, '--database', '[z-a]*'],
+      /--database pattern "\[z-a\]\*" has the range "z-a", whose first character comes after its last; write it as "a-z"/],
+    ['a mistyped command', ['snyc', ...BASE], /unknown command "snyc" \(did you mean "sync"\?\); expected one of plan, sync/],
+    ['a mistyped flag', ['sync', '--sorce-region', 'us-east-1', '--target-region', 'us-west-2'], /Unknown option '--sorce-region' \(did you mean --source-region\?\)/],
+    ['a flag with swapped letters', ['sync', ...BASE, '--prnue'], /did you mean --prune\?/],
+    ['--dry-run on sync points to plan', ['sync', ...BASE, '--dry-run'], /--dry-run does not apply to sync; it is for redrive \(plan shows what sync would change\)/],
     ['endpoint that is not http(s)', ['sync', ...BASE, '--endpoint-url', 'localhost:5000'], /endpoint URL "localhost:5000"/],
   ])('%s', (_why, argv, message) => {
     expect(refusal(argv).message).toMatch(message);
@@ -82,6 +87,11 @@ describe('parseCli accepted command lines', () => {
   test('--help wins over everything else', () => {
     expect(parseCli(['--help'], NO_ENV)).toEqual({ help: true, json: false });
     expect(parseCli(['-h', 'nonsense'], NO_ENV)).toEqual({ help: true, json: false });
+  });
+
+  test('<command> --help asks for that command\'s help, even with other options', () => {
+    expect(parseCli(['sync', '--help'], NO_ENV)).toEqual({ help: true, json: false, helpCommand: 'sync' });
+    expect(parseCli(['redrive', '-h', '--ledger-table', 'x'], NO_ENV)).toEqual({ help: true, json: false, helpCommand: 'redrive' });
   });
 
   test('a full sync command line becomes the expected JobConfig', () => {
@@ -166,5 +176,49 @@ describe('parseCli accepted command lines', () => {
   test('options may come before the command and use --flag=value', () => {
     const { job } = parseCli(['--source-region=us-east-1', '--target-region=us-west-2', 'plan'], NO_ENV);
     expect(job).toMatchObject({ mode: 'plan', sourceRegion: 'us-east-1', targetRegions: ['us-west-2'] });
+  });
+});
+
+describe('help texts', () => {
+  test('the usage names every command and option', () => {
+    for (const command of COMMANDS) expect(USAGE).toContain(`  ${command} `);
+    for (const option of OPTIONS) expect(USAGE).toContain(option.flag);
+    expect(helpText()).toBe(USAGE);
+  });
+
+  test.each(COMMANDS)('%s --help shows its usage line, only the options it takes, and an example', command => {
+    const help = helpText(command);
+    expect(help).toBe(commandUsage(command));
+    expect(help).toMatch(new RegExp(`^Usage: lake-replica ${command} `));
+    expect(help).toContain(`lake-replica ${command} `);
+    for (const option of OPTIONS) {
+      const applies = !option.commands || option.commands.includes(command);
+      expect({ option: option.flag, shown: help.includes(`  ${option.flag} `) }).toEqual({ option: option.flag, shown: applies });
+    }
+  });
+
+  test('every option in the help is one the parser knows', () => {
+    for (const option of OPTIONS) {
+      const command = option.commands?.[0] ?? 'sync';
+      let message = '';
+      try {
+        parseCli([command, `--${optionName(option)}`, 'x'], NO_ENV);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect({ option: option.flag, message }).not.toEqual({ option: option.flag, message: expect.stringMatching(/Unknown option/) });
+    }
+  });
+});
+
+describe('didYouMean', () => {
+  test.each<[string, string[], string]>([
+    ['snyc', ['plan', 'sync'], ' (did you mean "sync"?)'],
+    ['verfy', ['verify', 'restore'], ' (did you mean "verify"?)'],
+    ['source-regoin', ['source-region', 'target-region'], ' (did you mean "source-region"?)'],
+    ['frobnicate', ['plan', 'sync', 'verify'], ''],
+    ['x', ['plan'], ''],
+  ])('%s among %j', (word, candidates, suggestion) => {
+    expect(didYouMean(word, candidates)).toBe(suggestion);
   });
 });

@@ -92,14 +92,29 @@ describe('compileGlob', () => {
     expect(matches('sales', 'presales')).toBe(false);
   });
 
-  test.each(['', '   ', 'a b', 'db_[abc', 'db]', '[]', '[!]'])('throws on the invalid pattern %p', pattern => {
+  test.each(['', '   ', 'a b', 'db_[abc', 'db]', '[]', '[!]', '[z-a]*', 'db_[!9-0]'])('throws on the invalid pattern %p', pattern => {
     expect(() => compileGlob(pattern)).toThrow(/pattern/);
   });
 });
 
 describe('globError', () => {
-  test.each(['*', 'sales_*', 'db?', 'db_[abc]', 'db_[a-z]', 'db_[!x]', 'a.b+(c)', '[-_]x'])('accepts %p', pattern => {
+  test.each(['*', 'sales_*', 'db?', 'db_[abc]', 'db_[a-z]', 'db_[!x]', 'a.b+(c)', '[-_]x', '[a-]', '[a-c-e]', '[Z-a]', '[[a]'])('accepts %p', pattern => {
     expect(globError('--database', pattern)).toBeUndefined();
+  });
+
+  test.each(['*', 'sales_*', 'db?', 'db_[abc]', 'db_[a-z]', 'db_[!x]', 'a.b+(c)', '[-_]x', '[a-]', '[a-c-e]', '[Z-a]', '[[a]', 'a\\[b]'])(
+    'every pattern it accepts compiles: %p', pattern => {
+      expect(globError('--database', pattern)).toBeUndefined();
+      expect(() => compileGlob(pattern)).not.toThrow();
+    });
+
+  test.each([
+    ['[z-a]*', 'z-a', 'a-z'],
+    ['db_[!9-0]', '9-0', '0-9'],
+    ['x[ab-a]', 'b-a', 'a-b'],
+  ])('rejects the reversed range in %p, naming it and its fix', (pattern, range, fix) => {
+    expect(globError('databases', pattern)).toBe(`databases pattern "${pattern}" has the range "${range}", whose first character comes after its last; `
+      + `write it as "${fix}"; patterns are non-empty Glue names that may use * ? and [...] character classes`);
   });
 
   test.each([

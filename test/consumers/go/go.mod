@@ -3,7 +3,7 @@ module github.com/lakereplica/cdk-multi-region-lake-replica-go/consumer
 go 1.26.0
 
 require (
-	github.com/aws/aws-cdk-go/awscdk/v2 v2.240.0
+	github.com/aws/aws-cdk-go/awscdk/v2 v2.257.0
 	github.com/aws/jsii-runtime-go v1.141.0
 	github.com/lakereplica/cdk-multi-region-lake-replica-go/cdkmultiregionlakereplica v0.0.0
 )
@@ -11,9 +11,9 @@ require (
 require (
 	github.com/Masterminds/semver/v3 v3.5.0 // indirect
 	github.com/aws/constructs-go/constructs/v10 v10.5.1 // indirect
-	github.com/cdklabs/awscdk-asset-awscli-go/awscliv1/v2 v2.2.296 // indirect
+	github.com/cdklabs/awscdk-asset-awscli-go/awscliv1/v2 v2.2.273 // indirect
 	github.com/cdklabs/awscdk-asset-node-proxy-agent-go/nodeproxyagentv6/v2 v2.1.3 // indirect
-	github.com/cdklabs/cloud-assembly-schema-go/awscdkcloudassemblyschema/v50 v50.4.0 // indirect
+	github.com/cdklabs/cloud-assembly-schema-go/awscdkcloudassemblyschema/v53 v53.25.0 // indirect
 	github.com/fatih/color v1.19.0 // indirect
 	github.com/mattn/go-colorable v0.1.14 // indirect
 	github.com/mattn/go-isatty v0.0.24 // indirect
