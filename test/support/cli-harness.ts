@@ -23,10 +23,15 @@ class Capture {
 }
 
 /** Runs the real CLI in-process against an endpoint, capturing its output. */
-export async function cli(endpoint: string, ...argv: string[]): Promise<CliResult> {
+export function cli(endpoint: string, ...argv: string[]): Promise<CliResult> {
+  return cliWithEnv({}, endpoint, ...argv);
+}
+
+/** The CLI with some environment variables of its own, e.g. AWS_MAX_ATTEMPTS. */
+export async function cliWithEnv(extraEnv: NodeJS.ProcessEnv, endpoint: string, ...argv: string[]): Promise<CliResult> {
   const stdout = new Capture();
   const stderr = new Capture();
-  const env = { ...process.env, AWS_ENDPOINT_URL: endpoint };
+  const env = { ...process.env, ...extraEnv, AWS_ENDPOINT_URL: endpoint };
   const code = await main(argv, { stdout: stdout as unknown as NodeJS.WriteStream, stderr: stderr as unknown as NodeJS.WriteStream, env });
   let report = undefined as unknown as Report;
   if (argv.includes('--json') && stdout.text.trim().startsWith('{')) report = JSON.parse(stdout.text) as Report;

@@ -32,8 +32,9 @@ export const BUCKET_MAPPINGS = [{ sourceBucket: 'acme-lake-raw', targetBucket: '
  * has no LookupEvents) are polled into a real DynamoDB ledger, whose real stream records feed the applier.
  */
 export class Pipeline {
-  static async start(endpoint: string, scope = new Scope({ excludeDatabases: ['tmp_*'] })): Promise<Pipeline> {
-    const pipeline = new Pipeline(endpoint, scope);
+  /** `maxAttempts`: per AWS call; 1 unless a test injects faults the SDK's retries must absorb. */
+  static async start(endpoint: string, scope = new Scope({ excludeDatabases: ['tmp_*'] }), maxAttempts = 1): Promise<Pipeline> {
+    const pipeline = new Pipeline(endpoint, scope, maxAttempts);
     await createLedgerTable(pipeline.clients.get(DynamoDBClient, SOURCE));
     return pipeline;
   }
@@ -46,8 +47,8 @@ export class Pipeline {
   glue: GlueObjectConverger;
   lakeFormation?: ObjectConverger;
 
-  private constructor(readonly endpoint: string, scope: Scope) {
-    this.clients = new AwsClients({ endpoint, maxAttempts: 1 });
+  private constructor(readonly endpoint: string, scope: Scope, maxAttempts: number) {
+    this.clients = new AwsClients({ endpoint, maxAttempts });
     this.ledger = new Ledger(this.clients.get(DynamoDBClient, SOURCE), LEDGER_TABLE, 24 * 3600_000);
     this.stream = new StreamReader(endpoint, this.clients.get(DynamoDBClient, SOURCE), LEDGER_TABLE, SOURCE);
     const source = new LiveCatalogSource(this.clients, SOURCE, scope);
