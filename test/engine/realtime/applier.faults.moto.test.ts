@@ -1,14 +1,14 @@
 import { BatchCreatePartitionCommand, CreateDatabaseCommand, CreateTableCommand } from '@aws-sdk/client-glue';
 import type { ObjectRef } from '../../../src/engine/kernel/object-ref';
 import type { BatchResponse, StreamRecord } from '../../../src/engine/realtime/applier';
-import { FakeClock } from '../../realtime/support/fake-cloudtrail';
-import { BUCKET_MAPPINGS, Pipeline, SOURCE, TARGETS, type GlueObjectConverger } from '../../realtime/support/pipeline';
-import { params, trailEvent } from '../../realtime/support/trail-events';
 import { ENGINE_MAX_ATTEMPTS } from '../../support/bench-sync';
 import { compareCatalogs, readCatalog } from '../../support/catalog-state';
 import { cliWithEnv, glueAt } from '../../support/cli-harness';
 import { expectFaultsInjected, useFaultProxy, type FaultKind, type FaultRule } from '../../support/fault-proxy';
 import { startMoto, useTestCredentials, type MotoServer } from '../../support/moto';
+import { FakeClock } from '../../support/realtime/fake-cloudtrail';
+import { BUCKET_MAPPINGS, Pipeline, SOURCE, TARGETS, type GlueObjectConverger } from '../../support/realtime/pipeline';
+import { params, trailEvent } from '../../support/realtime/trail-events';
 import { parquet } from '../../support/sample-lake';
 
 /*
