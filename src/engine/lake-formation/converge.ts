@@ -9,7 +9,7 @@ import type { BucketMapping } from '../../bucket-mapping';
 import { BucketMapper } from '../../bucket-mapping';
 import { LAKE_FORMATION_KINDS, LF_KINDS, type LfKind } from '../../shared/lake-formation-kinds';
 import { AwsClients } from '../kernel/clients';
-import { errorMessage } from '../kernel/errors';
+import { errorMessage, isAlreadyExists, isNotFound } from '../kernel/errors';
 import { differenceOf, type ReportBuilder } from '../kernel/report';
 import { Scope } from '../kernel/scope';
 
@@ -165,7 +165,7 @@ class TargetConvergence {
       region: this.region,
       catalogId: this.o.catalogId,
       checksExtras: this.checksExtras,
-      write: (key, outcome, action, fields) => this.write(kind, key, outcome, action, fields),
+      write: (key, outcome, action, fields, onExisting) => this.write(kind, key, outcome, action, fields, onExisting),
       writeAll: (outcome, items, batch) => this.writeAll(kind, outcome, items, batch),
       mayRemove: (key, principal) => this.mayRemove(kind, key, principal),
       isProtected: principal => isProtected(this.protected, principal),
@@ -194,7 +194,9 @@ class TargetConvergence {
     return false;
   }
 
-  private async write(kind: LfKind, key: string, outcome: Write, action: () => Promise<unknown>, fields?: string[]): Promise<void> {
+  private async write(
+    kind: LfKind, key: string, outcome: Write, action: () => Promise<unknown>, fields?: string[], onExisting?: () => Promise<unknown>,
+  ): Promise<void> {
     this.differ(kind, key, outcome, fields);
     if (this.dryRun) {
       this.o.report.count(kind, outcome);
@@ -204,7 +206,23 @@ class TargetConvergence {
       await action();
       this.o.report.count(kind, outcome);
     } catch (error) {
-      this.fail(kind, key, errorMessage(error));
+      // Our own retried call whose first answer was lost, or another writer: the goal may be met already.
+      if (outcome === 'created' && isAlreadyExists(error)) {
+        if (!onExisting) {
+          this.o.report.count(kind, 'unchanged');
+          return;
+        }
+        try {
+          await onExisting();
+          this.o.report.count(kind, 'updated');
+        } catch (again) {
+          this.fail(kind, key, errorMessage(again));
+        }
+      } else if (outcome === 'deleted' && isNotFound(error)) {
+        this.o.report.count(kind, 'deleted');
+      } else {
+        this.fail(kind, key, errorMessage(error));
+      }
     }
   }
 

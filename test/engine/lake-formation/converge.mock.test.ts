@@ -1,4 +1,7 @@
-import { BatchGrantPermissionsCommand, BatchRevokePermissionsCommand, ListPermissionsCommand } from '@aws-sdk/client-lakeformation';
+import {
+  AlreadyExistsException, BatchGrantPermissionsCommand, BatchRevokePermissionsCommand, CreateLFTagCommand, DeregisterResourceCommand,
+  EntityNotFoundException, ListPermissionsCommand,
+} from '@aws-sdk/client-lakeformation';
 import type { BatchPermissionsRequestEntry } from '@aws-sdk/client-lakeformation';
 import fc from 'fast-check';
 import type { CliJob as JobConfig } from '../../../src/cli/args';
@@ -308,5 +311,39 @@ describe('mocked Lake Formation: converging twice is the same as once', () => {
       await run({ prune: true, lakeFormation: kinds });
       expect(lf.writes()).toEqual({});
     }), { numRuns: 25 });
+  });
+});
+
+describe('mocked Lake Formation: idempotency conflicts converge instead of failing', () => {
+  const lost = (message: string) => new AlreadyExistsException({ message, $metadata: { httpStatusCode: 400 } });
+
+  test('mocked: a CreateLFTag whose answer was lost is found there and its values converged', async () => {
+    source().tag('domain', ['sales', 'hr', 'finance']);
+    lf.stub.on(CreateLFTagCommand).callsFake((input: { TagKey: string; TagValues: string[] }) => {
+      // The write reached the service with part of the values; its answer never came back.
+      target().tag(input.TagKey, input.TagValues.slice(0, 1));
+      throw lost(`Tag key ${input.TagKey} already exists`);
+    });
+
+    const report = await run({ lakeFormation: { kinds: kindsWithout(['permissions', 'data-cells-filters', 'opt-ins']), protectedPrincipals: [] } });
+
+    expect(report.failures).toEqual([]);
+    expect(report.counts.lfTag).toMatchObject({ created: 0, updated: 1, failed: 0 });
+    expect(target().tags.get('domain')?.sort()).toEqual(['finance', 'hr', 'sales']);
+  });
+
+  test('mocked: a DeregisterResource whose answer was lost counts as deleted with prune', async () => {
+    const arn = 'arn:aws:s3:::acme-lake-raw-usw2/old';
+    target().locations.set(arn, { ResourceArn: arn, RoleArn: role('lake-access') });
+    lf.stub.on(DeregisterResourceCommand).callsFake((input: { ResourceArn: string }) => {
+      target().locations.delete(input.ResourceArn);
+      throw new EntityNotFoundException({ message: `${input.ResourceArn} is not registered`, $metadata: { httpStatusCode: 400 } });
+    });
+
+    const report = await run({ prune: true, lakeFormation: { kinds: kindsWithout(['permissions', 'data-cells-filters', 'opt-ins']), protectedPrincipals: [] } });
+
+    expect(report.failures).toEqual([]);
+    expect(report.counts.dataLocation).toMatchObject({ deleted: 1, failed: 0 });
+    expect(target().locations.has(arn)).toBe(false);
   });
 });

@@ -30,9 +30,14 @@ export const dataCellsFilter: LfKindModule<'dataCellsFilter'> = {
       const key = filterName(filter);
       const have = existing.get(key);
       existing.delete(key);
-      if (!have) await c.write(key, 'created', () => c.lf.send(new CreateDataCellsFilterCommand({ TableData: withCatalog(filter) })));
-      else if (lfKey(have) === lfKey(filter)) c.unchanged();
-      else await c.write(key, 'updated', () => c.lf.send(new UpdateDataCellsFilterCommand({ TableData: withCatalog(filter) })), lfChangedFields(have, filter));
+      if (!have) {
+        await c.write(key, 'created', () => c.lf.send(new CreateDataCellsFilterCommand({ TableData: withCatalog(filter) })), undefined,
+          () => c.lf.send(new UpdateDataCellsFilterCommand({ TableData: withCatalog(filter) })));
+      } else if (lfKey(have) === lfKey(filter)) {
+        c.unchanged();
+      } else {
+        await c.write(key, 'updated', () => c.lf.send(new UpdateDataCellsFilterCommand({ TableData: withCatalog(filter) })), lfChangedFields(have, filter));
+      }
     }
     for (const [key, { DatabaseName, TableName, Name }] of existing) {
       if (c.mayRemove(key)) await c.write(key, 'deleted', () => c.lf.send(new DeleteDataCellsFilterCommand({ DatabaseName, TableName, Name })));

@@ -24,9 +24,14 @@ export const dataLocation: LfKindModule<'dataLocation'> = {
     for (const location of mapped(c)) {
       const arn = location.ResourceArn!;
       const have = existing.get(arn);
-      if (!have) await c.write(arn, 'created', () => c.lf.send(new RegisterResourceCommand(location)));
-      else if (lfKey(have) === lfKey(location)) c.unchanged();
-      else await c.write(arn, 'updated', () => updateLocation(c.lf, location, c.region, c.catalogId), lfChangedFields(have, location));
+      if (!have) {
+        await c.write(arn, 'created', () => c.lf.send(new RegisterResourceCommand(location)), undefined,
+          () => updateLocation(c.lf, location, c.region, c.catalogId));
+      } else if (lfKey(have) === lfKey(location)) {
+        c.unchanged();
+      } else {
+        await c.write(arn, 'updated', () => updateLocation(c.lf, location, c.region, c.catalogId), lfChangedFields(have, location));
+      }
     }
   },
 

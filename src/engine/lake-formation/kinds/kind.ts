@@ -82,8 +82,12 @@ export interface KindConvergence<K extends LfKind> {
   readonly catalogId: string;
   /** Whether what the source lacks is looked at: prune removes it, verify lists it. */
   readonly checksExtras: boolean;
-  /** Reports one write and makes it, unless this is a dry run; a throw fails the object. */
-  write(key: string, outcome: Write, action: () => Promise<unknown>, fields?: string[]): Promise<void>;
+  /**
+   * Reports one write and makes it, unless this is a dry run; a throw fails the object, except an idempotency
+   * conflict: a create refused as existing makes `onExisting` (an update) when given, else counts unchanged; a
+   * delete refused as gone counts deleted.
+   */
+  write(key: string, outcome: Write, action: () => Promise<unknown>, fields?: string[], onExisting?: () => Promise<unknown>): Promise<void>;
   /** Reports a write of many objects and makes it, unless this is a dry run. */
   writeAll<T>(outcome: Write, items: T[], batch: BatchWrite<T>): Promise<void>;
   /** Whether an object the source lacks may be removed: with prune, never a protected principal's. Verify lists it, sync warns. */

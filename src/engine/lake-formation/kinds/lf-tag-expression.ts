@@ -27,9 +27,14 @@ export const lfTagExpression: LfKindModule<'lfTagExpression'> = {
     const existing = new Map(c.actual.map(e => [e.Name, e]));
     for (const expression of c.source) {
       const have = existing.get(expression.Name);
-      if (!have) await c.write(expression.Name, 'created', () => c.lf.send(new CreateLFTagExpressionCommand(expression)));
-      else if (lfKey(have) === lfKey(expression)) c.unchanged();
-      else await c.write(expression.Name, 'updated', () => c.lf.send(new UpdateLFTagExpressionCommand(expression)), ['Expression']);
+      if (!have) {
+        await c.write(expression.Name, 'created', () => c.lf.send(new CreateLFTagExpressionCommand(expression)), undefined,
+          () => c.lf.send(new UpdateLFTagExpressionCommand(expression)));
+      } else if (lfKey(have) === lfKey(expression)) {
+        c.unchanged();
+      } else {
+        await c.write(expression.Name, 'updated', () => c.lf.send(new UpdateLFTagExpressionCommand(expression)), ['Expression']);
+      }
     }
   },
 

@@ -29,7 +29,7 @@ export const lfTag: LfKindModule<'lfTag'> = {
     for (const tag of c.source) {
       const have = existing.get(tag.TagKey);
       if (!have) {
-        await c.write(tag.TagKey, 'created', () => createTag(c.lf, tag));
+        await c.write(tag.TagKey, 'created', () => createTag(c.lf, tag), undefined, () => updateTagValues(c.lf, tag.TagKey, tag.TagValues, []));
         continue;
       }
       const add = tag.TagValues.filter(v => !have.TagValues.includes(v));
