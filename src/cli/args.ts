@@ -55,8 +55,11 @@ const ONLY_FOR: Record<string, readonly Command[]> = {
   'protect-principal': ['plan', 'sync', 'verify', 'restore'],
 };
 
-/** What `--skip` takes: a group of Lake Formation state, or all of it. */
-export const SKIP_NAMES: readonly string[] = [...Object.keys(LF_SWITCHES), SKIP_ALL_LAKE_FORMATION];
+/** `--skip iceberg-metadata`: Iceberg replicas keep the source's metadata chain (with a warning per table). */
+export const SKIP_ICEBERG_METADATA = 'iceberg-metadata';
+
+/** What `--skip` takes: a group of Lake Formation state, or all of it, or the Iceberg metadata rewrite. */
+export const SKIP_NAMES: readonly string[] = [...Object.keys(LF_SWITCHES), SKIP_ALL_LAKE_FORMATION, SKIP_ICEBERG_METADATA];
 
 
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliCommand {
@@ -169,6 +172,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
       prune: v.prune ?? false,
       concurrency,
       lakeFormation: { kinds: kindsWithout(skipped), protectedPrincipals: v['protect-principal'] ?? [] },
+      // Left out (on, the default) unless skipped.
+      icebergMetadata: skipped.includes(SKIP_ICEBERG_METADATA) ? false : undefined,
       snapshotLocation: v.out ?? v.from,
       endpoint,
       maxAttempts: Number(env.AWS_MAX_ATTEMPTS) || undefined,

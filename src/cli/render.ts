@@ -1,4 +1,4 @@
-import type { Counts, Report } from '../engine/kernel/report';
+import type { Counts, IcebergSummary, Report } from '../engine/kernel/report';
 
 /** Progress on stderr: a rewritten line on a terminal, a line every few seconds otherwise. */
 export class Progress {
@@ -32,6 +32,16 @@ function done(c: Counts): number {
   return c.created + c.updated + c.deleted + c.unchanged + c.failed;
 }
 
+/** One line of Iceberg metadata work: tables by outcome, then the staged files and bytes. */
+function icebergLine(iceberg: IcebergSummary, dryRun: boolean): string {
+  const t = iceberg.tables;
+  const outcomes = [`${t.rewritten} rewritten`, `${t.unchanged} unchanged`, `${t.waiting} waiting for S3 replication`, `${t.failed} failed`];
+  if (t.unmapped > 0) outcomes.push(`${t.unmapped} unmapped`);
+  if (t.skipped > 0) outcomes.push(`${t.skipped} not rewritten (skipped)`);
+  const wrote = dryRun ? 'would write' : 'wrote';
+  return `  Iceberg tables: ${outcomes.join(', ')}; ${wrote} ${iceberg.filesWritten} staged file(s), ${iceberg.bytesWritten} bytes`;
+}
+
 /** A short human summary for stdout when --json is not given. */
 export function summary(report: Report): string {
   const lines: string[] = [];
@@ -49,6 +59,7 @@ export function summary(report: Report): string {
     const lf = report.snapshot.lakeFormation === undefined ? '' : `, ${report.snapshot.lakeFormation} Lake Formation items`;
     lines.push(`  wrote ${report.snapshot.databases} databases, ${report.snapshot.tables} tables, ${report.snapshot.partitions} partitions${lf} to ${report.snapshot.location}`);
   }
+  if (report.iceberg) lines.push(icebergLine(report.iceberg, report.dryRun));
   const calls = Object.values(report.apiCalls).reduce((a, b) => a + b, 0);
   lines.push(`  API calls: ${calls}`);
   if (report.inSync !== undefined) lines.push(report.inSync ? '  in sync' : `  DRIFT: ${report.differences?.length ?? 0} difference(s)`);

@@ -23,6 +23,8 @@ Options:
   --skip GROUP               Leave a group of Lake Formation state alone; repeat. GROUP is one of
                              data-lake-settings, data-locations, opt-ins, lf-tags, lf-tag-expressions,
                              data-cells-filters, permissions, or lake-formation (all of them).
+                             iceberg-metadata leaves Iceberg tables' metadata files unrewritten: the
+                             replicas then still read the source Region (a warning per table).
   --protect-principal ARN    Never revoke this principal's permissions, even with --prune; repeat.
                              The caller and each target's data lake admins are always protected.
   --ledger-table NAME        redrive: the construct's ledger table.

@@ -1,4 +1,5 @@
 import type { DatabaseInput, PartitionInput, TableInput } from '@aws-sdk/client-glue';
+import { isIcebergTable, isS3TablesTable, pointAtStagedChain, rewriteIntoTarget } from './iceberg';
 import { hasPartitions, partitionKey, replicaDatabase, replicaPartition, replicaTable, type ReplicaContext } from './shapes';
 import type { CatalogSource, SourceDatabase, SourceLookups, SourceTable } from './source';
 import { BATCH_CREATE_PARTITIONS as BATCH, GlueTarget, type EntryError } from './target';
@@ -24,6 +25,12 @@ export interface GlueConvergeOptions {
   readonly prune?: boolean;
   /** Tables converged at once. */
   readonly concurrency?: number;
+  /**
+   * Rewrite Iceberg tables' metadata chains into the target buckets (see docs/iceberg.md). Off, an
+   * Iceberg replica keeps reading its metadata from the source Region, with a warning per table.
+   * @default true
+   */
+  readonly icebergMetadata?: boolean;
   readonly clients: AwsClients;
   /** Called as work progresses, with the live counts and the object being worked on. */
   readonly onProgress?: (counts: Readonly<Record<string, Counts>>, current: string) => void;
@@ -80,6 +87,7 @@ export async function pruneDatabases(options: GlueConvergeOptions, sourceDatabas
 export class GlueConvergence {
   readonly report: ReportBuilder;
   private readonly dryRun: boolean;
+  private readonly icebergMetadata: boolean;
   private readonly prune: boolean;
   private readonly targets: GlueTarget[];
   private readonly concurrency: number;
@@ -95,6 +103,7 @@ export class GlueConvergence {
 
   constructor(private readonly o: GlueConvergeOptions) {
     this.dryRun = o.mode === 'plan' || o.mode === 'verify';
+    this.icebergMetadata = o.icebergMetadata ?? true;
     this.prune = o.prune ?? false;
     this.concurrency = Math.max(1, o.concurrency ?? 8);
     this.tableSlots = new Limiter(this.concurrency);
@@ -305,9 +314,10 @@ export class GlueConvergence {
         this.report.fail({ kind: 'table', key, target: state.target.region, error: `database ${db} failed: ${state.broken}` });
         continue;
       }
-      const desired = replicaTable(table.input, this.objectContext(state.ctx, key));
       const actual = state.tables?.get(table.input.Name!);
       try {
+        const desired = await this.desiredTable(table, state.ctx, key);
+        if (!desired) continue;
         const change = await this.converge('table', key, state.target.region, fieldPrints(desired), actual, this.tableWrites(state.target, db, desired));
         // A table found in the target (whatever this run's first answer was) has partitions to compare.
         const readPartitions = change.outcome !== 'created' && (actual === undefined || 'PartitionKeys' in actual);
@@ -535,7 +545,8 @@ export class GlueConvergence {
     const source = await lookups.table(db, name);
     const actual = await target.table(db, name);
     if (source) {
-      const desired = replicaTable(source.input, this.objectContext(ctx, key));
+      const desired = await this.desiredTable(source, ctx, key);
+      if (!desired) return { outcome: 'held' };
       if (!actual) await this.ensureDatabase(db, known);
       return this.converge('table', key, target.region, fieldPrints(desired), actual, this.tableWrites(target, db, desired));
     }
@@ -615,6 +626,50 @@ export class GlueConvergence {
   }
 
   // ---- shared ----
+
+  /**
+   * The one decision of what a table's replica in one target is. An Iceberg table (with the rewrite on)
+   * points at its metadata chain rewritten into the target buckets; undefined when that chain is not
+   * complete there yet (waiting for S3 replication) or cannot be made (failed): the target's table is
+   * then left as it is, so a reader never follows a half chain.
+   */
+  private async desiredTable(table: SourceTable, ctx: ReplicaContext, key: string): Promise<TableInput | undefined> {
+    const objectCtx = this.objectContext(ctx, key);
+    const desired = replicaTable(table.input, objectCtx);
+    if (!isIcebergTable(table.input) || isS3TablesTable(table.input)) return desired;
+    const target = ctx.targetRegion;
+    const none = { filesWritten: 0, bytesWritten: 0, filesUnchanged: 0 };
+    if (!this.icebergMetadata) {
+      this.report.iceberg({ key, target, status: 'skipped' }, none);
+      this.report.warnOnce(`Iceberg table ${key} in ${target} still depends on the source Region: its metadata files name the source buckets, and the Iceberg metadata rewrite is switched off (--skip iceberg-metadata)`);
+      return desired;
+    }
+    const result = await rewriteIntoTarget({ source: table.input, updatedAt: table.updatedAt, ctx, clients: this.o.clients, dryRun: this.dryRun });
+    for (const warning of result.warnings) this.report.warnOnce(`Iceberg table ${key} in ${target}: ${warning}`);
+    const entry = { key, target, missing: result.missing, missingCount: result.missingCount, reason: result.reason };
+    switch (result.status) {
+      case 'rewritten':
+      case 'unchanged':
+        this.report.iceberg({ key, target, status: result.status }, result);
+        return pointAtStagedChain(desired, result);
+      case 'waiting':
+        this.report.iceberg({ ...entry, status: 'waiting' }, result);
+        this.report.warnOnce(`Iceberg table ${key} in ${target} is waiting for S3 replication (${result.missingCount} file(s), for example ${result.missing?.[0]}); its catalog entry was left as it is and converges on a later run`);
+        // The target lags the source: verify says so.
+        this.differ('table', key, target, 'updated', ['Parameters']);
+        return undefined;
+      case 'failed':
+        this.report.iceberg({ ...entry, status: 'failed' }, result);
+        this.report.fail({ kind: 'table', key, target, error: `Iceberg metadata not rewritten, its catalog entry was left as it is: ${result.reason}` });
+        return undefined;
+      case 'unmapped':
+        this.report.iceberg({ ...entry, status: 'unmapped' }, result);
+        for (const bucket of result.unmappedBuckets ?? []) objectCtx.onUnmappedBucket(bucket);
+        return desired;
+      default:
+        return desired;
+    }
+  }
 
   /**
    * The one decision for a database or a table in one target: create it when the target lacks it,
@@ -720,7 +775,8 @@ interface PartitionTarget {
 
 /** What converging one named object came to. */
 export interface ObjectChange {
-  readonly outcome: 'created' | 'updated' | 'unchanged' | 'deleted' | 'absent' | 'partitions' | 'sourceGone';
+  /** `held`: an Iceberg table whose rewritten chain is not complete in the target yet; left as it is. */
+  readonly outcome: 'created' | 'updated' | 'unchanged' | 'deleted' | 'absent' | 'partitions' | 'sourceGone' | 'held';
   readonly fields?: string[];
 }
 
