@@ -64,7 +64,7 @@ export function summary(report: Report): string {
   lines.push(`  API calls: ${calls}`);
   if (report.inSync !== undefined) lines.push(report.inSync ? '  in sync' : `  DRIFT: ${report.differences?.length ?? 0} difference(s)`);
   for (const d of report.differences ?? []) {
-    lines.push(`    ${d.difference.padEnd(8)} ${d.kind} ${d.key} in ${d.target}${d.fields ? ` (${d.fields.join(', ')})` : ''}`);
+    lines.push(`    ${d.difference.padEnd(8)} ${d.kind} ${d.key} in ${d.target}${d.fields ? ` (${d.fields.join(', ')})` : ''}${d.detail ? `: ${d.detail}` : ''}`);
   }
   if (report.differencesTruncated) lines.push(`    ... and ${report.differencesTruncated} more`);
   for (const w of report.warnings) lines.push(`  warning: ${w}`);

@@ -1,5 +1,5 @@
 import type { DatabaseInput, PartitionInput, TableInput } from '@aws-sdk/client-glue';
-import { isIcebergTable, isS3TablesTable, pointAtStagedChain, rewriteIntoTarget } from './iceberg';
+import { icebergChainDrift, isIcebergTable, isS3TablesTable, pointAtStagedChain, rewriteIntoTarget } from './iceberg';
 import { hasPartitions, partitionKey, replicaDatabase, replicaPartition, replicaTable, type ReplicaContext } from './shapes';
 import type { CatalogSource, SourceDatabase, SourceLookups, SourceTable } from './source';
 import { BATCH_CREATE_PARTITIONS as BATCH, GlueTarget, type EntryError } from './target';
@@ -319,6 +319,7 @@ export class GlueConvergence {
         const desired = await this.desiredTable(table, state.ctx, key);
         if (!desired) continue;
         const change = await this.converge('table', key, state.target.region, fieldPrints(desired), actual, this.tableWrites(state.target, db, desired));
+        if (change.outcome === 'unchanged') await this.verifyIcebergChain(table, state, key);
         // A table found in the target (whatever this run's first answer was) has partitions to compare.
         const readPartitions = change.outcome !== 'created' && (actual === undefined || 'PartitionKeys' in actual);
         if (hasPartitions(desired) || readPartitions) {
@@ -623,6 +624,18 @@ export class GlueConvergence {
     const lookups = this.o.source.lookups;
     if (!lookups) throw new Error('converging named objects needs a live source');
     return lookups;
+  }
+
+  /**
+   * verify: an Iceberg table whose catalog entry matches still needs its chain to be whole in the
+   * target, every path in a mapped target bucket and every file there.
+   */
+  private async verifyIcebergChain(table: SourceTable, state: TargetDatabase, key: string): Promise<void> {
+    if (this.o.mode !== 'verify' || !this.icebergMetadata || !isIcebergTable(table.input) || isS3TablesTable(table.input)) return;
+    const pointer = (await state.target.tableParameters(table.databaseName, table.input.Name!))?.metadata_location;
+    if (!pointer) return;
+    const detail = await icebergChainDrift(pointer, state.ctx, this.o.clients);
+    if (detail) this.report.differ({ kind: 'table', key, target: state.target.region, difference: 'changed', fields: ['Parameters'], detail });
   }
 
   // ---- shared ----

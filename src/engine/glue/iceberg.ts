@@ -1,6 +1,6 @@
 import type { TableInput } from '@aws-sdk/client-glue';
 import type { ReplicaContext } from './shapes';
-import { icebergMappingId, isS3TablesLocation, rewriteIcebergTable, type IcebergRewriteResult } from '../iceberg';
+import { checkIcebergChain, icebergMappingId, isS3TablesLocation, rewriteIcebergTable, type IcebergRewriteResult } from '../iceberg';
 import type { AwsClients } from '../kernel/clients';
 import { s3Client } from '../kernel/s3';
 
@@ -38,6 +38,19 @@ export function rewriteIntoTarget(input: IcebergRewriteInput): Promise<IcebergRe
     dryRun: input.dryRun,
     committedAt: input.updatedAt?.getTime(),
   });
+}
+
+/**
+ * verify: what is wrong with the chain a target table points at (paths outside the target's mapped
+ * buckets, files missing there), or undefined when nothing is.
+ */
+export async function icebergChainDrift(metadataLocation: string, ctx: ReplicaContext, clients: AwsClients): Promise<string | undefined> {
+  const check = await checkIcebergChain(metadataLocation, ctx.mapper.targetBuckets(), s3Client(clients, ctx.targetRegion));
+  if (check.ok) return undefined;
+  const problems: string[] = [];
+  if (check.outsideCount > 0) problems.push(`${check.outsideCount} path(s) outside the target's mapped buckets (for example ${check.outside[0]})`);
+  if (check.missingCount > 0) problems.push(`${check.missingCount} file(s) missing in the target (for example ${check.missing[0]})`);
+  return `its Iceberg chain at ${metadataLocation} has ${problems.join(' and ')}`;
 }
 
 /** The replica's parameters pointed at the staged chain: the naive mapping's pointers replaced. */

@@ -20,6 +20,8 @@ export interface DifferenceEntry {
   readonly target: string;
   readonly difference: Difference;
   readonly fields?: string[];
+  /** What differs, when a field name does not say it (an Iceberg chain's files, say). */
+  readonly detail?: string;
 }
 
 export interface SnapshotSummary {

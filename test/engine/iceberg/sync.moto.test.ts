@@ -1,5 +1,8 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GetTableCommand } from '@aws-sdk/client-glue';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ReplicationEngine } from '../../../src/engine/engine';
 import { icebergMappingId } from '../../../src/engine/iceberg';
 import { AwsClients } from '../../../src/engine/kernel/clients';
@@ -46,12 +49,19 @@ async function stagedCount(): Promise<number> {
   return n;
 }
 
+/** Buckets in both Regions, PyIceberg's tables in the source, and their objects copied as S3 replication would. */
+async function seededAndReplicated(tables: string[]): Promise<Seeded> {
+  const endpoint = moto().endpoint;
+  await createBuckets(endpoint);
+  const { result } = await pyiceberg<Seeded>(endpoint, 'seed', { region: SOURCE_REGION, bucket: 'lake-use1', dataBucket: 'lake-data-use1', tables });
+  await replicate(endpoint);
+  return result;
+}
+
 /** The events table (three commits) replicated and synced, then a fourth commit in the source: the target's pointer before it. */
 async function syncedThenCommitted(): Promise<string> {
   const endpoint = moto().endpoint;
-  await createBuckets(endpoint);
-  await pyiceberg<Seeded>(endpoint, 'seed', { region: SOURCE_REGION, bucket: 'lake-use1', dataBucket: 'lake-data-use1', tables: ['events'] });
-  await replicate(endpoint);
+  await seededAndReplicated(['events']);
   await lakeReplica('sync');
   const before = await targetPointer('events');
   await pyiceberg(endpoint, 'append', { region: SOURCE_REGION, table: 'events', ids: [10, 11] });
@@ -61,11 +71,7 @@ async function syncedThenCommitted(): Promise<string> {
 describe('lake-replica sync on moto: Iceberg tables replicated with their metadata rewritten into the target buckets', () => {
   test('sync rewrites every chain; PyIceberg reads every row and time-travels in the target Region after the source bucket is deleted; an unchanged re-sync writes nothing', async () => {
     const endpoint = moto().endpoint;
-    await createBuckets(endpoint);
-    const { result: seeded } = await pyiceberg<Seeded>(endpoint, 'seed', {
-      region: SOURCE_REGION, bucket: 'lake-use1', dataBucket: 'lake-data-use1', tables: ['events', 'orders', 'ledger'],
-    });
-    await replicate(endpoint);
+    const seeded = await seededAndReplicated(['events', 'orders', 'ledger']);
 
     const first = await lakeReplica('sync');
     expect(first.failures).toEqual([]);
@@ -144,9 +150,7 @@ describe('lake-replica sync on moto: Iceberg tables replicated with their metada
 
   test('--skip iceberg-metadata maps the pointers only, writes no staged file, and warns that the table depends on the source', async () => {
     const endpoint = moto().endpoint;
-    await createBuckets(endpoint);
-    await pyiceberg<Seeded>(endpoint, 'seed', { region: SOURCE_REGION, bucket: 'lake-use1', dataBucket: 'lake-data-use1', tables: ['events'] });
-    await replicate(endpoint);
+    await seededAndReplicated(['events']);
     const source = await pointersOf(glueAt(endpoint, SOURCE_REGION), 'events');
 
     const report = await lakeReplica('sync', '--skip', 'iceberg-metadata');
@@ -157,6 +161,69 @@ describe('lake-replica sync on moto: Iceberg tables replicated with their metada
     ]));
     expect(report.apiCalls['s3:PutObject'] ?? 0).toBe(0);
     expect(await targetPointer('events')).toBe(source.metadataLocation.replace('s3://lake-use1/', 's3://lake-usw2/'));
+  });
+
+  test('restore from a snapshot file (no UpdateTime there) points the restored Iceberg table at the rewritten chain', async () => {
+    const endpoint = moto().endpoint;
+    const seeded = await seededAndReplicated(['ledger']);
+    const file = join(mkdtempSync(join(tmpdir(), 'iceberg-restore-')), 'lake.jsonl.gz');
+    const snapshot = await cli(endpoint, 'snapshot', '--source-region', SOURCE_REGION, '--out', file, '--skip', 'lake-formation', '--json');
+    expect(snapshot.code).toBe(0);
+    await deleteSourceBuckets(endpoint);
+
+    const restored = await cli(endpoint, 'restore', '--from', file, '--target-region', TARGET_REGION, ...MAPS, '--skip', 'lake-formation', '--json');
+    expect({ code: restored.code, failures: restored.report.failures }).toEqual({ code: 0, failures: [] });
+    expect(restored.report.iceberg?.tables).toMatchObject({ rewritten: 1, waiting: 0, failed: 0 });
+    expect(restored.report.iceberg?.filesWritten).toBe(restored.report.apiCalls['s3:PutObject']);
+    expect(await targetPointer('ledger')).toMatch(new RegExp(`^${STAGED}ledger/metadata/`));
+    const read = await pyiceberg<Read>(endpoint, 'read', {
+      region: TARGET_REGION, tables: [{ name: 'ledger', snapshots: seeded.ledger.snapshots.slice(0, -1).map(s => s.id) }],
+    });
+    expect(read.result.ledger.ids).toEqual(seeded.ledger.ids.at(-1));
+    expect(read.result.ledger.older).toEqual(seeded.ledger.ids.slice(0, -1));
+    expect(read.opened.filter(line => SOURCE_BUCKETS.test(line))).toEqual([]);
+  });
+
+  test('verify walks the chain a target points at: in sync after sync, drift for a path outside the mapped buckets and for a missing file', async () => {
+    const endpoint = moto().endpoint;
+    await seededAndReplicated(['events']);
+    await lakeReplica('sync');
+    const verify = () => cli(endpoint, 'verify', '--source-region', SOURCE_REGION, '--target-region', TARGET_REGION, ...MAPS,
+      '--skip', 'lake-formation', '--json');
+
+    const clean = await verify();
+    expect({ code: clean.code, inSync: clean.report.inSync, drift: clean.report.differences }).toEqual({ code: 0, inSync: true, drift: [] });
+    expect(writeCalls(clean.report.apiCalls)).toBe(0);
+
+    // A data file lost from the target bucket.
+    const s3 = s3At(endpoint, TARGET_REGION);
+    const data = (await s3.send(new ListObjectsV2Command({ Bucket: 'lake-usw2', Prefix: 'warehouse/events/data/' }))).Contents!.map(o => o.Key!);
+    const [lost] = data;
+    const body = await (await s3.send(new GetObjectCommand({ Bucket: 'lake-usw2', Key: lost }))).Body!.transformToByteArray();
+    await s3.send(new DeleteObjectCommand({ Bucket: 'lake-usw2', Key: lost }));
+    const missing = await verify();
+    expect(missing.report.inSync).toBe(false);
+    expect(missing.report.differences).toEqual([{
+      kind: 'table',
+      key: 'lake.events',
+      target: TARGET_REGION,
+      difference: 'changed',
+      fields: ['Parameters'],
+      detail: expect.stringContaining(`1 file(s) missing in the target (for example s3://lake-usw2/${lost})`),
+    }]);
+    await s3.send(new PutObjectCommand({ Bucket: 'lake-usw2', Key: lost, Body: body }));
+
+    // The staged metadata file replaced by the plain replicated copy, which names the source bucket.
+    const pointer = await targetPointer('events');
+    const staged = /^s3:\/\/lake-usw2\/(.*)$/.exec(pointer)![1];
+    const copied = staged.replace(`_lake-replica/iceberg/${MAPPING_ID}/lake-use1/`, '');
+    const original = await (await s3.send(new GetObjectCommand({ Bucket: 'lake-usw2', Key: copied }))).Body!.transformToByteArray();
+    await s3.send(new PutObjectCommand({ Bucket: 'lake-usw2', Key: staged, Body: original }));
+    const outside = await verify();
+    expect(outside.report.inSync).toBe(false);
+    expect(outside.report.differences?.[0].detail).toMatch(/path\(s\) outside the target's mapped buckets \(for example s3:\/\/lake-use1\//);
+    const summary = await cli(endpoint, 'verify', '--source-region', SOURCE_REGION, '--target-region', TARGET_REGION, ...MAPS, '--skip', 'lake-formation');
+    expect(summary.stdout).toMatch(/changed +table lake\.events in us-west-2 \(Parameters\): its Iceberg chain at s3:\/\/lake-usw2\/_lake-replica\//);
   });
 
   test('near-real-time: the UpdateTable event of an Iceberg commit, converged by the engine, points the target at the rewritten chain', async () => {
