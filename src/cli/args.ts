@@ -48,6 +48,7 @@ const ONLY_FOR: Record<string, readonly Command[]> = {
   'dry-run': ['redrive'],
   'include-stale-pending': ['redrive'],
   'prune': ['plan', 'sync', 'restore'],
+  'storage': ['verify'],
   'out': ['snapshot'],
   'from': ['restore'],
   'target-region': ['plan', 'sync', 'verify', 'restore', 'redrive'],
@@ -76,6 +77,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
         'exclude-database': { type: 'string', multiple: true },
         'bucket-map': { type: 'string', multiple: true },
         'prune': { type: 'boolean' },
+        'storage': { type: 'boolean' },
         'out': { type: 'string' },
         'from': { type: 'string' },
         'endpoint-url': { type: 'string' },
@@ -174,6 +176,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
       lakeFormation: { kinds: kindsWithout(skipped), protectedPrincipals: v['protect-principal'] ?? [] },
       // Left out (on, the default) unless skipped.
       icebergMetadata: skipped.includes(SKIP_ICEBERG_METADATA) ? false : undefined,
+      storageCheck: v.storage ? true : undefined,
       snapshotLocation: v.out ?? v.from,
       endpoint,
       maxAttempts: Number(env.AWS_MAX_ATTEMPTS) || undefined,

@@ -60,6 +60,11 @@ export function summary(report: Report): string {
     lines.push(`  wrote ${report.snapshot.databases} databases, ${report.snapshot.tables} tables, ${report.snapshot.partitions} partitions${lf} to ${report.snapshot.location}`);
   }
   if (report.iceberg) lines.push(icebergLine(report.iceberg, report.dryRun));
+  if (report.storage) {
+    const { tablesChecked, locationsChecked, locationsMissing, apiCalls } = report.storage;
+    const calls = Object.values(apiCalls).reduce((x, y) => x + y, 0);
+    lines.push(`  storage: ${locationsChecked} location(s) of ${tablesChecked} table(s) checked, ${locationsMissing} with no object in the target, in ${calls} S3 call(s)`);
+  }
   const calls = Object.values(report.apiCalls).reduce((a, b) => a + b, 0);
   lines.push(`  API calls: ${calls}`);
   if (report.inSync !== undefined) lines.push(report.inSync ? '  in sync' : `  DRIFT: ${report.differences?.length ?? 0} difference(s)`);

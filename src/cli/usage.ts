@@ -25,6 +25,8 @@ Options:
                              data-cells-filters, permissions, or lake-formation (all of them).
                              iceberg-metadata leaves Iceberg tables' metadata files unrewritten: the
                              replicas then still read the source Region (a warning per table).
+  --storage                  verify: also check that each replicated Hive table's and partition's
+                             location has objects in the target Region (one listing per table prefix).
   --protect-principal ARN    Never revoke this principal's permissions, even with --prune; repeat.
                              The caller and each target's data lake admins are always protected.
   --ledger-table NAME        redrive: the construct's ledger table.

@@ -44,6 +44,12 @@ export interface EngineSettings {
    * @default true
    */
   readonly icebergMetadata?: boolean;
+  /**
+   * verify: also check that each replicated Hive table's and partition's location has objects in the
+   * target Region (one listing of each table's prefix).
+   * @default false
+   */
+  readonly storageCheck?: boolean;
 }
 
 /**
@@ -333,6 +339,7 @@ export class ReplicationEngine {
       prune: this.settings.prune,
       concurrency: this.settings.concurrency,
       icebergMetadata: this.settings.icebergMetadata,
+      storageCheck: this.settings.storageCheck,
       clients: this.clients,
     };
   }

@@ -2,6 +2,7 @@ import type { DatabaseInput, PartitionInput, TableInput } from '@aws-sdk/client-
 import { icebergChainDrift, isIcebergTable, isS3TablesTable, pointAtStagedChain, rewriteIntoTarget } from './iceberg';
 import { hasPartitions, partitionKey, replicaDatabase, replicaPartition, replicaTable, type ReplicaContext } from './shapes';
 import type { CatalogSource, SourceDatabase, SourceLookups, SourceTable } from './source';
+import { checkReplicaStorage, hasHiveStorage } from './storage-check';
 import { BATCH_CREATE_PARTITIONS as BATCH, GlueTarget, type EntryError } from './target';
 import { BucketMapper, type BucketMapping } from '../../bucket-mapping';
 import { AwsClients } from '../kernel/clients';
@@ -31,6 +32,11 @@ export interface GlueConvergeOptions {
    * @default true
    */
   readonly icebergMetadata?: boolean;
+  /**
+   * verify: also check that each Hive table's and partition's location holds objects in the target.
+   * @default false
+   */
+  readonly storageCheck?: boolean;
   readonly clients: AwsClients;
   /** Called as work progresses, with the live counts and the object being worked on. */
   readonly onProgress?: (counts: Readonly<Record<string, Counts>>, current: string) => void;
@@ -88,6 +94,7 @@ export class GlueConvergence {
   readonly report: ReportBuilder;
   private readonly dryRun: boolean;
   private readonly icebergMetadata: boolean;
+  private readonly storageCheck: boolean;
   private readonly prune: boolean;
   private readonly targets: GlueTarget[];
   private readonly concurrency: number;
@@ -104,6 +111,7 @@ export class GlueConvergence {
   constructor(private readonly o: GlueConvergeOptions) {
     this.dryRun = o.mode === 'plan' || o.mode === 'verify';
     this.icebergMetadata = o.icebergMetadata ?? true;
+    this.storageCheck = o.mode === 'verify' && (o.storageCheck ?? false);
     this.prune = o.prune ?? false;
     this.concurrency = Math.max(1, o.concurrency ?? 8);
     this.tableSlots = new Limiter(this.concurrency);
@@ -320,6 +328,7 @@ export class GlueConvergence {
         if (!desired) continue;
         const change = await this.converge('table', key, state.target.region, fieldPrints(desired), actual, this.tableWrites(state.target, db, desired));
         if (change.outcome === 'unchanged') await this.verifyIcebergChain(table, state, key);
+        const storage = this.storageCheck && hasHiveStorage(desired) ? { table: desired.StorageDescriptor!.Location!, partitions: [] } : undefined;
         // A table found in the target (whatever this run's first answer was) has partitions to compare.
         const readPartitions = change.outcome !== 'created' && (actual === undefined || 'PartitionKeys' in actual);
         if (hasPartitions(desired) || readPartitions) {
@@ -329,7 +338,10 @@ export class GlueConvergence {
             existing: readPartitions ? await state.target.partitions(db, desired.Name!) : new Map(),
             creates: [],
             updates: [],
+            storage,
           });
+        } else if (storage) {
+          await this.checkStorage(key, state.target.region, state.ctx, storage);
         }
       } catch (error) {
         this.report.fail({ kind: 'table', key, target: state.target.region, error: `${errorMessage(error)}; its partitions were not replicated` });
@@ -375,6 +387,7 @@ export class GlueConvergence {
           const k = partitionKey(source.Values);
           for (const t of targets) {
             const desired = replicaPartition(source, t.ctx);
+            if (t.storage && desired.StorageDescriptor?.Location) t.storage.partitions.push(desired.StorageDescriptor.Location);
             const actual = t.existing.get(k);
             t.existing.delete(k);
             this.queuePartition(t, desired, actual);
@@ -393,6 +406,7 @@ export class GlueConvergence {
       complete = false;
     }
     for (const t of targets) await this.flushPartitions(t, db, name, true);
+    for (const t of targets) if (t.storage) await this.checkStorage(key, t.target.region, t.ctx, t.storage);
     if (!complete) return;
     const leftover = targets.flatMap(t => [...t.existing.keys()]);
     let stillInSource = new Set<string>();
@@ -638,6 +652,19 @@ export class GlueConvergence {
     if (detail) this.report.differ({ kind: 'table', key, target: state.target.region, difference: 'changed', fields: ['Parameters'], detail });
   }
 
+  /** verify --storage: the table's and its partitions' locations hold objects in the target, or the table is drift. */
+  private async checkStorage(key: string, region: string, ctx: ReplicaContext, storage: StorageLocations): Promise<void> {
+    try {
+      const check = await checkReplicaStorage(storage.table, storage.partitions, ctx, this.o.clients);
+      this.report.storageChecked(check.locationsChecked, check.missingCount, check.apiCalls);
+      if (check.missingCount === 0) return;
+      const detail = `${check.missingCount} of its ${check.locationsChecked} location(s) hold no object in the target (for example ${check.missing[0]})`;
+      this.report.differ({ kind: 'table', key, target: region, difference: 'changed', fields: ['StorageDescriptor.Location'], detail });
+    } catch (error) {
+      this.report.fail({ kind: 'table', key, target: region, error: `checking its storage locations failed: ${errorMessage(error)}` });
+    }
+  }
+
   // ---- shared ----
 
   /**
@@ -784,6 +811,13 @@ interface PartitionTarget {
   readonly existing: Map<string, string>;
   readonly creates: PartitionInput[];
   readonly updates: PartitionInput[];
+  /** verify --storage: the table's location and its partitions' as they stream by. */
+  readonly storage?: StorageLocations;
+}
+
+interface StorageLocations {
+  readonly table: string;
+  readonly partitions: string[];
 }
 
 /** What converging one named object came to. */

@@ -72,6 +72,14 @@ export function emptyIcebergSummary(): IcebergSummary {
   };
 }
 
+/** verify --storage: Hive locations checked in the targets, those with no object there, and the calls it took. */
+export interface StorageSummary {
+  tablesChecked: number;
+  locationsChecked: number;
+  locationsMissing: number;
+  readonly apiCalls: Record<string, number>;
+}
+
 export interface Report {
   readonly mode: Mode;
   readonly source: { readonly region: string; readonly catalogId?: string; readonly snapshot?: string };
@@ -92,6 +100,8 @@ export interface Report {
   snapshot?: SnapshotSummary;
   /** Iceberg metadata rewrites, when the run met Iceberg tables. */
   iceberg?: IcebergSummary;
+  /** verify --storage. */
+  storage?: StorageSummary;
   /** Set when an invocation ran out of time: where the next one carries on (on-demand job only). */
   continuation?: Cursor;
   /** Why the run stopped before it could finish, when it did (e.g. a refused snapshot, an unreachable endpoint). */
@@ -162,6 +172,15 @@ export class ReportBuilder {
     if (entry.status === 'rewritten' || entry.status === 'unchanged') return;
     if (summary.notConverged.length < MAX_ICEBERG_LISTED) summary.notConverged.push(entry);
     else summary.notConvergedTruncated = (summary.notConvergedTruncated ?? 0) + 1;
+  }
+
+  /** Records one table's storage check (verify --storage). */
+  storageChecked(locations: number, missing: number, apiCalls: Readonly<Record<string, number>>): void {
+    const summary = this.report.storage ??= { tablesChecked: 0, locationsChecked: 0, locationsMissing: 0, apiCalls: {} };
+    summary.tablesChecked++;
+    summary.locationsChecked += locations;
+    summary.locationsMissing += missing;
+    for (const [op, n] of Object.entries(apiCalls)) summary.apiCalls[op] = (summary.apiCalls[op] ?? 0) + n;
   }
 
   unmappedBucket(target: string, bucket: string, objectKey: string): void {

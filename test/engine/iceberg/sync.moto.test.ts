@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetTableCommand } from '@aws-sdk/client-glue';
+import { BatchCreatePartitionCommand, CreateDatabaseCommand, CreateTableCommand, GetTableCommand } from '@aws-sdk/client-glue';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ReplicationEngine } from '../../../src/engine/engine';
 import { icebergMappingId } from '../../../src/engine/iceberg';
@@ -224,6 +224,49 @@ describe('lake-replica sync on moto: Iceberg tables replicated with their metada
     expect(outside.report.differences?.[0].detail).toMatch(/path\(s\) outside the target's mapped buckets \(for example s3:\/\/lake-use1\//);
     const summary = await cli(endpoint, 'verify', '--source-region', SOURCE_REGION, '--target-region', TARGET_REGION, ...MAPS, '--skip', 'lake-formation');
     expect(summary.stdout).toMatch(/changed +table lake\.events in us-west-2 \(Parameters\): its Iceberg chain at s3:\/\/lake-usw2\/_lake-replica\//);
+  });
+
+  test('verify --storage lists each Hive table\'s prefix once and reports the locations with no object in the target', async () => {
+    const endpoint = moto().endpoint;
+    await createBuckets(endpoint);
+    const glue = glueAt(endpoint, SOURCE_REGION);
+    const sd = (location: string) => ({ Location: location, Columns: [{ Name: 'id', Type: 'int' }] });
+    await glue.send(new CreateDatabaseCommand({ DatabaseInput: { Name: 'hive' } }));
+    await glue.send(new CreateTableCommand({
+      DatabaseName: 'hive',
+      TableInput: { Name: 'clicks', TableType: 'EXTERNAL_TABLE', StorageDescriptor: sd('s3://lake-use1/hive/clicks/'), PartitionKeys: [{ Name: 'dt', Type: 'string' }] },
+    }));
+    const partitions = ['s3://lake-use1/hive/clicks/dt=1/', 's3://lake-use1/hive/clicks/dt=2/', 's3://lake-use1/hive/clicks/dt=3/', 's3://lake-data-use1/moved/dt=4/'];
+    await glue.send(new BatchCreatePartitionCommand({
+      DatabaseName: 'hive',
+      TableName: 'clicks',
+      PartitionInputList: partitions.map((location, i) => ({ Values: [String(i + 1)], StorageDescriptor: sd(location) })),
+    }));
+    // S3 replication has brought dt=1, dt=2 and dt=4; dt=3 has not arrived.
+    const s3 = s3At(endpoint, TARGET_REGION);
+    for (const [Bucket, Key] of [['lake-usw2', 'hive/clicks/dt=1/a.parquet'], ['lake-usw2', 'hive/clicks/dt=2/b.parquet'], ['lake-data-usw2', 'moved/dt=4/c.parquet']]) {
+      await s3.send(new PutObjectCommand({ Bucket, Key, Body: 'x' }));
+    }
+    await lakeReplica('sync', '--database', 'hive');
+    const verify = (...extra: string[]) => cli(endpoint, 'verify', '--source-region', SOURCE_REGION, '--target-region', TARGET_REGION, ...MAPS,
+      '--skip', 'lake-formation', '--database', 'hive', ...extra);
+
+    expect((await verify('--json')).report).toMatchObject({ inSync: true, differences: [] });
+    const checked = await verify('--storage', '--json');
+    expect(checked.code).toBe(3);
+    expect(checked.report.differences).toEqual([{
+      kind: 'table',
+      key: 'hive.clicks',
+      target: TARGET_REGION,
+      difference: 'changed',
+      fields: ['StorageDescriptor.Location'],
+      detail: '1 of its 5 location(s) hold no object in the target (for example s3://lake-usw2/hive/clicks/dt=3/)',
+    }]);
+    // One listing of the table's prefix, one for the partition outside it.
+    expect(checked.report.storage).toEqual({ tablesChecked: 1, locationsChecked: 5, locationsMissing: 1, apiCalls: { 's3:ListObjectsV2': 2 } });
+    expect(checked.report.apiCalls['s3:ListObjectsV2']).toBe(2);
+    const summary = await verify('--storage');
+    expect(summary.stdout).toContain('storage: 5 location(s) of 1 table(s) checked, 1 with no object in the target, in 2 S3 call(s)');
   });
 
   test('near-real-time: the UpdateTable event of an Iceberg commit, converged by the engine, points the target at the rewritten chain', async () => {
