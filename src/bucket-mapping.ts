@@ -71,6 +71,16 @@ export class BucketMapper {
     for (const target of this.byBucket.values()) this.replicaBuckets.add(target);
   }
 
+  /** The resolved `source bucket -> target bucket` pairs for this target Region (Region-specific mappings applied). */
+  pairs(): Record<string, string> {
+    return Object.fromEntries(this.byBucket);
+  }
+
+  /** The buckets this target's locations are mapped into. */
+  targetBuckets(): string[] {
+    return [...this.replicaBuckets];
+  }
+
   /** `s3://`, `s3a://` and `s3n://` URIs. */
   map(uri: string): MappedUri {
     const match = S3_URI.exec(uri);

@@ -43,8 +43,11 @@ const ONLY_FOR: Record<string, readonly Command[]> = Object.fromEntries(
 );
 const OPTION_NAMES = OPTIONS.map(optionName);
 
-/** What `--skip` takes: a group of Lake Formation state, or all of it. */
-export const SKIP_NAMES: readonly string[] = [...Object.keys(LF_SWITCHES), SKIP_ALL_LAKE_FORMATION];
+/** `--skip iceberg-metadata`: Iceberg replicas keep the source's metadata chain (with a warning per table). */
+export const SKIP_ICEBERG_METADATA = 'iceberg-metadata';
+
+/** What `--skip` takes: a group of Lake Formation state, or all of it, or the Iceberg metadata rewrite. */
+export const SKIP_NAMES: readonly string[] = [...Object.keys(LF_SWITCHES), SKIP_ALL_LAKE_FORMATION, SKIP_ICEBERG_METADATA];
 
 
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliCommand {
@@ -61,6 +64,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
         'exclude-database': { type: 'string', multiple: true },
         'bucket-map': { type: 'string', multiple: true },
         'prune': { type: 'boolean' },
+        'storage': { type: 'boolean' },
         'out': { type: 'string' },
         'from': { type: 'string' },
         'endpoint-url': { type: 'string' },
@@ -162,6 +166,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
       prune: v.prune ?? false,
       concurrency,
       lakeFormation: { kinds: kindsWithout(skipped), protectedPrincipals: v['protect-principal'] ?? [] },
+      // Left out (on, the default) unless skipped.
+      icebergMetadata: skipped.includes(SKIP_ICEBERG_METADATA) ? false : undefined,
+      storageCheck: v.storage ? true : undefined,
       snapshotLocation: v.out ?? v.from,
       endpoint,
       maxAttempts: Number(env.AWS_MAX_ATTEMPTS) || undefined,

@@ -1,4 +1,4 @@
-import type { Counts, Report } from '../engine/kernel/report';
+import type { Counts, IcebergSummary, Report } from '../engine/kernel/report';
 
 /** Progress on stderr: a rewritten line on a terminal, a line every few seconds otherwise. */
 export class Progress {
@@ -32,6 +32,16 @@ function done(c: Counts): number {
   return c.created + c.updated + c.deleted + c.unchanged + c.failed;
 }
 
+/** One line of Iceberg metadata work: tables by outcome, then the staged files and bytes. */
+function icebergLine(iceberg: IcebergSummary, dryRun: boolean): string {
+  const t = iceberg.tables;
+  const outcomes = [`${t.rewritten} rewritten`, `${t.unchanged} unchanged`, `${t.waiting} waiting for S3 replication`, `${t.failed} failed`];
+  if (t.unmapped > 0) outcomes.push(`${t.unmapped} unmapped`);
+  if (t.skipped > 0) outcomes.push(`${t.skipped} not rewritten (skipped)`);
+  const wrote = dryRun ? 'would write' : 'wrote';
+  return `  Iceberg tables: ${outcomes.join(', ')}; ${wrote} ${iceberg.filesWritten} staged file(s), ${iceberg.bytesWritten} bytes`;
+}
+
 /** A short human summary for stdout when --json is not given. */
 export function summary(report: Report): string {
   const lines: string[] = [];
@@ -49,11 +59,17 @@ export function summary(report: Report): string {
     const lf = report.snapshot.lakeFormation === undefined ? '' : `, ${report.snapshot.lakeFormation} Lake Formation items`;
     lines.push(`  wrote ${report.snapshot.databases} databases, ${report.snapshot.tables} tables, ${report.snapshot.partitions} partitions${lf} to ${report.snapshot.location}`);
   }
+  if (report.iceberg) lines.push(icebergLine(report.iceberg, report.dryRun));
+  if (report.storage) {
+    const { tablesChecked, locationsChecked, locationsMissing, apiCalls } = report.storage;
+    const calls = Object.values(apiCalls).reduce((x, y) => x + y, 0);
+    lines.push(`  storage: ${locationsChecked} location(s) of ${tablesChecked} table(s) checked, ${locationsMissing} with no object in the target, in ${calls} S3 call(s)`);
+  }
   const calls = Object.values(report.apiCalls).reduce((a, b) => a + b, 0);
   lines.push(`  API calls: ${calls}`);
   if (report.inSync !== undefined) lines.push(report.inSync ? '  in sync' : `  DRIFT: ${report.differences?.length ?? 0} difference(s)`);
   for (const d of report.differences ?? []) {
-    lines.push(`    ${d.difference.padEnd(8)} ${d.kind} ${d.key} in ${d.target}${d.fields ? ` (${d.fields.join(', ')})` : ''}`);
+    lines.push(`    ${d.difference.padEnd(8)} ${d.kind} ${d.key} in ${d.target}${d.fields ? ` (${d.fields.join(', ')})` : ''}${d.detail ? `: ${d.detail}` : ''}`);
   }
   if (report.differencesTruncated) lines.push(`    ... and ${report.differencesTruncated} more`);
   for (const w of report.warnings) lines.push(`  warning: ${w}`);

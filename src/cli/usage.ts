@@ -27,8 +27,13 @@ export const OPTIONS: readonly OptionHelp[] = [
   { flag: '--concurrency N', text: 'Tables converged at once, 1-64 (default 8).', commands: ENGINE },
   {
     flag: '--skip GROUP',
-    text: 'Leave a group of Lake Formation state alone; repeat. GROUP is one of\ndata-lake-settings, data-locations, opt-ins, lf-tags, lf-tag-expressions,\ndata-cells-filters, permissions, or lake-formation (all of them).',
+    text: 'Leave a group of Lake Formation state alone; repeat. GROUP is one of\ndata-lake-settings, data-locations, opt-ins, lf-tags, lf-tag-expressions,\ndata-cells-filters, permissions, or lake-formation (all of them).\niceberg-metadata leaves Iceberg tables\' metadata files unrewritten: the\nreplicas then still read the source Region (a warning per table).',
     commands: ENGINE,
+  },
+  {
+    flag: '--storage',
+    text: 'verify: also check that each replicated Hive table\'s and partition\'s\nlocation has objects in the target Region (one listing per table prefix).',
+    commands: ['verify'],
   },
   {
     flag: '--protect-principal ARN',

@@ -38,6 +38,18 @@ export interface EngineSettings {
   readonly snapshotLocation?: string;
   /** The Region of the S3 bucket snapshots are read from and written to, when it is not the source's. */
   readonly snapshotRegion?: string;
+  /**
+   * Rewrite Iceberg tables' metadata chains into the target buckets, so a replica reads the target Region
+   * alone (docs/iceberg.md). Off, each Iceberg replica is reported as still depending on the source.
+   * @default true
+   */
+  readonly icebergMetadata?: boolean;
+  /**
+   * verify: also check that each replicated Hive table's and partition's location has objects in the
+   * target Region (one listing of each table's prefix).
+   * @default false
+   */
+  readonly storageCheck?: boolean;
 }
 
 /**
@@ -59,6 +71,7 @@ export function deployedEngineSettings(settings: JobSettings, options: RunOption
       protectedPrincipals: settings.protectedPrincipals ?? [],
     },
     snapshotRegion,
+    icebergMetadata: settings.icebergMetadata ?? true,
   };
 }
 
@@ -226,7 +239,11 @@ export class ReplicationEngine {
    */
   readonly convergeObjects: ObjectConverger = (refs, region) => convergeByKind(refs, region, {
     glue: glueObjectConverger({
-      clients: this.clients, source: this.source as LiveCatalogSource, scope: this.scope, bucketMappings: this.settings.bucketMappings,
+      clients: this.clients,
+      source: this.source as LiveCatalogSource,
+      scope: this.scope,
+      bucketMappings: this.settings.bucketMappings,
+      icebergMetadata: this.settings.icebergMetadata,
     }),
     lakeFormation: this.lakeFormation.kinds.length === 0 ? undefined : this.lakeFormationObjects(),
   });
@@ -321,6 +338,8 @@ export class ReplicationEngine {
       bucketMappings: this.settings.bucketMappings,
       prune: this.settings.prune,
       concurrency: this.settings.concurrency,
+      icebergMetadata: this.settings.icebergMetadata,
+      storageCheck: this.settings.storageCheck,
       clients: this.clients,
     };
   }

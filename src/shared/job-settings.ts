@@ -23,6 +23,8 @@ export interface JobSettings {
   readonly lakeFormationKinds?: readonly string[];
   /** Principals never revoked, besides the replicator and each target's data lake admins. */
   readonly protectedPrincipals?: readonly string[];
+  /** Rewrite Iceberg metadata chains into the target buckets; on when absent. */
+  readonly icebergMetadata?: boolean;
 }
 
 /** The lists that grow with a lake's configuration: what `packJobSettings` compresses. */

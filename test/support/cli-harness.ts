@@ -50,7 +50,11 @@ export function glueAt(endpoint: string, region: string): GlueClient {
  */
 export const MOTO_LF_GAPS = ['--skip', 'opt-ins', '--skip', 'lf-tag-expressions'];
 
-/** The CLI against moto, with the groups moto cannot serve left out. */
+/**
+ * The CLI against moto on the sample lake, with the groups moto cannot serve left out. The sample lake's
+ * Iceberg table is a catalog entry with no files, so its metadata cannot be rewritten: these runs replicate
+ * it unrewritten (`--skip iceberg-metadata`), and the rewrite is tested on real tables in test/engine/iceberg.
+ */
 export function motoCli(endpoint: string, ...argv: string[]): Promise<CliResult> {
-  return cli(endpoint, ...argv, ...MOTO_LF_GAPS);
+  return cli(endpoint, ...argv, ...MOTO_LF_GAPS, '--skip', 'iceberg-metadata');
 }

@@ -1,6 +1,8 @@
 import type { DatabaseInput, PartitionInput, TableInput } from '@aws-sdk/client-glue';
+import { icebergChainDrift, isIcebergTable, isS3TablesTable, pointAtStagedChain, rewriteIntoTarget } from './iceberg';
 import { hasPartitions, partitionKey, replicaDatabase, replicaPartition, replicaTable, type ReplicaContext } from './shapes';
 import type { CatalogSource, SourceDatabase, SourceLookups, SourceTable } from './source';
+import { checkReplicaStorage, hasHiveStorage } from './storage-check';
 import { BATCH_CREATE_PARTITIONS as BATCH, GlueTarget, type EntryError } from './target';
 import { BucketMapper, type BucketMapping } from '../../bucket-mapping';
 import { AwsClients } from '../kernel/clients';
@@ -24,6 +26,17 @@ export interface GlueConvergeOptions {
   readonly prune?: boolean;
   /** Tables converged at once. */
   readonly concurrency?: number;
+  /**
+   * Rewrite Iceberg tables' metadata chains into the target buckets (see docs/iceberg.md). Off, an
+   * Iceberg replica keeps reading its metadata from the source Region, with a warning per table.
+   * @default true
+   */
+  readonly icebergMetadata?: boolean;
+  /**
+   * verify: also check that each Hive table's and partition's location holds objects in the target.
+   * @default false
+   */
+  readonly storageCheck?: boolean;
   readonly clients: AwsClients;
   /** Called as work progresses, with the live counts and the object being worked on. */
   readonly onProgress?: (counts: Readonly<Record<string, Counts>>, current: string) => void;
@@ -80,6 +93,8 @@ export async function pruneDatabases(options: GlueConvergeOptions, sourceDatabas
 export class GlueConvergence {
   readonly report: ReportBuilder;
   private readonly dryRun: boolean;
+  private readonly icebergMetadata: boolean;
+  private readonly storageCheck: boolean;
   private readonly prune: boolean;
   private readonly targets: GlueTarget[];
   private readonly concurrency: number;
@@ -95,6 +110,8 @@ export class GlueConvergence {
 
   constructor(private readonly o: GlueConvergeOptions) {
     this.dryRun = o.mode === 'plan' || o.mode === 'verify';
+    this.icebergMetadata = o.icebergMetadata ?? true;
+    this.storageCheck = o.mode === 'verify' && (o.storageCheck ?? false);
     this.prune = o.prune ?? false;
     this.concurrency = Math.max(1, o.concurrency ?? 8);
     this.tableSlots = new Limiter(this.concurrency);
@@ -305,10 +322,13 @@ export class GlueConvergence {
         this.report.fail({ kind: 'table', key, target: state.target.region, error: `database ${db} failed: ${state.broken}` });
         continue;
       }
-      const desired = replicaTable(table.input, this.objectContext(state.ctx, key));
       const actual = state.tables?.get(table.input.Name!);
       try {
+        const desired = await this.desiredTable(table, state.ctx, key);
+        if (!desired) continue;
         const change = await this.converge('table', key, state.target.region, fieldPrints(desired), actual, this.tableWrites(state.target, db, desired));
+        if (change.outcome === 'unchanged') await this.verifyIcebergChain(table, state, key);
+        const storage = this.storageCheck && hasHiveStorage(desired) ? { table: desired.StorageDescriptor!.Location!, partitions: [] } : undefined;
         // A table found in the target (whatever this run's first answer was) has partitions to compare.
         const readPartitions = change.outcome !== 'created' && (actual === undefined || 'PartitionKeys' in actual);
         if (hasPartitions(desired) || readPartitions) {
@@ -318,7 +338,10 @@ export class GlueConvergence {
             existing: readPartitions ? await state.target.partitions(db, desired.Name!) : new Map(),
             creates: [],
             updates: [],
+            storage,
           });
+        } else if (storage) {
+          await this.checkStorage(key, state.target.region, state.ctx, storage);
         }
       } catch (error) {
         this.report.fail({ kind: 'table', key, target: state.target.region, error: `${errorMessage(error)}; its partitions were not replicated` });
@@ -364,6 +387,7 @@ export class GlueConvergence {
           const k = partitionKey(source.Values);
           for (const t of targets) {
             const desired = replicaPartition(source, t.ctx);
+            if (t.storage && desired.StorageDescriptor?.Location) t.storage.partitions.push(desired.StorageDescriptor.Location);
             const actual = t.existing.get(k);
             t.existing.delete(k);
             this.queuePartition(t, desired, actual);
@@ -382,6 +406,7 @@ export class GlueConvergence {
       complete = false;
     }
     for (const t of targets) await this.flushPartitions(t, db, name, true);
+    for (const t of targets) if (t.storage) await this.checkStorage(key, t.target.region, t.ctx, t.storage);
     if (!complete) return;
     const leftover = targets.flatMap(t => [...t.existing.keys()]);
     let stillInSource = new Set<string>();
@@ -535,7 +560,8 @@ export class GlueConvergence {
     const source = await lookups.table(db, name);
     const actual = await target.table(db, name);
     if (source) {
-      const desired = replicaTable(source.input, this.objectContext(ctx, key));
+      const desired = await this.desiredTable(source, ctx, key);
+      if (!desired) return { outcome: 'held' };
       if (!actual) await this.ensureDatabase(db, known);
       return this.converge('table', key, target.region, fieldPrints(desired), actual, this.tableWrites(target, db, desired));
     }
@@ -614,7 +640,76 @@ export class GlueConvergence {
     return lookups;
   }
 
+  /**
+   * verify: an Iceberg table whose catalog entry matches still needs its chain to be whole in the
+   * target, every path in a mapped target bucket and every file there.
+   */
+  private async verifyIcebergChain(table: SourceTable, state: TargetDatabase, key: string): Promise<void> {
+    if (this.o.mode !== 'verify' || !this.icebergMetadata || !isIcebergTable(table.input) || isS3TablesTable(table.input)) return;
+    const pointer = (await state.target.tableParameters(table.databaseName, table.input.Name!))?.metadata_location;
+    if (!pointer) return;
+    const detail = await icebergChainDrift(pointer, state.ctx, this.o.clients);
+    if (detail) this.report.differ({ kind: 'table', key, target: state.target.region, difference: 'changed', fields: ['Parameters'], detail });
+  }
+
+  /** verify --storage: the table's and its partitions' locations hold objects in the target, or the table is drift. */
+  private async checkStorage(key: string, region: string, ctx: ReplicaContext, storage: StorageLocations): Promise<void> {
+    try {
+      const check = await checkReplicaStorage(storage.table, storage.partitions, ctx, this.o.clients);
+      this.report.storageChecked(check.locationsChecked, check.missingCount, check.apiCalls);
+      if (check.missingCount === 0) return;
+      const detail = `${check.missingCount} of its ${check.locationsChecked} location(s) hold no object in the target (for example ${check.missing[0]})`;
+      this.report.differ({ kind: 'table', key, target: region, difference: 'changed', fields: ['StorageDescriptor.Location'], detail });
+    } catch (error) {
+      this.report.fail({ kind: 'table', key, target: region, error: `checking its storage locations failed: ${errorMessage(error)}` });
+    }
+  }
+
   // ---- shared ----
+
+  /**
+   * The one decision of what a table's replica in one target is. An Iceberg table (with the rewrite on)
+   * points at its metadata chain rewritten into the target buckets; undefined when that chain is not
+   * complete there yet (waiting for S3 replication) or cannot be made (failed): the target's table is
+   * then left as it is, so a reader never follows a half chain.
+   */
+  private async desiredTable(table: SourceTable, ctx: ReplicaContext, key: string): Promise<TableInput | undefined> {
+    const objectCtx = this.objectContext(ctx, key);
+    const desired = replicaTable(table.input, objectCtx);
+    if (!isIcebergTable(table.input) || isS3TablesTable(table.input)) return desired;
+    const target = ctx.targetRegion;
+    const none = { filesWritten: 0, bytesWritten: 0, filesUnchanged: 0 };
+    if (!this.icebergMetadata) {
+      this.report.iceberg({ key, target, status: 'skipped' }, none);
+      this.report.warnOnce(`Iceberg table ${key} in ${target} still depends on the source Region: its metadata files name the source buckets, and the Iceberg metadata rewrite is switched off (--skip iceberg-metadata)`);
+      return desired;
+    }
+    const result = await rewriteIntoTarget({ source: table.input, updatedAt: table.updatedAt, ctx, clients: this.o.clients, dryRun: this.dryRun });
+    for (const warning of result.warnings) this.report.warnOnce(`Iceberg table ${key} in ${target}: ${warning}`);
+    const entry = { key, target, missing: result.missing, missingCount: result.missingCount, reason: result.reason };
+    switch (result.status) {
+      case 'rewritten':
+      case 'unchanged':
+        this.report.iceberg({ key, target, status: result.status }, result);
+        return pointAtStagedChain(desired, result);
+      case 'waiting':
+        this.report.iceberg({ ...entry, status: 'waiting' }, result);
+        this.report.warnOnce(`Iceberg table ${key} in ${target} is waiting for S3 replication (${result.missingCount} file(s), for example ${result.missing?.[0]}); its catalog entry was left as it is and converges on a later run`);
+        // The target lags the source: verify says so.
+        this.differ('table', key, target, 'updated', ['Parameters']);
+        return undefined;
+      case 'failed':
+        this.report.iceberg({ ...entry, status: 'failed' }, result);
+        this.report.fail({ kind: 'table', key, target, error: `Iceberg metadata not rewritten, its catalog entry was left as it is: ${result.reason}` });
+        return undefined;
+      case 'unmapped':
+        this.report.iceberg({ ...entry, status: 'unmapped' }, result);
+        for (const bucket of result.unmappedBuckets ?? []) objectCtx.onUnmappedBucket(bucket);
+        return desired;
+      default:
+        return desired;
+    }
+  }
 
   /**
    * The one decision for a database or a table in one target: create it when the target lacks it,
@@ -716,11 +811,19 @@ interface PartitionTarget {
   readonly existing: Map<string, string>;
   readonly creates: PartitionInput[];
   readonly updates: PartitionInput[];
+  /** verify --storage: the table's location and its partitions' as they stream by. */
+  readonly storage?: StorageLocations;
+}
+
+interface StorageLocations {
+  readonly table: string;
+  readonly partitions: string[];
 }
 
 /** What converging one named object came to. */
 export interface ObjectChange {
-  readonly outcome: 'created' | 'updated' | 'unchanged' | 'deleted' | 'absent' | 'partitions' | 'sourceGone';
+  /** `held`: an Iceberg table whose rewritten chain is not complete in the target yet; left as it is. */
+  readonly outcome: 'created' | 'updated' | 'unchanged' | 'deleted' | 'absent' | 'partitions' | 'sourceGone' | 'held';
   readonly fields?: string[];
 }
 

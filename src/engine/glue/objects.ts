@@ -12,6 +12,8 @@ export interface GlueObjectsOptions {
   readonly source: LiveCatalogSource;
   readonly scope: Scope;
   readonly bucketMappings: readonly BucketMapping[];
+  /** Rewrite Iceberg metadata chains into the target buckets (default true). */
+  readonly icebergMetadata?: boolean;
 }
 
 type GlueRef = Extract<ObjectRef, { kind: 'database' | 'table' | 'partition' }>;
@@ -33,7 +35,14 @@ export function glueObjectConverger(o: GlueObjectsOptions): ObjectConverger {
     const partitionGroups = new Map<string, PartitionRef[]>();
     const settle = async (group: readonly GlueRef[], work: (c: GlueConvergence) => Promise<ObjectChange>) => {
       const convergence = new GlueConvergence({
-        mode: 'sync', source: o.source, targetRegions: [region], scope: o.scope, bucketMappings: o.bucketMappings, prune: true, clients: o.clients,
+        mode: 'sync',
+        source: o.source,
+        targetRegions: [region],
+        scope: o.scope,
+        bucketMappings: o.bucketMappings,
+        prune: true,
+        clients: o.clients,
+        icebergMetadata: o.icebergMetadata,
       });
       let outcome: ObjectOutcome;
       try {
@@ -73,6 +82,8 @@ function outcomeOf(ref: GlueRef, change: ObjectChange, report: Report, unmapped:
     const listed = report.failures.slice(0, 3).map(f => `${f.key}: ${f.error}`).join('; ');
     return { status: 'FAILED', reason: listed + (report.failures.length > 3 ? ` (and ${report.failures.length - 3} more)` : '') };
   }
+  // Failed, so the stream retries it: the next attempt finds more of the replicated copies there.
+  if (change.outcome === 'held') return { status: 'FAILED', reason: report.warnings.join('; ') || 'waiting for S3 replication' };
   let reason = describeChange(ref, change, report);
   if (unmapped.length > 0) reason += `; locations still point at unmapped bucket(s) ${unmapped.join(', ')} (add a bucket mapping)`;
   return { status: 'APPLIED', reason };
@@ -88,6 +99,7 @@ function describeChange(ref: GlueRef, change: ObjectChange, report: Report): str
     case 'deleted': return ref.kind === 'database' ? 'deleted with its tables (no longer in the source)' : 'deleted (no longer in the source)';
     case 'absent': return ref.kind === 'partition' ? 'table absent in the source and the target' : 'absent in the source and the target';
     case 'sourceGone': return 'table no longer in the source: its own event deletes it with its partitions';
+    case 'held': return 'left as it is: its Iceberg chain is not complete in the target yet';
     case 'partitions': return ref.kind === 'partition' && ref.values === undefined ? `all partitions: ${tally}` : `partitions: ${tally}`;
   }
 }

@@ -39,6 +39,8 @@ export type PartitionPage = PartitionPageOf<PartitionInput>;
 export interface SourceTable {
   readonly databaseName: string;
   readonly input: TableInput;
+  /** When the source last changed the table (a live source's UpdateTime; a snapshot has none). */
+  readonly updatedAt?: Date;
   /** Pages of partitions (empty for tables without partitions), from a page token when resuming. */
   partitionPages(from?: string): AsyncIterable<PartitionPage>;
 }
@@ -104,6 +106,7 @@ export class LiveCatalogSource implements CatalogSource, SourceLookups {
     return {
       databaseName,
       input,
+      updatedAt: table.UpdateTime,
       partitionPages: from => this.partitions(databaseName, input.Name!, hasPartitions(input), from),
     };
   }

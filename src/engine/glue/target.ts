@@ -58,6 +58,12 @@ export class GlueTarget {
     return found?.Table ? fieldPrints(tableInput(found.Table)) : undefined;
   }
 
+  /** One table's parameters as the target has them (verify reads an Iceberg table's pointer), or undefined when it does not exist. */
+  async tableParameters(databaseName: string, name: string): Promise<Record<string, string> | undefined> {
+    const found = await notFoundAsUndefined(this.glue.send(new GetTableCommand({ DatabaseName: databaseName, Name: name })));
+    return found?.Table ? found.Table.Parameters ?? {} : undefined;
+  }
+
   async tables(databaseName: string): Promise<Map<string, FieldPrints>> {
     const out = new Map<string, FieldPrints>();
     for await (const page of tablePages(this.glue, databaseName)) {

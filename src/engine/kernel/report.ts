@@ -20,6 +20,8 @@ export interface DifferenceEntry {
   readonly target: string;
   readonly difference: Difference;
   readonly fields?: string[];
+  /** What differs, when a field name does not say it (an Iceberg chain's files, say). */
+  readonly detail?: string;
 }
 
 export interface SnapshotSummary {
@@ -33,6 +35,49 @@ export interface SnapshotSummary {
   readonly lakeFormation?: number;
   /** The Lake Formation kinds the snapshot holds. */
   readonly lakeFormationKinds?: string[];
+}
+
+/** Iceberg metadata work in one table of one target: what its rewrite came to. */
+export type IcebergOutcome = 'rewritten' | 'unchanged' | 'waiting' | 'failed' | 'unmapped' | 'skipped';
+
+/** An Iceberg table that did not converge to a rewritten chain, with what it waits for or why. */
+export interface IcebergTableEntry {
+  readonly key: string;
+  readonly target: string;
+  readonly status: IcebergOutcome;
+  /** Replicated copies not in the target yet (at most 100 listed per table). */
+  readonly missing?: readonly string[];
+  readonly missingCount?: number;
+  readonly reason?: string;
+}
+
+/** The report's Iceberg section: tables by outcome, staged files and bytes written, tables not converged. */
+export interface IcebergSummary {
+  readonly tables: Record<IcebergOutcome, number>;
+  filesWritten: number;
+  bytesWritten: number;
+  filesUnchanged: number;
+  /** Tables waiting, failed, unmapped or skipped (capped; counts stay exact). */
+  readonly notConverged: IcebergTableEntry[];
+  notConvergedTruncated?: number;
+}
+
+export function emptyIcebergSummary(): IcebergSummary {
+  return {
+    tables: { rewritten: 0, unchanged: 0, waiting: 0, failed: 0, unmapped: 0, skipped: 0 },
+    filesWritten: 0,
+    bytesWritten: 0,
+    filesUnchanged: 0,
+    notConverged: [],
+  };
+}
+
+/** verify --storage: Hive locations checked in the targets, those with no object there, and the calls it took. */
+export interface StorageSummary {
+  tablesChecked: number;
+  locationsChecked: number;
+  locationsMissing: number;
+  readonly apiCalls: Record<string, number>;
 }
 
 export interface Report {
@@ -53,6 +98,10 @@ export interface Report {
   differences?: DifferenceEntry[];
   differencesTruncated?: number;
   snapshot?: SnapshotSummary;
+  /** Iceberg metadata rewrites, when the run met Iceberg tables. */
+  iceberg?: IcebergSummary;
+  /** verify --storage. */
+  storage?: StorageSummary;
   /** Set when an invocation ran out of time: where the next one carries on (on-demand job only). */
   continuation?: Cursor;
   /** Why the run stopped before it could finish, when it did (e.g. a refused snapshot, an unreachable endpoint). */
@@ -61,6 +110,9 @@ export interface Report {
 
 /** Lists are capped so a report stays readable; counts stay exact. */
 export const MAX_LISTED = 1000;
+
+/** Iceberg tables not converged, listed with their missing keys: fewer, as each entry is larger. */
+export const MAX_ICEBERG_LISTED = 100;
 
 const ZERO: Counts = { created: 0, updated: 0, deleted: 0, unchanged: 0, failed: 0 };
 
@@ -108,6 +160,27 @@ export class ReportBuilder {
     if (this.warned.has(message)) return;
     this.warned.add(message);
     this.report.warnings.push(message);
+  }
+
+  /** Records one Iceberg table's rewrite in one target. */
+  iceberg(entry: IcebergTableEntry, work: { filesWritten: number; bytesWritten: number; filesUnchanged: number }): void {
+    const summary = this.report.iceberg ??= emptyIcebergSummary();
+    summary.tables[entry.status]++;
+    summary.filesWritten += work.filesWritten;
+    summary.bytesWritten += work.bytesWritten;
+    summary.filesUnchanged += work.filesUnchanged;
+    if (entry.status === 'rewritten' || entry.status === 'unchanged') return;
+    if (summary.notConverged.length < MAX_ICEBERG_LISTED) summary.notConverged.push(entry);
+    else summary.notConvergedTruncated = (summary.notConvergedTruncated ?? 0) + 1;
+  }
+
+  /** Records one table's storage check (verify --storage). */
+  storageChecked(locations: number, missing: number, apiCalls: Readonly<Record<string, number>>): void {
+    const summary = this.report.storage ??= { tablesChecked: 0, locationsChecked: 0, locationsMissing: 0, apiCalls: {} };
+    summary.tablesChecked++;
+    summary.locationsChecked += locations;
+    summary.locationsMissing += missing;
+    for (const [op, n] of Object.entries(apiCalls)) summary.apiCalls[op] = (summary.apiCalls[op] ?? 0) + n;
   }
 
   unmappedBucket(target: string, bucket: string, objectKey: string): void {
@@ -158,6 +231,18 @@ export function mergeInto(run: Report, part: Report): void {
     else run.failuresTruncated = (run.failuresTruncated ?? 0) + 1;
   }
   if (part.failuresTruncated) run.failuresTruncated = (run.failuresTruncated ?? 0) + part.failuresTruncated;
+  if (part.iceberg) {
+    const into = run.iceberg ??= emptyIcebergSummary();
+    for (const [status, n] of Object.entries(part.iceberg.tables) as Array<[IcebergOutcome, number]>) into.tables[status] += n;
+    into.filesWritten += part.iceberg.filesWritten;
+    into.bytesWritten += part.iceberg.bytesWritten;
+    into.filesUnchanged += part.iceberg.filesUnchanged;
+    for (const entry of part.iceberg.notConverged) {
+      if (into.notConverged.length < MAX_ICEBERG_LISTED) into.notConverged.push(entry);
+      else into.notConvergedTruncated = (into.notConvergedTruncated ?? 0) + 1;
+    }
+    if (part.iceberg.notConvergedTruncated) into.notConvergedTruncated = (into.notConvergedTruncated ?? 0) + part.iceberg.notConvergedTruncated;
+  }
   if (run.differences && part.differences) {
     for (const d of part.differences) {
       if (run.differences.length < MAX_LISTED) run.differences.push(d);
