@@ -1,5 +1,6 @@
 import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -38,6 +39,22 @@ export interface MultiRegionLakeReplicaProps {
    * @default - no mapping; every replicated location is reported as still pointing at the source bucket
    */
   readonly bucketMappings?: BucketMapping[];
+
+  /**
+   * Rewrite each Iceberg table's metadata files (which name the source bucket in every path) into a staging
+   * prefix (`_lake-replica/iceberg/`) of its target bucket, so the replica is readable, and writable after a
+   * failover, from the target Region alone. Off, Iceberg replicas keep reading the source Region's files, and
+   * every run warns for each of them.
+   * @default true
+   */
+  readonly replicateIcebergMetadata?: boolean;
+
+  /**
+   * The KMS keys of target buckets encrypted with SSE-KMS: the Iceberg rewrite reads replicated copies and
+   * writes staged files there.
+   * @default - none: the target buckets use SSE-S3
+   */
+  readonly targetBucketKeys?: kms.IKey[];
 
   /**
    * Near-real-time mode: poll the source Region's CloudTrail and converge every changed object in each

@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { loggingOptions } from './function-options';
 import { gluePolicyStatements } from './glue-permissions';
 import { LakeFormationAdminFunction } from './handlers/lake-formation-admin-function';
+import { icebergPolicyStatements } from './iceberg-permissions';
 import { lakeFormationPolicyStatements } from './lake-formation-permissions';
 import type { MultiRegionLakeReplicaProps } from './multi-region-lake-replica-props';
 import { acceptNagFindings } from './nag-suppressions';
@@ -109,6 +110,7 @@ export class MultiRegionLakeReplica extends Construct {
     for (const statement of [
       ...gluePolicyStatements(Stack.of(this), props.sourceRegion, props.targetRegions, databases, excludeDatabases),
       ...lakeFormationPolicyStatements(Stack.of(this), props.sourceRegion, props.targetRegions, lakeFormationKinds),
+      ...(props.replicateIcebergMetadata ?? true) ? icebergPolicyStatements(Stack.of(this), props.bucketMappings ?? []) : [],
     ]) {
       replicator.addToPrincipalPolicy(statement);
     }
@@ -125,6 +127,9 @@ export class MultiRegionLakeReplica extends Construct {
       conditions: { StringLike: { 's3:prefix': ['runs/*'] } },
     }));
     if (this.snapshotBucket.encryptionKey) this.snapshotBucket.encryptionKey.grantEncryptDecrypt(replicator);
+    if (props.replicateIcebergMetadata ?? true) {
+      for (const key of props.targetBucketKeys ?? []) key.grant(replicator, 'kms:Decrypt', 'kms:GenerateDataKey');
+    }
 
     const settings: JobSettings = {
       sourceRegion: props.sourceRegion,
@@ -139,6 +144,7 @@ export class MultiRegionLakeReplica extends Construct {
       metricNamespace: this.metricNamespace,
       lakeFormationKinds,
       protectedPrincipals: props.protectedPrincipals ?? [],
+      ...(props.replicateIcebergMetadata ?? true) ? {} : { icebergMetadata: false },
     };
     const job = new OnDemandJob(this, 'OnDemandJob', {
       settings,

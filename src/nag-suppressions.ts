@@ -9,7 +9,8 @@ import { IConstruct } from 'constructs';
 export const NAG_JUSTIFICATIONS = {
   'AwsSolutions-IAM5': 'Wildcards are limited to what the resource model needs: Glue databases and tables by the configured patterns '
     + '(database/<pattern>, table/<pattern>/*, userDefinedFunction/<pattern>/*) because the replicated set changes at run time; the run '
-    + 'prefixes (runs/*, latest/*) of the replica\'s own bucket; CloudWatch Logs streams of the job\'s own log groups; Lambda ARNs with '
+    + 'prefixes (runs/*, latest/*) of the replica\'s own bucket; the objects of the mapped target buckets (read: the Iceberg rewrite reads '
+    + 'the copies S3 replication made) and their staging prefix (_lake-replica/iceberg/*, the only place it writes); CloudWatch Logs streams of the job\'s own log groups; Lambda ARNs with '
     + 'version qualifiers (<arn>:*) and the state machine\'s own child executions (distributed map); X-Ray and CloudWatch Logs delivery and '
     + 'Lake Formation actions, which have no resource-level permissions (limited by aws:RequestedRegion: reads to the source and target '
     + 'Regions, writes to the targets); iam:PassRole on the account\'s roles only when passed to lakeformation.amazonaws.com, because a '

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parseS3Uri, type S3Location } from './s3-location';
+import { ICEBERG_STAGING_PREFIX } from '../../shared/iceberg-staging';
 
 /**
  * Where rewritten copies live in each target bucket. S3 replication only writes keys that exist in
@@ -8,7 +9,7 @@ import { parseS3Uri, type S3Location } from './s3-location';
  * names begin with `_`, so a Hive table located at a bucket root does not read staged files as data.
  * IAM scopes the replicator's writes to `arn:aws:s3:::<target-bucket>/_lake-replica/iceberg/*`.
  */
-export const ICEBERG_STAGING_PREFIX = '_lake-replica/iceberg/';
+export { ICEBERG_STAGING_PREFIX };
 
 /**
  * Identifies a bucket mapping (source bucket -> target bucket, for one target Region). Staged keys
