@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { LakeFormationClient } from '@aws-sdk/client-lakeformation';
-import { build } from 'esbuild';
+import { bundleChild } from './child-bundle';
 import { changeLake, seedGrants, seedLake, SOURCE_BUCKET, TARGET_BUCKET, type ChangeSummary, type LakeSize } from './lake';
 import type { RunConfig, RunResult } from './measured-run';
 import { startMoto } from '../support/moto';
@@ -91,19 +91,6 @@ const mib = (bytes: number) => (bytes / 1048576).toFixed(0);
 const secs = (ms: number) => (ms / 1000).toFixed(1);
 const thousands = (n: number) => n.toLocaleString('en-US');
 
-/** The child entry point as plain JavaScript, so no TypeScript compiler sits in the measured process's memory. */
-async function bundleChild(): Promise<void> {
-  await build({
-    entryPoints: [join(__dirname, 'measured-run.ts')],
-    outfile: BUNDLE,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-}
 
 function runChild(config: RunConfig, echo: NodeJS.WritableStream): Promise<RunResult> {
   const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey };
@@ -236,7 +223,7 @@ async function main(): Promise<void> {
   const partitions = tables * params.partitions;
   log(command);
 
-  await bundleChild();
+  await bundleChild(join(__dirname, 'measured-run.ts'), BUNDLE);
   log('starting moto...');
   const moto = await startMoto();
   try {

@@ -13,8 +13,8 @@ import { cpus, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { build } from 'esbuild';
 import { LosslessNumber } from 'lossless-json';
+import { bundleChild } from './child-bundle';
 import type { RewriteRunConfig, RewriteRunResult } from './iceberg-rewrite-run';
 import { openAvro, writeAvro, type AvroHeader } from '../../src/engine/iceberg/avro';
 import { icebergMappingId } from '../../src/engine/iceberg/staging';
@@ -115,16 +115,7 @@ async function main(): Promise<void> {
     process.stderr.write(`--entries ${values.entries} is not a whole number >= 1\nusage: iceberg-bench.ts [--entries N] [--json]\n`);
     process.exit(2);
   }
-  await build({
-    entryPoints: [join(__dirname, 'iceberg-rewrite-run.ts')],
-    outfile: BUNDLE,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    packages: 'external',
-    logLevel: 'warning',
-  });
+  await bundleChild(join(__dirname, 'iceberg-rewrite-run.ts'), BUNDLE);
   const moto = await startMoto();
   try {
     const endpoint = moto.endpoint;
