@@ -7,6 +7,9 @@ import type { RunOutcome } from '../engine/job/job-types';
 export async function handler(event: { runId: string }, context?: InvocationContext): Promise<RunOutcome> {
   const { settings, clients, store } = jobContext();
   const outcome = await finalizeRun(settings, event.runId, clients, store);
-  log(outcome.failed > 0 ? 'error' : 'info', 'run finished', { ...outcome }, context);
+  log(outcome.failed > 0 ? 'error' : 'info', 'run finished', {
+    ...outcome,
+    ...outcome.failed > 0 ? { action: 'read failures[] in the report; fix the cause, then start the job again (a run converges only what differs)' } : {},
+  }, context);
   return outcome;
 }

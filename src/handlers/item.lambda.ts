@@ -11,7 +11,13 @@ export async function handler(event: ItemState, context: InvocationContext): Pro
     log('info', next.done ? 'item done' : 'item continues', { runId: event.runId, item: event.item, seq: next.seq, cursor: next.cursor }, context);
     return next;
   } catch (error) {
-    log('error', 'item failed', { runId: event.runId, item: event.item, seq: event.seq, error: (error as Error).message }, context);
+    log('error', 'item failed', {
+      runId: event.runId,
+      item: event.item,
+      seq: event.seq,
+      error: (error as Error).message,
+      action: 'the state machine retries this item; if it keeps failing, finalize names it in the run report',
+    }, context);
     throw error;
   }
 }

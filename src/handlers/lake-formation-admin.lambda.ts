@@ -52,7 +52,11 @@ export async function handler(event: CustomResourceEvent): Promise<void> {
   } catch (error) {
     status = 'FAILED';
     reason = `could not ${event.RequestType === 'Delete' ? 'remove' : 'add'} the replicator role as a Lake Formation data lake admin: ${errorMessage(error)}`;
-    log('error', 'data lake admin registration failed', { requestType: event.RequestType, error: reason });
+    log('error', 'data lake admin registration failed', {
+      requestType: event.RequestType,
+      error: reason,
+      action: 'the deploying role needs lakeformation:GetDataLakeSettings and PutDataLakeSettings in each Region, or register the role as an admin yourself and set registerAsLakeFormationAdmin to false',
+    });
   } finally {
     clients.destroy();
   }

@@ -33,7 +33,9 @@ export async function handler(_event: unknown, context: InvocationContext): Prom
     return { ...polled, sweep: await sweepStalePending({ ledger, staleAfterMs: realtime.stalePendingMs ?? DEFAULT_STALE_PENDING_MS, signals }) };
   } catch (error) {
     // The polled events are recorded; without the oldest-pending metric the stale-events alarm fires (missing data breaches).
-    signals.log('error', 'could not sweep the ledger for stale pending events', { error: errorMessage(error) });
+    signals.log('error', 'could not sweep the ledger for stale pending events', {
+      error: errorMessage(error), action: 'the next poll sweeps again; lake-replica redrive --include-stale-pending wakes them by hand',
+    });
     return polled;
   }
 }
