@@ -7,7 +7,6 @@ export { addStateItems, emptyState, stateItems, STATE_FIELDS, type LakeFormation
 export { readSourceLakeFormation, type LakeFormationConfig } from './read-source';
 export { convergeLakeFormation, phaseKinds, type LfPhase } from './converge';
 export { kindsToRead } from './source';
-export { LAKE_FORMATION_EVENTS, type LakeFormationEvent } from './kinds';
 export { lakeFormationObjectConverger, type LakeFormationObjectConverger, type LakeFormationObjectsOptions } from './objects';
 export { guardedPrincipals, type ProtectedPrincipals } from './protected-principals';
 export { setDataLakeAdmin } from './data-lake-admin';

@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { backoffMs, systemClock, type Clock } from './clock';
-import { eventIdOfKey, type EventState, type Ledger, type LedgerEvent, type TargetRecord } from './ledger';
+import { eventIdOfKey, MAX_ATTEMPTS, type EventState, type Ledger, type LedgerEvent, type TargetRecord } from './ledger';
 import { METRICS, type Signals } from './signals';
 import { errorMessage } from '../kernel/errors';
 import { refKey, type ObjectConverger, type ObjectOutcome, type ObjectRef } from '../kernel/object-ref';
@@ -13,8 +13,6 @@ export type StreamRecord = DynamoDBRecord;
 /** Partial batch response: the stream resumes from the first failed record. */
 export type BatchResponse = DynamoDBBatchResponse;
 
-/** Attempts before a target of an event is left FAILED for redrive (and no longer retried by the stream). */
-export const MAX_ATTEMPTS = 3;
 const BACKOFF_BASE_MS = 2_000;
 const BACKOFF_CAP_MS = 30_000;
 

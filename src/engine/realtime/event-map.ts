@@ -1,6 +1,6 @@
-import { isObject, str, type TrailRecord } from './trail-record';
+import { LAKE_FORMATION_EVENTS } from './lake-formation-events';
+import { glueName, obj, str, type TrailRecord } from './trail-record';
 import { refKey, type ObjectRef } from '../kernel/object-ref';
-import { LAKE_FORMATION_EVENTS } from '../lake-formation';
 
 export const GLUE_EVENT_SOURCE = 'glue.amazonaws.com';
 export const LAKE_FORMATION_EVENT_SOURCE = 'lakeformation.amazonaws.com';
@@ -56,7 +56,7 @@ const GLUE: Record<string, Mapper> = {
   BatchDeletePartition: p => partitions(p, listOf(p.partitionsToDelete)?.map(e => obj(e).values)),
 };
 
-/** Lake Formation's events, each kind's parsed by its module. */
+/** Lake Formation's events, each kind's parsed as lake-formation-events.ts says. */
 const LAKE_FORMATION: Record<string, Mapper> = Object.fromEntries(
   LAKE_FORMATION_EVENTS.filter(e => e.needsParameters).map(e => [e.name, e.refs]));
 
@@ -127,15 +127,6 @@ function unique(refs: readonly ObjectRef[]): ObjectRef[] {
   const byKey = new Map<string, ObjectRef>();
   for (const ref of refs) byKey.set(refKey(ref), ref);
   return [...byKey.values()];
-}
-
-/** Glue lower-cases database and table names; a caller may have typed them in any case. */
-function glueName(value: unknown): string | undefined {
-  return str(value)?.toLowerCase();
-}
-
-function obj(value: unknown): Params {
-  return isObject(value) ? value : {};
 }
 
 function isStringList(value: unknown): value is string[] {

@@ -11,6 +11,9 @@ export type TargetStatus = 'PENDING' | 'APPLIED' | 'SKIPPED' | 'FAILED';
 /** PENDING: work for the applier; DONE: every target applied or skipped; FAILED: some target failed. */
 export type EventState = 'PENDING' | 'DONE' | 'FAILED';
 
+/** Attempts before a target of an event is left FAILED for redrive (and no longer retried by the stream). */
+export const MAX_ATTEMPTS = 3;
+
 /** One event's outcome in one target Region. */
 export interface TargetRecord {
   readonly status: TargetStatus;

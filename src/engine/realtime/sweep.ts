@@ -1,6 +1,5 @@
-import { MAX_ATTEMPTS } from './applier';
 import { systemClock, type Clock } from './clock';
-import type { Ledger, TargetRecord } from './ledger';
+import { MAX_ATTEMPTS, type Ledger, type TargetRecord } from './ledger';
 import { METRICS, type Signals } from './signals';
 
 /** Wake-ups of a stale PENDING event before it is recorded FAILED (alarmed, and found by redrive). */

@@ -65,3 +65,18 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 export function str(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
+
+/** The object a parameter holds, or an empty one. */
+export function obj(value: unknown): Record<string, unknown> {
+  return isObject(value) ? value : {};
+}
+
+/** The objects a list parameter holds. */
+export function objects(value: unknown): Array<Record<string, unknown>> {
+  return Array.isArray(value) ? value.filter(isObject) : [];
+}
+
+/** Glue lower-cases database and table names; a caller may have typed them in any case. */
+export function glueName(value: unknown): string | undefined {
+  return str(value)?.toLowerCase();
+}

@@ -4,8 +4,7 @@ import {
 } from '@aws-sdk/client-glue';
 import { LAKE_FORMATION_OFF } from '../../../src/engine/engine';
 import { refKey, type ObjectOutcome, type ObjectRef } from '../../../src/engine/kernel/object-ref';
-import { MAX_ATTEMPTS } from '../../../src/engine/realtime/applier';
-import { Ledger } from '../../../src/engine/realtime/ledger';
+import { Ledger, MAX_ATTEMPTS } from '../../../src/engine/realtime/ledger';
 import { redriveFailed } from '../../../src/engine/realtime/redrive';
 import { METRICS } from '../../../src/engine/realtime/signals';
 import { FakeClock } from '../../support/realtime/fake-cloudtrail';

@@ -1,4 +1,4 @@
-import { MAX_ATTEMPTS } from '../../../src/engine/realtime/applier';
+import { MAX_ATTEMPTS } from '../../../src/engine/realtime/ledger';
 import { redriveFailed } from '../../../src/engine/realtime/redrive';
 import { METRICS } from '../../../src/engine/realtime/signals';
 import { MAX_WAKE_UPS, sweepStalePending } from '../../../src/engine/realtime/sweep';

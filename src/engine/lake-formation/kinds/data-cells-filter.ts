@@ -2,8 +2,7 @@ import {
   CreateDataCellsFilterCommand, DeleteDataCellsFilterCommand, paginateListDataCellsFilter, UpdateDataCellsFilterCommand,
 } from '@aws-sdk/client-lakeformation';
 import type { DataCellsFilter } from '@aws-sdk/client-lakeformation';
-import { glueName, obj, str } from './event-parameters';
-import type { EventParameters, LfKindModule, RefOf } from './kind';
+import type { LfKindModule } from './kind';
 import { paging } from '../pages';
 import { dropEmpty, lfChangedFields, lfKey } from '../shapes';
 
@@ -47,7 +46,6 @@ export const dataCellsFilter: LfKindModule<'dataCellsFilter'> = {
   focus: (items, ref) => items.filter(f => f.DatabaseName === ref.database && f.TableName === ref.table && f.Name === ref.name),
 
   // Create and Update name the filter in its TableData, Delete at the top.
-  eventRefs: (p, eventName) => filterRef(eventName === 'DeleteDataCellsFilter' ? p : obj(p.tableData)),
 };
 
 function filterName(f: DataCellsFilter): string {
@@ -65,9 +63,4 @@ function filterInput(f: DataCellsFilter): DataCellsFilter {
     ColumnNames: f.ColumnNames,
     ColumnWildcard: f.ColumnWildcard,
   }) as DataCellsFilter;
-}
-
-function filterRef(f: EventParameters): Array<RefOf<'dataCellsFilter'>> {
-  const [database, table, name] = [glueName(f.databaseName), glueName(f.tableName), str(f.name)];
-  return database && table && name ? [{ kind: 'dataCellsFilter', database, table, name }] : [];
 }

@@ -11,7 +11,6 @@ const COPIED_SETTINGS: ReadonlyArray<keyof DataLakeSettings> = [
 
 /** The data lake settings: one object a Region, merged into the target's, never replacing it. */
 export const dataLakeSettings: LfKindModule<'dataLakeSettings'> = {
-  single: true,
 
   async read(r) {
     const { DataLakeSettings: settings } = await r.lf.send(new GetDataLakeSettingsCommand({}));
@@ -33,8 +32,6 @@ export const dataLakeSettings: LfKindModule<'dataLakeSettings'> = {
   },
 
   focus: items => [...items],
-
-  eventRefs: () => [{ kind: 'dataLakeSettings' }],
 };
 
 /**

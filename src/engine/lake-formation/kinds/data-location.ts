@@ -1,6 +1,5 @@
 import { DeregisterResourceCommand, paginateListResources, RegisterResourceCommand, UpdateResourceCommand } from '@aws-sdk/client-lakeformation';
 import type { LakeFormationClient, ResourceInfo } from '@aws-sdk/client-lakeformation';
-import { str } from './event-parameters';
 import type { KindConvergence, LfKindModule } from './kind';
 import { paging } from '../pages';
 import { dropEmpty, lfChangedFields, lfKey } from '../shapes';
@@ -46,11 +45,6 @@ export const dataLocation: LfKindModule<'dataLocation'> = {
   focus: (items, ref, mapArn) => {
     const arn = mapArn ? mapArn(ref.resourceArn) : ref.resourceArn;
     return items.filter(l => l.ResourceArn === arn);
-  },
-
-  eventRefs: p => {
-    const resourceArn = str(p.resourceArn);
-    return resourceArn ? [{ kind: 'dataLocation', resourceArn }] : [];
   },
 };
 

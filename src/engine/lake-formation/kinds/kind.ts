@@ -6,14 +6,12 @@ import type { Scope } from '../../kernel/scope';
 import type { ItemOf } from '../state';
 
 /**
- * One Lake Formation kind's behaviour: how it is read, converged, narrowed to one object and named
- * by CloudTrail. Its data (switch, phase, IAM actions, event names, state field) is its row in
- * src/shared/lake-formation-kinds.ts; converge.ts drives the modules in phase order and keeps the
+ * One Lake Formation kind's behaviour: how it is read, converged and narrowed to one object. Its data
+ * (switch, phase, IAM actions, event names, state field) is its row in src/shared/lake-formation-kinds.ts,
+ * and how its events name objects is in realtime/lake-formation-events.ts; converge.ts drives the modules in phase order and keeps the
  * rules for dry runs, prune, protected principals and reporting.
  */
 export interface LfKindModule<K extends LfKind> {
-  /** One object a Region: its events name it without any parameters. */
-  readonly single?: boolean;
   /** Kinds a read of this one lists too, when they are switched on. */
   readonly alsoReads?: readonly LfKind[];
   /** Lists the kind in one Region: the account's own objects in scope, as the writes take them. */
@@ -31,15 +29,10 @@ export interface LfKindModule<K extends LfKind> {
   readOne?(r: KindReader, ref: RefOf<K>): Promise<Array<ItemOf<K>>>;
   /** Why the object a ref names cannot be converged on its own, if it cannot. */
   skipReason?(ref: RefOf<K>): string | undefined;
-  /** The objects one of the kind's CloudTrail events names, from its request parameters. */
-  eventRefs(params: EventParameters, eventName: string): Array<RefOf<K>>;
 }
 
 /** The ref that names one object of a kind. */
 export type RefOf<K extends LfKind> = Extract<ObjectRef, { kind: K }>;
-
-/** A CloudTrail record's request parameters: the API's member names in lowerCamelCase. */
-export type EventParameters = Record<string, unknown>;
 
 /** What a kind reads one Region with. */
 export interface KindReader {

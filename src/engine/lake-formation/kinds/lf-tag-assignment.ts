@@ -1,7 +1,6 @@
 import { GlueClient } from '@aws-sdk/client-glue';
 import { AddLFTagsToResourceCommand, GetResourceLFTagsCommand, RemoveLFTagsFromResourceCommand } from '@aws-sdk/client-lakeformation';
 import type { LakeFormationClient, LFTagError, LFTagPair, Resource } from '@aws-sdk/client-lakeformation';
-import { onResource } from './event-parameters';
 import type { KindConvergence, LfKindModule, Write } from './kind';
 import { databasePages, tablePages } from '../../glue';
 import { forEachConcurrent } from '../../kernel/concurrency';
@@ -75,8 +74,6 @@ export const lfTagAssignment: LfKindModule<'lfTagAssignment'> = {
 
   skipReason: ({ resource }) => (resource.Database || (resource.Table?.Name ?? resource.TableWithColumns?.Name) ? undefined
     : 'tags are assigned to a database, a named table or its columns; this resource is none of them'),
-
-  eventRefs: p => onResource('lfTagAssignment', p.resource),
 };
 
 function tableOf(resource: Resource): { DatabaseName?: string; Name?: string } | undefined {

@@ -1,7 +1,6 @@
 import {
   CreateLFTagExpressionCommand, DeleteLFTagExpressionCommand, paginateListLFTagExpressions, UpdateLFTagExpressionCommand,
 } from '@aws-sdk/client-lakeformation';
-import { str } from './event-parameters';
 import type { LfKindModule } from './kind';
 import { paging } from '../pages';
 import { dropEmpty, lfKey } from '../shapes';
@@ -48,9 +47,4 @@ export const lfTagExpression: LfKindModule<'lfTagExpression'> = {
   },
 
   focus: (items, ref) => items.filter(e => e.Name === ref.name),
-
-  eventRefs: p => {
-    const name = str(p.name);
-    return name ? [{ kind: 'lfTagExpression', name }] : [];
-  },
 };

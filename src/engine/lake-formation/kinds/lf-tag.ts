@@ -1,6 +1,5 @@
 import { CreateLFTagCommand, DeleteLFTagCommand, paginateListLFTags, UpdateLFTagCommand } from '@aws-sdk/client-lakeformation';
 import type { LakeFormationClient } from '@aws-sdk/client-lakeformation';
-import { str } from './event-parameters';
 import type { LfKindModule } from './kind';
 import { chunk } from '../../kernel/concurrency';
 import { paging } from '../pages';
@@ -54,11 +53,6 @@ export const lfTag: LfKindModule<'lfTag'> = {
   },
 
   focus: (items, ref) => items.filter(t => t.TagKey === ref.tagKey),
-
-  eventRefs: p => {
-    const tagKey = str(p.tagKey);
-    return tagKey ? [{ kind: 'lfTag', tagKey }] : [];
-  },
 };
 
 async function createTag(lf: LakeFormationClient, tag: LfTag): Promise<void> {

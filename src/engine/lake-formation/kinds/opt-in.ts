@@ -1,5 +1,4 @@
 import { CreateLakeFormationOptInCommand, DeleteLakeFormationOptInCommand, paginateListLakeFormationOptIns } from '@aws-sdk/client-lakeformation';
-import { onResource } from './event-parameters';
 import type { LfKindModule } from './kind';
 import { paging } from '../pages';
 import { dropEmpty, inGrantScope, permissionKey, principalOf, resourceLabel } from '../shapes';
@@ -37,6 +36,4 @@ export const optIn: LfKindModule<'optIn'> = {
   },
 
   focus: (items, ref, mapArn) => inGrantScope(items, ref.resource, mapArn),
-
-  eventRefs: p => onResource('optIn', p.resource),
 };

@@ -3,7 +3,6 @@ import type {
   BatchPermissionsFailureEntry, BatchPermissionsRequestEntry, DataLakeResourceType, ListPermissionsRequest, Permission,
   PrincipalResourcePermissions,
 } from '@aws-sdk/client-lakeformation';
-import { objects, onResource } from './event-parameters';
 import type { KindReader, LfKindModule } from './kind';
 import { chunk } from '../../kernel/concurrency';
 import { errorMessage } from '../../kernel/errors';
@@ -13,9 +12,6 @@ import type { PermissionEntry } from '../state';
 
 /** BatchGrantPermissions and BatchRevokePermissions take at most 20 entries a call. */
 const BATCH_PERMISSIONS = 20;
-
-/** The events that carry a list of entries, each naming its resource; the others name one resource. */
-const BATCH_EVENTS: ReadonlySet<string> = new Set(['BatchGrantPermissions', 'BatchRevokePermissions']);
 
 /** Every ListPermissions needs these besides the unfiltered listing, which leaves out LF-tag grants. */
 const TAG_PERMISSION_TYPES: DataLakeResourceType[] = ['LF_TAG', 'LF_TAG_POLICY', 'LF_TAG_POLICY_DATABASE', 'LF_TAG_POLICY_TABLE'];
@@ -86,10 +82,6 @@ export const permission: LfKindModule<'permission'> = {
   },
 
   focus: (items, ref, mapArn) => inGrantScope(items, ref.resource, mapArn),
-
-  eventRefs: (p, eventName) => (BATCH_EVENTS.has(eventName)
-    ? objects(p.entries).flatMap(e => onResource('permission', e.resource))
-    : onResource('permission', p.resource)),
 };
 
 /** The tables that have data cells filters, when this read lists the filters (none if that listing failed). */
