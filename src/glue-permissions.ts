@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { ATTACHED_KINDS, type AttachedKind } from './shared/attached-kinds';
 
 /** What the engine calls, by side. Reads in the source, reads and writes in each target. */
 export const SOURCE_READ_ACTIONS = [
@@ -36,17 +37,20 @@ function catalogArns(stack: Stack, region: string, databasePatterns: readonly st
 /** Glue permissions for the replicator, scoped to the source and target Regions' catalogs and the database patterns. */
 export function gluePolicyStatements(
   stack: Stack, sourceRegion: string, targetRegions: readonly string[], databases: readonly string[], excludeDatabases: readonly string[],
+  attachedKinds: readonly AttachedKind[] = [],
 ): iam.PolicyStatement[] {
   const patterns = iamDatabasePatterns(databases);
+  const attached = (side: 'read' | 'write') => [...new Set(attachedKinds.flatMap(k => ATTACHED_KINDS[k][side].map(a => `glue:${a}`)))];
+  const writes = [...TARGET_WRITE_ACTIONS, ...attached('write')];
   // Listing databases needs the catalog and every database; everything else is scoped to the patterns.
   const listing = (region: string) => catalogArns(stack, region, ['*']).slice(0, 2);
   const statements = [
     new iam.PolicyStatement({ sid: 'ListSourceDatabases', actions: ['glue:GetDatabases'], resources: listing(sourceRegion) }),
-    new iam.PolicyStatement({ sid: 'ReadSourceCatalog', actions: SOURCE_READ_ACTIONS, resources: catalogArns(stack, sourceRegion, patterns) }),
+    new iam.PolicyStatement({ sid: 'ReadSourceCatalog', actions: [...SOURCE_READ_ACTIONS, ...attached('read')], resources: catalogArns(stack, sourceRegion, patterns) }),
     new iam.PolicyStatement({ sid: 'ListTargetDatabases', actions: ['glue:GetDatabases'], resources: targetRegions.flatMap(listing) }),
     new iam.PolicyStatement({
       sid: 'ConvergeTargetCatalogs',
-      actions: [...TARGET_READ_ACTIONS, ...TARGET_WRITE_ACTIONS],
+      actions: [...TARGET_READ_ACTIONS, ...attached('read'), ...writes],
       resources: targetRegions.flatMap(r => catalogArns(stack, r, patterns)),
     }),
   ];
@@ -56,7 +60,7 @@ export function gluePolicyStatements(
     statements.push(new iam.PolicyStatement({
       sid: 'NeverWriteExcludedDatabases',
       effect: iam.Effect.DENY,
-      actions: TARGET_WRITE_ACTIONS,
+      actions: writes,
       resources: targetRegions.flatMap(r => catalogArns(stack, r, excluded).slice(1)),
     }));
   }

@@ -226,6 +226,14 @@ export interface MultiRegionLakeReplicaProps {
   readonly replicatePermissions?: boolean;
 
   /**
+   * Replicate tables' partition indexes: a new table is created with its indexes (no backfill), an existing
+   * one gets the missing ones, and a pruning run deletes the extra ones. An index whose backfill failed in a
+   * target is reported as failed.
+   * @default true
+   */
+  readonly replicatePartitionIndexes?: boolean;
+
+  /**
    * Principals (ARNs, account ids or `IAM_ALLOWED_PRINCIPALS`) whose permissions and opt-ins are never
    * revoked in a target, even by a pruning run. The replicator role and each target's data lake
    * admins are always protected.

@@ -21,6 +21,7 @@ import { NearRealTimeReplication, nearRealTimeMetric } from './near-real-time';
 import { OnDemandJob } from './on-demand-job';
 import { propsErrors, propsWarnings } from './props-validation';
 import { ReplicatorRole } from './replicator-role';
+import { attachedKindsWithout } from './shared/attached-kinds';
 import type { JobSettings } from './shared/job-settings';
 import { kindsWithout } from './shared/lake-formation-kinds';
 
@@ -106,9 +107,11 @@ export class MultiRegionLakeReplica extends Construct {
 
     const replicator = new ReplicatorRole(this, 'Replicator');
     this.replicatorRole = replicator.role;
-    const lakeFormationKinds = kindsWithout(skippedLakeFormationGroups(props));
+    const skipped = skippedGroups(props);
+    const lakeFormationKinds = kindsWithout(skipped);
+    const attachedKinds = attachedKindsWithout(skipped);
     for (const statement of [
-      ...gluePolicyStatements(Stack.of(this), props.sourceRegion, props.targetRegions, databases, excludeDatabases),
+      ...gluePolicyStatements(Stack.of(this), props.sourceRegion, props.targetRegions, databases, excludeDatabases, attachedKinds),
       ...lakeFormationPolicyStatements(Stack.of(this), props.sourceRegion, props.targetRegions, lakeFormationKinds),
       ...(props.replicateIcebergMetadata ?? true) ? icebergPolicyStatements(Stack.of(this), props.bucketMappings ?? []) : [],
     ]) {
@@ -145,6 +148,7 @@ export class MultiRegionLakeReplica extends Construct {
       lakeFormationKinds,
       protectedPrincipals: props.protectedPrincipals ?? [],
       ...(props.replicateIcebergMetadata ?? true) ? {} : { icebergMetadata: false },
+      attachedKinds,
     };
     const job = new OnDemandJob(this, 'OnDemandJob', {
       settings,
@@ -367,7 +371,7 @@ export class MultiRegionLakeReplica extends Construct {
 }
 
 /** The `--skip` groups that the `replicate*` props switch off. */
-function skippedLakeFormationGroups(props: MultiRegionLakeReplicaProps): string[] {
+function skippedGroups(props: MultiRegionLakeReplicaProps): string[] {
   const switches: Array<[boolean | undefined, string]> = [
     [props.replicateDataLakeSettings, 'data-lake-settings'],
     [props.replicateDataLocations, 'data-locations'],
@@ -376,6 +380,7 @@ function skippedLakeFormationGroups(props: MultiRegionLakeReplicaProps): string[
     [props.replicateLfTagExpressions, 'lf-tag-expressions'],
     [props.replicateDataCellsFilters, 'data-cells-filters'],
     [props.replicatePermissions, 'permissions'],
+    [props.replicatePartitionIndexes, 'partition-indexes'],
   ];
   return switches.filter(([on]) => on === false).map(([, group]) => group);
 }

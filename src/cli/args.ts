@@ -3,6 +3,7 @@ import { COMMANDS, didYouMean, OPTIONS, optionName, UsageError, type CommandName
 import { bucketMappingErrors, parseBucketMapping, type BucketMapping } from '../bucket-mapping';
 import type { EngineSettings } from '../engine/engine';
 import type { Mode } from '../engine/kernel/report';
+import { ATTACHED_SWITCH_NAMES, attachedKindsWithout } from '../shared/attached-kinds';
 import { globError } from '../shared/glob';
 import { kindsWithout, LF_SWITCHES, SKIP_ALL_LAKE_FORMATION } from '../shared/lake-formation-kinds';
 import { principalError, regionError, regionListErrors } from '../shared/validation';
@@ -46,8 +47,8 @@ const OPTION_NAMES = OPTIONS.map(optionName);
 /** `--skip iceberg-metadata`: Iceberg replicas keep the source's metadata chain (with a warning per table). */
 export const SKIP_ICEBERG_METADATA = 'iceberg-metadata';
 
-/** What `--skip` takes: a group of Lake Formation state, or all of it, or the Iceberg metadata rewrite. */
-export const SKIP_NAMES: readonly string[] = [...Object.keys(LF_SWITCHES), SKIP_ALL_LAKE_FORMATION, SKIP_ICEBERG_METADATA];
+/** What `--skip` takes: a group of Lake Formation state, or all of it, an attached kind, or the Iceberg metadata rewrite. */
+export const SKIP_NAMES: readonly string[] = [...Object.keys(LF_SWITCHES), SKIP_ALL_LAKE_FORMATION, ...ATTACHED_SWITCH_NAMES, SKIP_ICEBERG_METADATA];
 
 
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliCommand {
@@ -168,6 +169,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
       lakeFormation: { kinds: kindsWithout(skipped), protectedPrincipals: v['protect-principal'] ?? [] },
       // Left out (on, the default) unless skipped.
       icebergMetadata: skipped.includes(SKIP_ICEBERG_METADATA) ? false : undefined,
+      attachedKinds: attachedKindsWithout(skipped),
       storageCheck: v.storage ? true : undefined,
       snapshotLocation: v.out ?? v.from,
       endpoint,

@@ -1,6 +1,7 @@
 import type { BucketMapping } from '../bucket-mapping';
 import { convergeDatabase, convergeGlue, pruneDatabases, GLUE_KINDS, glueObjectConverger } from './glue';
 import { LiveCatalogSource, type CatalogSource } from './glue';
+import { ATTACHED_KIND_NAMES, type AttachedKind } from '../shared/attached-kinds';
 import type { JobSettings, RunOptions } from '../shared/job-settings';
 import type { AwsClients } from './kernel/clients';
 import { errorMessage } from './kernel/errors';
@@ -50,6 +51,11 @@ export interface EngineSettings {
    * @default false
    */
   readonly storageCheck?: boolean;
+  /**
+   * The objects attached to tables and databases that are replicated with them (partition indexes, ...).
+   * @default all of them
+   */
+  readonly attachedKinds?: readonly AttachedKind[];
 }
 
 /**
@@ -72,6 +78,7 @@ export function deployedEngineSettings(settings: JobSettings, options: RunOption
     },
     snapshotRegion,
     icebergMetadata: settings.icebergMetadata ?? true,
+    attachedKinds: ATTACHED_KIND_NAMES.filter(k => settings.attachedKinds?.includes(k) ?? true),
   };
 }
 
@@ -226,7 +233,7 @@ export class ReplicationEngine {
   async snapshotPart(database: string, location: string, cursor: Cursor | undefined, deadline: Deadline): Promise<Report> {
     const builder = this.newReport([], { region: this.settings.sourceRegion! }, { mode: 'snapshot', targets: [], prune: false });
     const out = new LineWriter(location, this.clients, this.snapshotRegion);
-    const part = await out.publish(() => writeSnapshotPart(this.source.lookups!, database, out, cursor, deadline));
+    const part = await out.publish(() => writeSnapshotPart(this.source.lookups!, database, out, cursor, deadline, this.attachedKinds));
     const report = builder.finish(this.clients.apiCalls);
     report.snapshot = { location, format: 'lake-replica-snapshot-part', version: 1, ...part.totals };
     report.continuation = part.continuation;
@@ -244,6 +251,7 @@ export class ReplicationEngine {
       scope: this.scope,
       bucketMappings: this.settings.bucketMappings,
       icebergMetadata: this.settings.icebergMetadata,
+      attachedKinds: this.attachedKinds,
     }),
     lakeFormation: this.lakeFormation.kinds.length === 0 ? undefined : this.lakeFormationObjects(),
   });
@@ -271,6 +279,7 @@ export class ReplicationEngine {
       location: this.settings.snapshotLocation!,
       clients: this.clients,
       lakeFormation: state,
+      attachedKinds: this.attachedKinds,
       report,
       onProgress: t => onProgress?.({ ...t }, ''),
     });
@@ -340,8 +349,14 @@ export class ReplicationEngine {
       concurrency: this.settings.concurrency,
       icebergMetadata: this.settings.icebergMetadata,
       storageCheck: this.settings.storageCheck,
+      attachedKinds: this.attachedKinds,
       clients: this.clients,
     };
+  }
+
+  /** The attached kinds this engine replicates. */
+  get attachedKinds(): readonly AttachedKind[] {
+    return this.settings.attachedKinds ?? ATTACHED_KIND_NAMES;
   }
 
   private get snapshotRegion(): string {

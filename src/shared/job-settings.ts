@@ -25,6 +25,8 @@ export interface JobSettings {
   readonly protectedPrincipals?: readonly string[];
   /** Rewrite Iceberg metadata chains into the target buckets; on when absent. */
   readonly icebergMetadata?: boolean;
+  /** The attached kinds replicated (src/shared/attached-kinds.ts); all of them when absent. */
+  readonly attachedKinds?: readonly string[];
 }
 
 /** The lists that grow with a lake's configuration: what `packJobSettings` compresses. */

@@ -1,3 +1,5 @@
+import type { KindRow } from './kind-row';
+
 /**
  * What of Lake Formation can be replicated, one row a kind: read by the engine, the CLI and the
  * construct. Pure data; each kind's behaviour is its module in src/engine/lake-formation/kinds/.
@@ -93,17 +95,12 @@ export const LF_SWITCH_NAMES = [
 ] as const;
 export type LfSwitch = typeof LF_SWITCH_NAMES[number];
 
-export interface LfKindRow {
+/** A Lake Formation kind: its `lakeformation:` actions and events of lakeformation.amazonaws.com, and these. */
+export interface LfKindRow extends KindRow {
   /** The group that switches the kind on or off. */
   readonly switch: LfSwitch;
   /** Applied `before` the Glue objects (tables and grants refer to it) or `after` them (it refers to them). */
   readonly phase: 'before' | 'after';
-  /** The `lakeformation:` actions reading the kind calls, in the source and the targets. */
-  readonly read: readonly string[];
-  /** The `lakeformation:` actions writing the kind calls, in the targets only. */
-  readonly write: readonly string[];
-  /** The CloudTrail events of lakeformation.amazonaws.com that change the kind: what near-real-time follows. */
-  readonly events: readonly string[];
   /** The field of the engine's state, and the name of the snapshot records, that hold the kind. */
   readonly field: LfField;
   /** The kinds whose objects this kind's objects name: what the source lacks is removed from this kind first. */

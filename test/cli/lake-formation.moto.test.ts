@@ -220,7 +220,7 @@ describe('Lake Formation replication against moto', () => {
     const file = join(dir, 'lake.jsonl');
     const snap = await motoCli(moto().endpoint, 'snapshot', '--source-region', SOURCE, '--out', file, '--json');
     expect(snap.code).toBe(0);
-    expect(snap.report.snapshot).toMatchObject({ version: 2, lakeFormation: 1 + 2 + 9 });
+    expect(snap.report.snapshot).toMatchObject({ version: 3, lakeFormation: 1 + 2 + 9 });
     const lines = readFileSync(file, 'utf8').trim().split('\n').map(l => JSON.parse(l));
     expect(lines[0].lakeFormation.kinds).toEqual(expect.arrayContaining(['dataLakeSettings', 'dataLocation', 'lfTag', 'permission']));
     expect(lines.filter(l => typeof l.lakeFormation === 'string').map(l => [l.lakeFormation, l.items.length])).toEqual([['settings', 1], ['dataLocations', 2], ['permissions', 9]]);

@@ -32,13 +32,13 @@ describe('snapshot and restore against moto', () => {
     const file = join(dir, 'lake.jsonl.gz');
     const snap = await motoCli(moto().endpoint, 'snapshot', '--source-region', SOURCE, '--exclude-database', 'tmp_*', '--out', file, '--json');
     expect(snap.code).toBe(0);
-    expect(snap.report.snapshot).toMatchObject({ location: file, version: 2, databases: 4, tables: 6, partitions: 6, lakeFormation: 1 });
+    expect(snap.report.snapshot).toMatchObject({ location: file, version: 3, databases: 4, tables: 6, partitions: 6, lakeFormation: 1 });
 
     const lines = gunzipSync(readFileSync(file)).toString('utf8').trim().split('\n').map(l => JSON.parse(l));
-    expect(lines[0]).toMatchObject({ format: 'lake-replica-snapshot', version: 2, source: { region: SOURCE, catalogId: '123456789012' } });
+    expect(lines[0]).toMatchObject({ format: 'lake-replica-snapshot', version: 3, source: { region: SOURCE, catalogId: '123456789012' } });
     // moto's lake has only its data lake settings: one Lake Formation item, right after the header.
     expect(lines[1]).toMatchObject({ lakeFormation: 'settings', items: [{ DataLakeAdmins: [] }] });
-    expect(lines[lines.length - 1]).toEqual({ end: { databases: 4, tables: 6, partitions: 6, lakeFormation: 1 } });
+    expect(lines[lines.length - 1]).toEqual({ end: { databases: 4, tables: 6, partitions: 6, lakeFormation: 1, attached: 0 } });
     // Output-only fields never reach the snapshot.
     expect(JSON.stringify(lines)).not.toMatch(/CreateTime|VersionId|"CatalogId":"123456789012","Name"/);
 

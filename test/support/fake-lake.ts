@@ -1,6 +1,7 @@
 import {
   AlreadyExistsException, BatchCreatePartitionCommand, BatchDeletePartitionCommand, BatchDeleteTableCommand, BatchGetPartitionCommand,
   BatchUpdatePartitionCommand, CreateDatabaseCommand, CreateTableCommand, DeleteDatabaseCommand, EntityNotFoundException, GetDatabaseCommand,
+  GetPartitionIndexesCommand,
   GetDatabasesCommand, GetPartitionsCommand, GetTableCommand, GetTablesCommand, GlueClient, InvalidInputException, UpdateDatabaseCommand,
   UpdateTableCommand,
 } from '@aws-sdk/client-glue';
@@ -10,7 +11,7 @@ import type {
   BatchUpdatePartitionResponse, Column, CreateDatabaseRequest, CreateTableRequest, Database, DeleteDatabaseRequest, ErrorDetail,
   GetDatabaseRequest, GetDatabaseResponse, GetDatabasesRequest, GetDatabasesResponse, GetPartitionsRequest, GetPartitionsResponse,
   GetTableRequest, GetTableResponse, GetTablesRequest, GetTablesResponse, Partition, StorageDescriptor, Table, UpdateDatabaseRequest,
-  UpdateTableRequest,
+  UpdateTableRequest, GetPartitionIndexesRequest, GetPartitionIndexesResponse,
 } from '@aws-sdk/client-glue';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { ACCOUNT, mockAws, regionOf, type MockedAws } from './sdk-harness';
@@ -332,6 +333,12 @@ export class FakeLake {
 
   // ---- writes, applied by persistWrites() ----
 
+  /** The fake lakes hold no partition indexes: every table answers an empty list (test/support/moto has stateful ones). */
+  getPartitionIndexes(input: GetPartitionIndexesRequest, region: string): GetPartitionIndexesResponse {
+    this.partitionsOf(region, input.DatabaseName, input.TableName);
+    return { PartitionIndexDescriptorList: [] };
+  }
+
   private tablesOf(region: string, databaseName: string | undefined): Table[] {
     const tables = this.region(region).tables.get(databaseName!);
     if (!tables) throw notFound(`Database ${databaseName} not found.`);
@@ -495,6 +502,8 @@ export class FakeLake {
       .callsFake(async (input: GetTableRequest, getClient) => this.getTable(input, await regionOf(getClient())));
     this.glue.on(BatchGetPartitionCommand)
       .callsFake(async (input: BatchGetPartitionRequest, getClient) => this.batchGetPartition(input, await regionOf(getClient())));
+    this.glue.on(GetPartitionIndexesCommand)
+      .callsFake(async (input: GetPartitionIndexesRequest, getClient) => this.getPartitionIndexes(input, await regionOf(getClient())));
     for (const command of [CreateDatabaseCommand, UpdateDatabaseCommand, DeleteDatabaseCommand, CreateTableCommand, UpdateTableCommand]) {
       this.glue.on(command as typeof CreateDatabaseCommand).resolves({});
     }

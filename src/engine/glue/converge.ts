@@ -1,10 +1,12 @@
-import type { DatabaseInput, PartitionInput, TableInput } from '@aws-sdk/client-glue';
+import type { CreateTableRequest, DatabaseInput, PartitionInput, TableInput } from '@aws-sdk/client-glue';
+import { AttachedConvergence, attachedKindsOf, type AttachedRules, type SourceAttachments } from './attached';
 import { icebergChainDrift, isIcebergTable, isS3TablesTable, pointAtStagedChain, rewriteIntoTarget } from './iceberg';
 import { hasPartitions, partitionKey, replicaDatabase, replicaPartition, replicaTable, type ReplicaContext } from './shapes';
 import type { CatalogSource, SourceDatabase, SourceLookups, SourceTable } from './source';
 import { checkReplicaStorage, hasHiveStorage } from './storage-check';
 import { BATCH_CREATE_PARTITIONS as BATCH, GlueTarget, type EntryError } from './target';
 import { BucketMapper, type BucketMapping } from '../../bucket-mapping';
+import type { AttachedKind } from '../../shared/attached-kinds';
 import { AwsClients } from '../kernel/clients';
 import { changedFields, fieldPrints, fingerprint, type FieldPrints } from '../kernel/compare';
 import { forEachConcurrent, Limiter } from '../kernel/concurrency';
@@ -37,6 +39,11 @@ export interface GlueConvergeOptions {
    * @default false
    */
   readonly storageCheck?: boolean;
+  /**
+   * The objects attached to tables and databases that are converged with them (partition indexes, ...).
+   * @default none
+   */
+  readonly attachedKinds?: readonly AttachedKind[];
   readonly clients: AwsClients;
   /** Called as work progresses, with the live counts and the object being worked on. */
   readonly onProgress?: (counts: Readonly<Record<string, Counts>>, current: string) => void;
@@ -107,6 +114,7 @@ export class GlueConvergence {
   private lastListed?: string;
   private readonly partials: PartialTable[] = [];
   private readonly keptWarned = new Set<string>();
+  private readonly attached: AttachedConvergence;
 
   constructor(private readonly o: GlueConvergeOptions) {
     this.dryRun = o.mode === 'plan' || o.mode === 'verify';
@@ -124,6 +132,7 @@ export class GlueConvergence {
       prune: this.prune,
       dryRun: this.dryRun,
     }, GLUE_KINDS);
+    this.attached = new AttachedConvergence(o.attachedKinds ?? [], this.attachedRules());
   }
 
   async run(): Promise<Report> {
@@ -232,6 +241,8 @@ export class GlueConvergence {
     const name = db.input.Name!;
     this.progress(name);
     const states: TargetDatabase[] = [];
+    const attachedKinds = cursor ? [] : this.attached.kindsOf('database');
+    const attachments = await db.attachments(attachedKinds);
     for (const [i, { target, ctx }] of targets.entries()) {
       const state: TargetDatabase = { target, ctx };
       states.push(state);
@@ -244,6 +255,7 @@ export class GlueConvergence {
         } else {
           const change = await this.converge('database', name, target.region, fieldPrints(desired), actual, this.databaseWrites(target, desired));
           if (change.outcome !== 'created') state.tables = await target.tables(name);
+          await this.attached.converge(target.glue, { database: name }, name, this.objectContext(ctx, name), attachments, attachedKinds);
         }
       } catch (error) {
         state.broken = errorMessage(error);
@@ -317,6 +329,8 @@ export class GlueConvergence {
     const db = table.databaseName;
     const key = `${db}.${table.input.Name}`;
     const partitionTargets: PartitionTarget[] = [];
+    const attachments = await table.attachments(this.attached.kindsOf('table', table.input));
+    const converged: Array<TargetWithContext> = [];
     for (const state of states) {
       if (state.broken) {
         this.report.fail({ kind: 'table', key, target: state.target.region, error: `database ${db} failed: ${state.broken}` });
@@ -326,8 +340,11 @@ export class GlueConvergence {
       try {
         const desired = await this.desiredTable(table, state.ctx, key);
         if (!desired) continue;
-        const change = await this.converge('table', key, state.target.region, fieldPrints(desired), actual, this.tableWrites(state.target, db, desired));
+        const withTable = this.attached.withTable(attachments, this.objectContext(state.ctx, key));
+        const change = await this.converge('table', key, state.target.region, fieldPrints(desired), actual, this.tableWrites(state.target, db, desired, withTable));
         if (change.outcome === 'unchanged') await this.verifyIcebergChain(table, state, key);
+        await this.convergeAttached(state, table, attachments, false, change.outcome === 'created' ? withTable : undefined);
+        converged.push(state);
         const storage = this.storageCheck && hasHiveStorage(desired) ? { table: desired.StorageDescriptor!.Location!, partitions: [] } : undefined;
         // A table found in the target (whatever this run's first answer was) has partitions to compare.
         const readPartitions = change.outcome !== 'created' && (actual === undefined || 'PartitionKeys' in actual);
@@ -349,6 +366,19 @@ export class GlueConvergence {
     }
     this.progress(key);
     if (partitionTargets.length > 0) await this.partitions(table, partitionTargets);
+    for (const state of converged) await this.convergeAttached(state, table, attachments, true);
+  }
+
+  /** Converges a table's attached objects in one target: those that go before its partitions, or after them. */
+  private async convergeAttached(
+    state: TargetWithContext, table: SourceTable, source: SourceAttachments, afterPartitions: boolean, createdWith?: Partial<CreateTableRequest>,
+  ): Promise<void> {
+    const kinds = this.attached.kindsOf('table', table.input, afterPartitions);
+    if (kinds.length === 0) return;
+    const name = table.input.Name!;
+    const key = `${table.databaseName}.${name}`;
+    const owner = { database: table.databaseName, table: name };
+    await this.attached.converge(state.target.glue, owner, key, this.objectContext(state.ctx, key), source, kinds, createdWith);
   }
 
   private async extraTables(state: TargetDatabase, db: string, names: string[]) {
@@ -542,7 +572,10 @@ export class GlueConvergence {
     const actual = await target.database(name);
     if (source) {
       const desired = replicaDatabase(source.input, this.objectContext(ctx, name));
-      return this.converge('database', name, target.region, fieldPrints(desired), actual, this.databaseWrites(target, desired));
+      const change = await this.converge('database', name, target.region, fieldPrints(desired), actual, this.databaseWrites(target, desired));
+      const kinds = this.attached.kindsOf('database');
+      await this.attached.converge(target.glue, { database: name }, name, this.objectContext(ctx, name), await source.attachments(kinds), kinds);
+      return change;
     }
     if (!actual) return { outcome: 'absent' };
     await this.extraDatabases(target, [name]);
@@ -563,7 +596,12 @@ export class GlueConvergence {
       const desired = await this.desiredTable(source, ctx, key);
       if (!desired) return { outcome: 'held' };
       if (!actual) await this.ensureDatabase(db, known);
-      return this.converge('table', key, target.region, fieldPrints(desired), actual, this.tableWrites(target, db, desired));
+      const attachments = await source.attachments(this.attached.kindsOf('table', source.input));
+      const withTable = this.attached.withTable(attachments, this.objectContext(ctx, key));
+      const change = await this.converge('table', key, target.region, fieldPrints(desired), actual, this.tableWrites(target, db, desired, withTable));
+      const created = change.outcome === 'created' ? withTable : undefined;
+      for (const late of [false, true]) await this.convergeAttached({ target, ctx }, source, attachments, late, created);
+      return change;
     }
     if (!actual) return { outcome: 'absent' };
     await this.extraTables({ target, ctx }, db, [name]);
@@ -606,6 +644,29 @@ export class GlueConvergence {
     if (!inSource) return { outcome: 'sourceGone' };
     await this.runPartitionsOf(db, table);
     return { outcome: 'partitions' };
+  }
+
+  /**
+   * Converges one attached kind's objects on one table (or, without `table`, one database). An owner the target
+   * lacks is converged whole, objects included; one the source no longer has is left to its own event.
+   */
+  async attachedObjects(kind: AttachedKind, db: string, table: string | undefined, known: KnownDatabases): Promise<ObjectChange> {
+    const lookups = this.lookups();
+    const [{ target, ctx }] = await this.targetsWithContext();
+    if (table === undefined) {
+      const source = await lookups.database(db);
+      if (!source) return { outcome: 'sourceGone' };
+      if (!await target.database(db)) return this.databaseObject(db);
+      await this.attached.converge(target.glue, { database: db }, db, this.objectContext(ctx, db), await source.attachments([kind]), [kind]);
+      return { outcome: 'attached' };
+    }
+    const source = await lookups.table(db, table);
+    if (!source) return { outcome: 'sourceGone' };
+    if (!await target.table(db, table)) return this.tableObject(db, table, known);
+    const key = `${db}.${table}`;
+    const kinds = attachedKindsOf([kind], 'table', source.input);
+    await this.attached.converge(target.glue, { database: db, table }, key, this.objectContext(ctx, key), await source.attachments(kinds), kinds);
+    return { outcome: 'attached' };
   }
 
   /** Whether a table's partitions can be converged: a partition's event may come before its table's. */
@@ -756,9 +817,9 @@ export class GlueConvergence {
     };
   }
 
-  private tableWrites(target: GlueTarget, db: string, desired: TableInput) {
+  private tableWrites(target: GlueTarget, db: string, desired: TableInput, withTable?: Partial<CreateTableRequest>) {
     return {
-      create: () => target.createTable(db, desired),
+      create: () => target.createTable(db, desired, withTable),
       update: () => target.updateTable(db, desired),
       reread: () => target.table(db, desired.Name!),
     };
@@ -769,6 +830,17 @@ export class GlueConvergence {
     if (actual === undefined) t.creates.push(desired);
     else if (actual !== fingerprint(desired)) t.updates.push(desired);
     else this.report.count('partition', 'unchanged');
+  }
+
+  /** The run's rules, as every attached kind gets them. */
+  private attachedRules(): AttachedRules {
+    return {
+      dryRun: this.dryRun,
+      differ: (kind, key, target, outcome, fields) => this.differ(kind, key, target, outcome, fields),
+      count: (kind, outcome, n) => this.report.count(kind, outcome, n),
+      fail: (kind, key, target, error) => this.report.fail({ kind, key, target, error }),
+      deleteOrReport: (kind, key, target) => this.deleteOrReport(kind, key, target),
+    };
   }
 
   /** Records a difference (plan/verify) and, unless dry, performs the write. */
@@ -822,8 +894,11 @@ interface StorageLocations {
 
 /** What converging one named object came to. */
 export interface ObjectChange {
-  /** `held`: an Iceberg table whose rewritten chain is not complete in the target yet; left as it is. */
-  readonly outcome: 'created' | 'updated' | 'unchanged' | 'deleted' | 'absent' | 'partitions' | 'sourceGone' | 'held';
+  /**
+   * `held`: an Iceberg table whose rewritten chain is not complete in the target yet; left as it is.
+   * `attached`: an owner's attached objects of one kind were converged.
+   */
+  readonly outcome: 'created' | 'updated' | 'unchanged' | 'deleted' | 'absent' | 'partitions' | 'sourceGone' | 'held' | 'attached';
   readonly fields?: string[];
 }
 

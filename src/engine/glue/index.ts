@@ -4,3 +4,4 @@ export { glueObjectConverger } from './objects';
 export { databasePages, tablePages } from './pages';
 export { databaseInput, partitionInput, reviveTimestamps, tableInput } from './shapes';
 export { LiveCatalogSource, type CatalogSource, type PartitionPage, type SourceDatabase, type SourceLookups, type SourceTable } from './source';
+export { attachedKindsOf, type SourceAttachments } from './attached';

@@ -1,6 +1,7 @@
 import { GLUE_KINDS, GlueConvergence, type KnownDatabases, type ObjectChange } from './converge';
 import type { LiveCatalogSource } from './source';
 import type { BucketMapping } from '../../bucket-mapping';
+import { ATTACHED_KIND_NAMES, ATTACHED_KINDS, type AttachedKind } from '../../shared/attached-kinds';
 import type { AwsClients } from '../kernel/clients';
 import { errorMessage } from '../kernel/errors';
 import { refKey, type ObjectConverger, type ObjectOutcome, type ObjectRef } from '../kernel/object-ref';
@@ -14,12 +15,17 @@ export interface GlueObjectsOptions {
   readonly bucketMappings: readonly BucketMapping[];
   /** Rewrite Iceberg metadata chains into the target buckets (default true). */
   readonly icebergMetadata?: boolean;
+  /** The attached kinds converged with their owners (default none). */
+  readonly attachedKinds?: readonly AttachedKind[];
 }
 
-type GlueRef = Extract<ObjectRef, { kind: 'database' | 'table' | 'partition' }>;
+type GlueRef = Extract<ObjectRef, { kind: 'database' | 'table' | 'partition' | AttachedKind }>;
 type PartitionRef = Extract<ObjectRef, { kind: 'partition' }>;
 
-const ORDER: Record<GlueRef['kind'], number> = { database: 0, table: 1, partition: 2 };
+/** Owners before what hangs off them; attached objects last, once their owners are converged. */
+const ORDER: Record<GlueRef['kind'], number> = {
+  database: 0, table: 1, partition: 2, ...Object.fromEntries(ATTACHED_KIND_NAMES.map(k => [k, 3])) as Record<AttachedKind, number>,
+};
 
 /**
  * The near-real-time path for Glue objects: each named object is re-read in the source and converged in
@@ -43,6 +49,7 @@ export function glueObjectConverger(o: GlueObjectsOptions): ObjectConverger {
         prune: true,
         clients: o.clients,
         icebergMetadata: o.icebergMetadata,
+        attachedKinds: o.attachedKinds,
       });
       let outcome: ObjectOutcome;
       try {
@@ -61,8 +68,12 @@ export function glueObjectConverger(o: GlueObjectsOptions): ObjectConverger {
         partitionGroups.set(group, [...partitionGroups.get(group) ?? [], ref]);
       } else if (ref.kind === 'database') {
         await settle([ref], c => c.databaseObject(ref.database));
-      } else {
+      } else if (ref.kind === 'table') {
         await settle([ref], c => c.tableObject(ref.database, ref.table, known));
+      } else if (!(o.attachedKinds ?? []).includes(ref.kind)) {
+        outcomes.set(refKey(ref), { status: 'SKIPPED', reason: `${ATTACHED_KINDS[ref.kind].switch} are switched off` });
+      } else {
+        await settle([ref], c => c.attachedObjects(ref.kind, ref.database, ref.table, known));
       }
     }
     for (const group of partitionGroups.values()) {
@@ -101,6 +112,10 @@ function describeChange(ref: GlueRef, change: ObjectChange, report: Report): str
     case 'sourceGone': return 'table no longer in the source: its own event deletes it with its partitions';
     case 'held': return 'left as it is: its Iceberg chain is not complete in the target yet';
     case 'partitions': return ref.kind === 'partition' && ref.values === undefined ? `all partitions: ${tally}` : `partitions: ${tally}`;
+    case 'attached': {
+      const c = report.counts[ref.kind] ?? { created: 0, updated: 0, deleted: 0, unchanged: 0 };
+      return `${ATTACHED_KINDS[ref.kind as AttachedKind].field}: ${c.created} created, ${c.updated} updated, ${c.deleted} deleted, ${c.unchanged} unchanged`;
+    }
   }
 }
 

@@ -1,7 +1,9 @@
 import { GetDatabaseCommand, GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
 import type { Database, DatabaseInput, Partition, PartitionInput, Table, TableInput } from '@aws-sdk/client-glue';
+import { readAttachments, type SourceAttachments } from './attached';
 import { databasePages, partitionPages, partitionsByValues, tablePages, type PartitionPageOf } from './pages';
 import { databaseInput, hasPartitions, partitionInput, partitionKey, tableInput } from './shapes';
+import type { AttachedKind } from '../../shared/attached-kinds';
 import { AwsClients } from '../kernel/clients';
 import { notFoundAsUndefined } from '../kernel/errors';
 import { callerIdentity } from '../kernel/identity';
@@ -30,6 +32,8 @@ export interface CatalogSource {
 
 export interface SourceDatabase {
   readonly input: DatabaseInput;
+  /** The database's attached objects of the given kinds; a kind the source does not hold is left out. */
+  attachments(kinds: readonly AttachedKind[]): Promise<SourceAttachments>;
   /** Tables in listing order; with `after`, those listed after that table. */
   tables(after?: string): AsyncIterable<SourceTable>;
 }
@@ -43,6 +47,8 @@ export interface SourceTable {
   readonly updatedAt?: Date;
   /** Pages of partitions (empty for tables without partitions), from a page token when resuming. */
   partitionPages(from?: string): AsyncIterable<PartitionPage>;
+  /** The table's attached objects of the given kinds; a kind the source does not hold (an older snapshot's) is left out. */
+  attachments(kinds: readonly AttachedKind[]): Promise<SourceAttachments>;
 }
 
 export interface SourceLookups {
@@ -98,7 +104,11 @@ export class LiveCatalogSource implements CatalogSource, SourceLookups {
 
   private sourceDatabase(database: Database): SourceDatabase {
     const name = database.Name!;
-    return { input: databaseInput(database), tables: after => this.tables(name, after) };
+    return {
+      input: databaseInput(database),
+      tables: after => this.tables(name, after),
+      attachments: kinds => readAttachments(this.glue, { database: name }, kinds),
+    };
   }
 
   private sourceTable(databaseName: string, table: Table): SourceTable {
@@ -108,6 +118,7 @@ export class LiveCatalogSource implements CatalogSource, SourceLookups {
       input,
       updatedAt: table.UpdateTime,
       partitionPages: from => this.partitions(databaseName, input.Name!, hasPartitions(input), from),
+      attachments: kinds => readAttachments(this.glue, { database: databaseName, table: input.Name! }, kinds, input),
     };
   }
 

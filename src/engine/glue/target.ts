@@ -3,7 +3,8 @@ import {
   CreateDatabaseCommand, CreateTableCommand, DeleteDatabaseCommand, GetDatabaseCommand, GetTableCommand, GlueClient,
   UpdateDatabaseCommand, UpdateTableCommand,
 } from '@aws-sdk/client-glue';
-import type { DatabaseInput, ErrorDetail, PartitionInput, TableInput } from '@aws-sdk/client-glue';
+import type { CreateTableRequest, DatabaseInput, ErrorDetail, PartitionInput, TableInput } from '@aws-sdk/client-glue';
+import type { EntryError } from './entry-error';
 import { databasePages, partitionPages, tablePages } from './pages';
 import { databaseInput, partitionInput, partitionKey, tableInput } from './shapes';
 import { partitionsByKey } from './source';
@@ -19,8 +20,7 @@ export const BATCH_UPDATE_PARTITIONS = 100;
 export const BATCH_DELETE_PARTITIONS = 25;
 export const BATCH_DELETE_TABLES = 100;
 
-/** One entry of a batch call that did not succeed. */
-export interface EntryError<K> { readonly key: K; readonly error: string; readonly code?: string }
+export type { EntryError };
 
 function detail(error: ErrorDetail | undefined): string {
   return `${error?.ErrorCode ?? 'Error'}: ${error?.ErrorMessage ?? 'no message'}`;
@@ -33,7 +33,8 @@ function entryErrors<E extends { ErrorDetail?: ErrorDetail }, K>(errors: E[] | u
 
 /** Reads and writes one target Region's catalog. Reads return compact prints, never whole catalogs. */
 export class GlueTarget {
-  private readonly glue: GlueClient;
+  /** The target's client, for the attached kinds' own reads and writes. */
+  readonly glue: GlueClient;
 
   constructor(clients: AwsClients, readonly region: string) {
     this.glue = clients.get(GlueClient, region);
@@ -99,8 +100,9 @@ export class GlueTarget {
     await notFoundAsUndefined(this.glue.send(new DeleteDatabaseCommand({ Name: name })));
   }
 
-  async createTable(databaseName: string, input: TableInput): Promise<void> {
-    await this.glue.send(new CreateTableCommand({ DatabaseName: databaseName, TableInput: input }));
+  /** `withTable`: members that create objects with the table (its partition indexes). */
+  async createTable(databaseName: string, input: TableInput, withTable?: Partial<CreateTableRequest>): Promise<void> {
+    await this.glue.send(new CreateTableCommand({ ...withTable, DatabaseName: databaseName, TableInput: input }));
   }
 
   /** SkipArchive: a replica must not pile up table versions against the account quota. */

@@ -2,6 +2,7 @@ import { jobEngine } from './job-engine';
 import { LAKE_FORMATION_ITEMS, type ItemReport, type RunManifest, type RunOutcome, type WorkItem } from './job-types';
 import { SNAPSHOT_ITEM_TARGET } from './run-item';
 import { RunStore } from './run-store';
+import type { AttachedKind } from '../../shared/attached-kinds';
 import type { JobSettings } from '../../shared/job-settings';
 import { GLUE_KINDS } from '../glue';
 import { AwsClients } from '../kernel/clients';
@@ -82,7 +83,7 @@ export async function finalizeRun(settings: JobSettings, runId: string, clients:
   let snapshotLocation: string | undefined;
   const snapshotComplete = !options.dryRun && items.filter(i => i.kind === 'snapshot' || i.phase === 'before').every(i => done.has(itemId(i)));
   if (snapshotComplete) {
-    snapshotLocation = await writeSnapshotManifest(store, prefix, manifest, scope, parts, snapshotKinds);
+    snapshotLocation = await writeSnapshotManifest(store, prefix, manifest, scope, parts, snapshotKinds, engine.attachedKinds);
     await store.putJson('latest/snapshot.json', { runId, location: snapshotLocation });
   } else if (!options.dryRun) {
     run.fail({ kind: 'snapshot', key: runId, error: 'the snapshot is incomplete, so no snapshot manifest was written for this run' });
@@ -106,6 +107,7 @@ interface SnapshotPart { readonly database: string; readonly seq: number; readon
 
 async function writeSnapshotManifest(
   store: RunStore, prefix: string, manifest: RunManifest, scope: Scope, parts: SnapshotPart[], kinds: string[] | undefined,
+  attachedKinds: readonly AttachedKind[],
 ): Promise<string> {
   parts.sort((a, b) => a.database < b.database ? -1 : a.database > b.database ? 1 : a.seq - b.seq);
   const header: SnapshotHeader = {
@@ -115,9 +117,11 @@ async function writeSnapshotManifest(
     source: manifest.source,
     scope: scope.toJSON(),
     ...(kinds ? { lakeFormation: { kinds: kinds as LfKind[] } } : {}),
+    attached: { kinds: attachedKinds },
   };
-  const totals: SnapshotTotals = { databases: 0, tables: 0, partitions: 0 };
+  const totals: SnapshotTotals = { databases: 0, tables: 0, partitions: 0, attached: 0 };
   for (const p of parts) for (const k of ['databases', 'tables', 'partitions'] as const) totals[k] += p.totals[k];
+  totals.attached = parts.reduce((n, p) => n + (p.totals.attached ?? 0), 0);
   if (kinds) totals.lakeFormation = parts.reduce((n, p) => n + (p.totals.lakeFormation ?? 0), 0);
   const split: SplitSnapshotManifest = { header, parts: parts.map(p => p.path), totals };
   await store.putJson(`${prefix}snapshot/manifest.json`, split);

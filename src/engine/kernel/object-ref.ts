@@ -1,5 +1,6 @@
 import type { Resource } from '@aws-sdk/client-lakeformation';
 import { canonicalKey } from './compare';
+import { ATTACHED_KIND_NAMES, type AttachedKind } from '../../shared/attached-kinds';
 
 /**
  * One replicated object that an event touched. An event is only a hint: the engine re-reads
@@ -10,6 +11,8 @@ export type ObjectRef =
   | { readonly kind: 'table'; readonly database: string; readonly table: string }
   /** A table's partitions; without `values`, all of them (the record omitted which). */
   | { readonly kind: 'partition'; readonly database: string; readonly table: string; readonly values?: readonly string[][] }
+  /** Every object of one attached kind on a table, or (without `table`) on a database. */
+  | { readonly kind: AttachedKind; readonly database: string; readonly table?: string }
   /** Every principal's permissions on one resource (as the source names it, before bucket mapping). */
   | { readonly kind: 'permission'; readonly resource: Resource }
   | { readonly kind: 'lfTag'; readonly tagKey: string }
@@ -24,7 +27,7 @@ export type ObjectRef =
 export type ObjectRefKind = ObjectRef['kind'];
 
 /** Glue kinds are converged by the Glue engine, the rest by the Lake Formation engine. */
-export const GLUE_REF_KINDS: readonly ObjectRefKind[] = ['database', 'table', 'partition'];
+export const GLUE_REF_KINDS: readonly ObjectRefKind[] = ['database', 'table', 'partition', ...ATTACHED_KIND_NAMES];
 
 /** What converging one object in one target came to. */
 export interface ObjectOutcome {

@@ -1,8 +1,10 @@
 /** The one report shape shared by the CLI and the on-demand job. */
 import type { Cursor } from './resume';
+import type { AttachedKind } from '../../shared/attached-kinds';
 
 export type Mode = 'plan' | 'sync' | 'verify' | 'snapshot' | 'restore';
-export type ObjectKind = 'database' | 'table' | 'partition';
+/** Glue's kinds: databases, tables, partitions and the objects attached to them. */
+export type ObjectKind = 'database' | 'table' | 'partition' | AttachedKind;
 export type Outcome = 'created' | 'updated' | 'deleted' | 'unchanged' | 'failed';
 export type Difference = 'missing' | 'changed' | 'extra';
 

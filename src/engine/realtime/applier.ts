@@ -3,6 +3,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { backoffMs, systemClock, type Clock } from './clock';
 import { eventIdOfKey, MAX_ATTEMPTS, type EventState, type Ledger, type LedgerEvent, type TargetRecord } from './ledger';
 import { METRICS, type Signals } from './signals';
+import { ATTACHED_KINDS } from '../../shared/attached-kinds';
 import { errorMessage } from '../kernel/errors';
 import { refKey, type ObjectConverger, type ObjectOutcome, type ObjectRef } from '../kernel/object-ref';
 import { resourceLabel } from '../lake-formation';
@@ -200,5 +201,6 @@ export function describe(ref: ObjectRef): string {
     case 'dataCellsFilter': return `data cells filter ${ref.database}.${ref.table}/${ref.name}`;
     case 'dataLocation': return `data location ${ref.resourceArn}`;
     case 'dataLakeSettings': return 'data lake settings';
+    default: return `${ATTACHED_KINDS[ref.kind].field} of ${ref.table === undefined ? 'database ' : ''}${ref.database}${ref.table === undefined ? '' : `.${ref.table}`}`;
   }
 }

@@ -1,5 +1,6 @@
 import { LAKE_FORMATION_EVENTS } from './lake-formation-events';
 import { glueName, obj, str, type TrailRecord } from './trail-record';
+import { ATTACHED_KIND_NAMES, ATTACHED_KINDS, type AttachedKind } from '../../shared/attached-kinds';
 import { refKey, type ObjectRef } from '../kernel/object-ref';
 
 export const GLUE_EVENT_SOURCE = 'glue.amazonaws.com';
@@ -56,6 +57,17 @@ const GLUE: Record<string, Mapper> = {
   BatchDeletePartition: p => partitions(p, listOf(p.partitionsToDelete)?.map(e => obj(e).values)),
 };
 
+/** The attached kinds' events name their owner: a table (`databaseName`, `tableName`) or a database. */
+const attachedRefs = (kind: AttachedKind): Mapper => p => {
+  const database = glueName(p.databaseName);
+  if (!database) return [];
+  if (ATTACHED_KINDS[kind].owner === 'database') return [{ kind, database }];
+  const table = glueName(p.tableName);
+  return table ? [{ kind, database, table }] : [];
+};
+const ATTACHED: Record<string, Mapper> = Object.fromEntries(
+  ATTACHED_KIND_NAMES.flatMap(kind => ATTACHED_KINDS[kind].events.map(name => [name, attachedRefs(kind)] as const)));
+
 /** Lake Formation's events, each kind's parsed as lake-formation-events.ts says. */
 const LAKE_FORMATION: Record<string, Mapper> = Object.fromEntries(
   LAKE_FORMATION_EVENTS.filter(e => e.needsParameters).map(e => [e.name, e.refs]));
@@ -73,18 +85,16 @@ const NOT_REPLICATED: Record<string, string> = {
   DeleteColumnStatisticsForTable: 'column statistics are not replicated',
   UpdateColumnStatisticsForPartition: 'column statistics are not replicated',
   DeleteColumnStatisticsForPartition: 'column statistics are not replicated',
-  CreatePartitionIndex: 'partition indexes are not replicated',
-  DeletePartitionIndex: 'partition indexes are not replicated',
 };
 
 const BY_SOURCE: Record<string, Record<string, Mapper>> = {
-  [GLUE_EVENT_SOURCE]: GLUE,
+  [GLUE_EVENT_SOURCE]: { ...GLUE, ...ATTACHED },
   [LAKE_FORMATION_EVENT_SOURCE]: LAKE_FORMATION,
 };
 
 /** The event names that change replicated state, by service: what the `event-names` lookup strategy asks for. */
 export const FOLLOWED_EVENT_NAMES: Readonly<Record<string, readonly string[]>> = {
-  [GLUE_EVENT_SOURCE]: Object.keys(GLUE),
+  [GLUE_EVENT_SOURCE]: [...Object.keys(GLUE), ...Object.keys(ATTACHED)],
   [LAKE_FORMATION_EVENT_SOURCE]: [...Object.keys(LAKE_FORMATION), ...Object.keys(WITHOUT_PARAMETERS)],
 };
 

@@ -1,4 +1,5 @@
 import type { DatabaseInput, PartitionInput, TableInput } from '@aws-sdk/client-glue';
+import type { AttachedKind } from '../../shared/attached-kinds';
 import type { LfField, LfKind } from '../lake-formation';
 
 /**
@@ -9,17 +10,19 @@ import type { LfField, LfKind } from '../lake-formation';
  *   {"lakeFormation":"permissions","items":[...]}                      (Lake Formation state, up to 1000 items a line)
  *   {"database":{...DatabaseInput}}
  *   {"table":{...TableInput},"database":"db"}
+ *   {"attached":"partitionIndexes","database":"db","table":"t","items":[...]}   (a table's or, without "table", a database's attached objects)
  *   {"partitions":[...PartitionInput],"database":"db","table":"t"}     (one line per page)
  *   {"end":{"databases":1,"tables":1,"partitions":1,"lakeFormation":1}}
  *
  * Lake Formation records come first: a restore applies settings, tags and locations before the
- * Glue objects. Records are grouped: a database's tables follow it, and a table's partition pages follow it.
+ * Glue objects. Records are grouped: a database's attached objects and tables follow it, and a table's attached
+ * objects and then its partition pages follow it.
  * The trailer proves the file is complete: a snapshot without one is refused.
  */
 export const SNAPSHOT_FORMAT = 'lake-replica-snapshot';
-export const SNAPSHOT_VERSION = 2;
-/** Version 1 has no Lake Formation state; it is still read. */
-export const READABLE_VERSIONS: readonly number[] = [1, 2];
+export const SNAPSHOT_VERSION = 3;
+/** Version 1 has no Lake Formation state, version 2 no attached objects; both are still read. */
+export const READABLE_VERSIONS: readonly number[] = [1, 2, 3];
 
 export interface SnapshotHeader {
   readonly format: typeof SNAPSHOT_FORMAT;
@@ -29,13 +32,16 @@ export interface SnapshotHeader {
   readonly scope: { readonly databases: readonly string[]; readonly excludeDatabases: readonly string[] };
   /** The Lake Formation kinds captured; absent when none were (and in version 1). */
   readonly lakeFormation?: { readonly kinds: readonly LfKind[] };
+  /** The attached kinds captured (version 3); a kind left out was not read, and a restore leaves it alone. */
+  readonly attached?: { readonly kinds: readonly AttachedKind[] };
 }
 
-export interface SnapshotTotals { databases: number; tables: number; partitions: number; lakeFormation?: number }
+export interface SnapshotTotals { databases: number; tables: number; partitions: number; lakeFormation?: number; attached?: number }
 
 export type SnapshotRecord =
   | { readonly lakeFormation: LfField; readonly items: unknown[] }
   | { readonly database: DatabaseInput }
   | { readonly table: TableInput; readonly database: string }
+  | { readonly attached: string; readonly database: string; readonly table?: string; readonly items: object[] }
   | { readonly partitions: PartitionInput[]; readonly database: string; readonly table: string }
   | { readonly end: SnapshotTotals };

@@ -63,7 +63,7 @@ export class RetryingSource implements CatalogSource {
         const name = db.input.Name!;
         if (seen.has(name)) continue;
         seen.add(name);
-        yield { input: db.input, tables: () => retrying.tables(db) };
+        yield { input: db.input, tables: () => retrying.tables(db), attachments: kinds => db.attachments(kinds) };
       }
     });
   }
@@ -78,7 +78,12 @@ export class RetryingSource implements CatalogSource {
         if (seen.has(name)) continue;
         seen.add(name);
         after = name;
-        yield { databaseName: table.databaseName, input: table.input, partitionPages: (from?: string) => retrying.partitionPages(table, from) };
+        yield {
+          databaseName: table.databaseName,
+          input: table.input,
+          partitionPages: (from?: string) => retrying.partitionPages(table, from),
+          attachments: kinds => table.attachments(kinds),
+        };
       }
     });
   }

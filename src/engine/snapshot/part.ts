@@ -1,5 +1,7 @@
+import { writeAttached } from './attached-records';
 import type { SnapshotTotals } from './format';
 import { LineWriter } from './io';
+import type { AttachedKind } from '../../shared/attached-kinds';
 import type { SourceLookups } from '../glue';
 import type { Cursor, PartialTable, Deadline } from '../kernel/resume';
 
@@ -15,13 +17,15 @@ export interface SnapshotPartResult {
  */
 export async function writeSnapshotPart(
   lookups: SourceLookups, database: string, out: LineWriter, cursor: Cursor | undefined, deadline: Deadline,
+  attachedKinds: readonly AttachedKind[] = [],
 ): Promise<SnapshotPartResult> {
-  const totals: SnapshotTotals = { databases: 0, tables: 0, partitions: 0 };
+  const totals: SnapshotTotals = { databases: 0, tables: 0, partitions: 0, attached: 0 };
   const db = await lookups.database(database);
   if (!db) return { totals };
   if (!cursor) {
     out.write({ database: db.input });
     totals.databases++;
+    await writeAttached(out, { database, attachments: kinds => db.attachments(kinds) }, attachedKinds, totals);
   }
   type Pages = AsyncIterable<{ partitions: unknown[]; next?: string }>;
   const writePartitions = async (table: string, pages: Pages): Promise<PartialTable | undefined> => {
@@ -47,6 +51,7 @@ export async function writeSnapshotPart(
     const name = table.input.Name!;
     out.write({ table: table.input, database });
     totals.tables++;
+    await writeAttached(out, { database, table: table.input, attachments: kinds => table.attachments(kinds) }, attachedKinds, totals);
     last = name;
     const cut = await writePartitions(name, table.partitionPages());
     if (cut) return { totals, continuation: { afterTable: last, partials: [cut] } };

@@ -1,3 +1,4 @@
+import type { AttachedKind } from '../../shared/attached-kinds';
 import type { LfField } from '../lake-formation';
 
 /**
@@ -87,6 +88,11 @@ export const PARTITION_SHAPE: Fields = {
     LastAnalyzedTime: 'timestamp',
   },
   required: ['Values'],
+};
+
+/** Each attached kind's items, as the writes take them. */
+export const ATTACHED_SHAPES: Readonly<Record<AttachedKind, Fields>> = {
+  partitionIndex: { fields: { IndexName: 'string', Keys: strings }, required: ['IndexName', 'Keys'] },
 };
 
 const LF_TAG: Fields = { fields: { TagKey: 'string', TagValues: strings }, required: ['TagKey', 'TagValues'] };

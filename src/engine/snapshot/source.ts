@@ -3,8 +3,9 @@ import { openLines, SnapshotPins, type SnapshotLine } from './io';
 import { LakeFormationCollector } from './lake-formation-records';
 import { emptyFileRefused } from './refusal';
 import { SnapshotChecker } from './validate';
+import { ATTACHED_KINDS, type AttachedKind } from '../../shared/attached-kinds';
 import { databaseInput, partitionInput, reviveTimestamps, tableInput } from '../glue';
-import type { CatalogSource, PartitionPage, SourceDatabase, SourceTable } from '../glue';
+import type { CatalogSource, PartitionPage, SourceAttachments, SourceDatabase, SourceTable } from '../glue';
 import { AwsClients } from '../kernel/clients';
 import { Scope } from '../kernel/scope';
 import type { LakeFormationState } from '../lake-formation';
@@ -68,10 +69,11 @@ export class SnapshotSource implements CatalogSource {
     await this.open();
     for (let r = await this.peek(); !('end' in r); r = await this.peek()) {
       this.peeked = undefined;
-      if (!('database' in r) || 'table' in r || 'partitions' in r) continue; // contents of a database already visited
+      if (!isDatabaseRecord(r)) continue; // contents of a database already visited
       const input = databaseInput(r.database);
       const name = input.Name!;
-      if (this.scope.includes(name)) yield { input, tables: () => this.tables(name) };
+      const attached = await this.attachedRecords();
+      if (this.scope.includes(name)) yield { input, tables: () => this.tables(name), attachments: kinds => this.attachments(attached, kinds) };
     }
     // Past the trailer only blank lines may follow.
     for (let next = await this.lines!.next(); !next.done; next = await this.lines!.next()) this.checker.checkRecord(next.value);
@@ -80,10 +82,28 @@ export class SnapshotSource implements CatalogSource {
   private async* tables(databaseName: string): AsyncIterable<SourceTable> {
     for (let r = await this.peek(); 'table' in r || 'partitions' in r; r = await this.peek()) {
       this.peeked = undefined;
-      if ('partitions' in r) continue; // partitions of a table already visited
+      if (!('table' in r) || typeof r.table !== 'object') continue; // partitions or attached objects of a table already visited
       const input = reviveTimestamps(tableInput(r.table));
-      yield { databaseName, input, partitionPages: () => this.partitions() };
+      // A table's attached objects are few and come right after it: they are read with it.
+      const attached = await this.attachedRecords();
+      yield { databaseName, input, partitionPages: () => this.partitions(), attachments: kinds => this.attachments(attached, kinds) };
     }
+  }
+
+  /** The attached records that follow an owner's record, by field. */
+  private async attachedRecords(): Promise<Map<string, object[]>> {
+    const out = new Map<string, object[]>();
+    for (let r = await this.peek(); 'attached' in r; r = await this.peek()) {
+      this.peeked = undefined;
+      out.set(r.attached, [...out.get(r.attached) ?? [], ...r.items]);
+    }
+    return out;
+  }
+
+  /** An owner's objects of the kinds the snapshot captured; a kind it did not capture is left out, so nothing of it is touched. */
+  private async attachments(records: ReadonlyMap<string, object[]>, kinds: readonly AttachedKind[]): Promise<SourceAttachments> {
+    const captured = (await this.open()).attached?.kinds ?? [];
+    return new Map(kinds.filter(k => captured.includes(k)).map(k => [k, records.get(ATTACHED_KINDS[k].field) ?? []]));
   }
 
   /** The partition pages that follow the current table (the checker refuses any of another table). */
@@ -105,4 +125,8 @@ export class SnapshotSource implements CatalogSource {
     this.peeked = this.checker.checkRecord(next.value)!;
     return this.peeked;
   }
+}
+
+function isDatabaseRecord(r: SnapshotRecord): r is Extract<SnapshotRecord, { database: object }> {
+  return 'database' in r && typeof r.database === 'object';
 }

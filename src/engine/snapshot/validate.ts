@@ -2,8 +2,9 @@ import {
   READABLE_VERSIONS, SNAPSHOT_FORMAT, type SnapshotHeader, type SnapshotRecord, type SnapshotTotals,
 } from './format';
 import { openLines, SnapshotPins, type SnapshotLine } from './io';
-import { DATABASE_SHAPE, describe, isObject, LAKE_FORMATION_SHAPES, PARTITION_SHAPE, shapeProblem, TABLE_SHAPE, type Shape } from './record-shapes';
+import { ATTACHED_SHAPES, DATABASE_SHAPE, describe, isObject, LAKE_FORMATION_SHAPES, PARTITION_SHAPE, shapeProblem, TABLE_SHAPE, type Shape } from './record-shapes';
 import { emptyFileRefused, SnapshotRefused } from './refusal';
+import { ATTACHED_KIND_NAMES, ATTACHED_KINDS } from '../../shared/attached-kinds';
 import { AwsClients } from '../kernel/clients';
 import { Scope } from '../kernel/scope';
 import { LF_KINDS, STATE_FIELDS, type LfField } from '../lake-formation';
@@ -12,6 +13,7 @@ const RECORD_KEYS = {
   lakeFormation: ['lakeFormation', 'items'],
   database: ['database'],
   table: ['table', 'database'],
+  attached: ['attached', 'database', 'table', 'items'],
   partitions: ['partitions', 'database', 'table'],
   end: ['end'],
 } as const;
@@ -25,12 +27,13 @@ const HEADER_SHAPE: Shape = {
     source: { fields: { region: 'string', catalogId: 'string' }, required: ['region', 'catalogId'] },
     scope: { fields: { databases: { list: 'string' }, excludeDatabases: { list: 'string' } }, required: ['databases', 'excludeDatabases'] },
     lakeFormation: { fields: { kinds: { list: 'string' } }, required: ['kinds'] },
+    attached: { fields: { kinds: { list: 'string' } }, required: ['kinds'] },
   },
   required: ['format', 'version', 'createdAt', 'source', 'scope'],
 };
 
 const TOTALS_SHAPE: Shape = {
-  fields: { databases: 'integer', tables: 'integer', partitions: 'integer', lakeFormation: 'integer' },
+  fields: { databases: 'integer', tables: 'integer', partitions: 'integer', lakeFormation: 'integer', attached: 'integer' },
   required: ['databases', 'tables', 'partitions'],
 };
 
@@ -53,7 +56,9 @@ export class SnapshotChecker {
   private database?: { readonly name: string; readonly at: Place; readonly tables: Map<string, Place> };
   private table?: { readonly name: string; readonly keys: number; readonly at: Place };
   private settingsAt?: Place;
-  private readonly counted: Required<SnapshotTotals> = { databases: 0, tables: 0, partitions: 0, lakeFormation: 0 };
+  private readonly counted: Required<SnapshotTotals> = { databases: 0, tables: 0, partitions: 0, lakeFormation: 0, attached: 0 };
+  /** Whether the current table's partitions have begun: its attached objects come before them. */
+  private partitionsBegun = false;
 
   /** The first line: the header. */
   checkHeader(at: SnapshotLine): SnapshotHeader {
@@ -68,11 +73,11 @@ export class SnapshotChecker {
       throw refuse(at, `this is not a lake-replica snapshot: the first line has no "format":"${SNAPSHOT_FORMAT}"`, true);
     }
     if (!READABLE_VERSIONS.includes(header.version as number)) {
-      throw refuse(at, `the header says snapshot format version ${JSON.stringify(header.version)}; this lake-replica reads versions ${READABLE_VERSIONS.join(' and ')}`);
+      throw refuse(at, `the header says snapshot format version ${JSON.stringify(header.version)}; this lake-replica reads versions ${READABLE_VERSIONS.slice(0, -1).join(', ')} and ${READABLE_VERSIONS.at(-1)}`);
     }
     const problem = shapeProblem(header, HEADER_SHAPE, 'the header');
     if (problem) throw refuse(at, problem);
-    const { scope, lakeFormation, version } = header as unknown as SnapshotHeader;
+    const { scope, lakeFormation, attached, version } = header as unknown as SnapshotHeader;
     try {
       new Scope(scope);
     } catch (error) {
@@ -82,6 +87,11 @@ export class SnapshotChecker {
       if (version === 1) throw refuse(at, 'the header names Lake Formation kinds, but version 1 snapshots hold no Lake Formation state');
       const unknown = lakeFormation.kinds.find(k => !(LF_KINDS as readonly string[]).includes(k));
       if (unknown !== undefined) throw refuse(at, `the header names an unknown Lake Formation kind "${unknown}"; known kinds: ${LF_KINDS.join(', ')}`);
+    }
+    if (attached) {
+      if (version < 3) throw refuse(at, `the header names attached kinds, but version ${version} snapshots hold none`);
+      const unknown = attached.kinds.find(k => !(ATTACHED_KIND_NAMES as readonly string[]).includes(k));
+      if (unknown !== undefined) throw refuse(at, `the header names an unknown attached kind "${unknown}"; known kinds: ${ATTACHED_KIND_NAMES.join(', ')}`);
     }
     this.header = header as unknown as SnapshotHeader;
     this.stage = 'lakeFormation';
@@ -109,6 +119,7 @@ export class SnapshotChecker {
       case 'lakeFormation': this.lakeFormationRecord(record, at); break;
       case 'database': this.databaseRecord(record, at); break;
       case 'table': this.tableRecord(record, at); break;
+      case 'attached': this.attachedRecord(record, at); break;
       case 'partitions': this.partitionsRecord(record, at); break;
       case 'end': this.trailerRecord(record, at); break;
     }
@@ -175,7 +186,27 @@ export class SnapshotChecker {
     if (first) throw refuse(at, `table ${key} is listed twice (first at ${where(first, at)})`);
     this.database.tables.set(table.Name, at);
     this.table = { name: table.Name, keys: table.PartitionKeys?.length ?? 0, at };
+    this.partitionsBegun = false;
     this.counted.tables++;
+  }
+
+  private attachedRecord(record: Record<string, unknown>, at: SnapshotLine): void {
+    const field = record.attached;
+    const kind = ATTACHED_KIND_NAMES.find(k => ATTACHED_KINDS[k].field === field);
+    if (!kind) throw refuse(at, `"attached" is ${describe(field)}; one of ${ATTACHED_KIND_NAMES.map(k => ATTACHED_KINDS[k].field).join(', ')} was expected`);
+    if (!this.header!.attached?.kinds.includes(kind)) throw refuse(at, `${field} are recorded, but the header does not name ${kind} among the attached kinds it captured`);
+    const problem = shapeProblem(record.database, 'string', `the ${field}' "database"`)
+      ?? (record.table === undefined ? undefined : shapeProblem(record.table, 'string', `the ${field}' "table"`))
+      ?? shapeProblem(record.items, { list: ATTACHED_SHAPES[kind] }, `${field} items`);
+    if (problem) throw refuse(at, problem);
+    const owner = ATTACHED_KINDS[kind].owner;
+    const key = record.table === undefined ? String(record.database) : `${String(record.database)}.${String(record.table)}`;
+    if ((owner === 'table') !== (record.table !== undefined)) throw refuse(at, `${field} of ${key}: they belong to a ${owner}, so the record ${owner === 'table' ? 'needs' : 'has no'} "table"`);
+    const follows = owner === 'table'
+      ? this.table !== undefined && !this.partitionsBegun && record.database === this.database!.name && record.table === this.table.name
+      : this.database !== undefined && this.table === undefined && record.database === this.database.name;
+    if (!follows) throw refuse(at, `${field} of ${key} do not follow their ${owner}'s record: a ${owner}'s attached objects come right after it`);
+    this.counted.attached += (record.items as unknown[]).length;
   }
 
   private partitionsRecord(record: Record<string, unknown>, at: SnapshotLine): void {
@@ -188,6 +219,7 @@ export class SnapshotChecker {
       const follows = this.table ? `they follow table ${this.database!.name}.${this.table.name} (${where(this.table.at, at)})` : 'no table precedes them';
       throw refuse(at, `partitions of ${key}, but ${follows}: a table's partitions follow it`);
     }
+    this.partitionsBegun = true;
     const partitions = record.partitions as Array<{ Values: string[] }>;
     const wrong = partitions.findIndex(p => p.Values.length !== this.table!.keys);
     if (wrong >= 0) {
@@ -203,10 +235,15 @@ export class SnapshotChecker {
     const withLakeFormation = this.header!.lakeFormation !== undefined;
     if (withLakeFormation && end.lakeFormation === undefined) throw refuse(at, 'the trailer does not count the Lake Formation items the header names');
     if (!withLakeFormation && end.lakeFormation !== undefined) throw refuse(at, 'the trailer counts Lake Formation items, but the header names no Lake Formation kinds');
-    const kinds = withLakeFormation ? ['databases', 'tables', 'partitions', 'lakeFormation'] as const : ['databases', 'tables', 'partitions'] as const;
+    const withAttached = this.header!.attached !== undefined;
+    if (withAttached && end.attached === undefined) throw refuse(at, 'the trailer does not count the attached objects the header names');
+    if (!withAttached && end.attached !== undefined) throw refuse(at, 'the trailer counts attached objects, but the header names no attached kinds');
+    const kinds = [
+      'databases', 'tables', 'partitions', ...withLakeFormation ? ['lakeFormation'] as const : [], ...withAttached ? ['attached'] as const : [],
+    ] as const;
     for (const kind of kinds) {
       if (end[kind] !== this.counted[kind]) {
-        const what = kind === 'lakeFormation' ? 'Lake Formation items' : kind;
+        const what = kind === 'lakeFormation' ? 'Lake Formation items' : kind === 'attached' ? 'attached objects' : kind;
         throw refuse(at, `the trailer counts ${end[kind]} ${what}, but the snapshot holds ${this.counted[kind]}`);
       }
     }
@@ -218,10 +255,10 @@ export class SnapshotChecker {
 function recordKind(value: unknown, at: SnapshotLine): RecordKind {
   if (!isObject(value)) throw refuse(at, `the line is ${describe(value)}, not a snapshot record`);
   const keys = Object.keys(value);
-  const kind = (['end', 'lakeFormation', 'partitions', 'table', 'database'] as const).find(k => keys.includes(k));
+  const kind = (['end', 'lakeFormation', 'attached', 'partitions', 'table', 'database'] as const).find(k => keys.includes(k));
   if (!kind) {
     const excerpt = at.text.length > 60 ? `${at.text.slice(0, 60)}...` : at.text;
-    throw refuse(at, `${excerpt} is not a snapshot record: a record has one of "database", "table", "partitions", "lakeFormation" or "end"`);
+    throw refuse(at, `${excerpt} is not a snapshot record: a record has one of "database", "table", "attached", "partitions", "lakeFormation" or "end"`);
   }
   const allowed: readonly string[] = RECORD_KEYS[kind];
   const extra = keys.find(k => !allowed.includes(k));

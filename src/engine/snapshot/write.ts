@@ -1,7 +1,9 @@
+import { writeAttached } from './attached-records';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotHeader, type SnapshotTotals } from './format';
 import { LineWriter } from './io';
 import { lakeFormationItems, lakeFormationRecords } from './lake-formation-records';
 import { PAGE_RETRY, RetryingSource, type PageRetry } from './page-retry';
+import type { AttachedKind } from '../../shared/attached-kinds';
 import type { CatalogSource } from '../glue';
 import { AwsClients } from '../kernel/clients';
 import { errorMessage } from '../kernel/errors';
@@ -20,6 +22,8 @@ export interface WriteSnapshotOptions {
   readonly lakeFormation?: LakeFormationState;
   /** Where failures so far (e.g. reading Lake Formation state) are already recorded. */
   readonly report?: ReportBuilder;
+  /** The attached kinds recorded with their owners (default none). */
+  readonly attachedKinds?: readonly AttachedKind[];
   /** How a source page that still fails after the SDK's retries is read again (default PAGE_RETRY). */
   readonly pageRetry?: PageRetry;
 }
@@ -53,6 +57,7 @@ export async function writeSnapshot(options: WriteSnapshotOptions): Promise<Repo
 
 async function writeRecords(out: LineWriter, source: CatalogSource, options: WriteSnapshotOptions, report: ReportBuilder): Promise<SnapshotTotals> {
   const lakeFormation = options.lakeFormation;
+  const attachedKinds = options.attachedKinds ?? [];
   const header: SnapshotHeader = {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
@@ -60,9 +65,10 @@ async function writeRecords(out: LineWriter, source: CatalogSource, options: Wri
     source: { region: source.region, catalogId: await source.catalogId() },
     scope: options.scope.toJSON(),
     ...(lakeFormation ? { lakeFormation: { kinds: [...lakeFormation.kinds] } } : {}),
+    attached: { kinds: [...attachedKinds] },
   };
   Object.assign(report.report.source, { catalogId: header.source.catalogId });
-  const totals: SnapshotTotals = { databases: 0, tables: 0, partitions: 0 };
+  const totals: SnapshotTotals = { databases: 0, tables: 0, partitions: 0, attached: 0 };
   out.write(header);
   if (lakeFormation) {
     for (const record of lakeFormationRecords(lakeFormation)) out.write(record);
@@ -71,9 +77,12 @@ async function writeRecords(out: LineWriter, source: CatalogSource, options: Wri
   for await (const db of source.databases()) {
     out.write({ database: db.input });
     totals.databases++;
+    await writeAttached(out, { database: db.input.Name!, attachments: kinds => db.attachments(kinds) }, attachedKinds, totals);
     for await (const table of db.tables()) {
       out.write({ table: table.input, database: table.databaseName });
       totals.tables++;
+      const owner = { database: table.databaseName, table: table.input, attachments: (kinds: readonly AttachedKind[]) => table.attachments(kinds) };
+      await writeAttached(out, owner, attachedKinds, totals);
       for await (const { partitions } of table.partitionPages()) {
         if (partitions.length === 0) continue;
         out.write({ partitions, database: table.databaseName, table: table.input.Name });

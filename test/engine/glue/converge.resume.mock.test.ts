@@ -577,6 +577,7 @@ describe('mocked Glue: writeSnapshotPart cuts a database into parts that read as
       const v = record.partitions.map(p => p.Values![0]);
       return `partitions ${record.database}.${record.table} ${v[0]}..${v[v.length - 1]} (${v.length})`;
     }
+    if ('attached' in record) return `${record.attached} ${record.database}.${record.table}`;
     if ('table' in record) return `table ${record.database}.${record.table.Name}`;
     if ('database' in record) return `database ${record.database.Name}`;
     return 'end';

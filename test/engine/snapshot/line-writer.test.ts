@@ -63,9 +63,10 @@ describe('writeSnapshot', () => {
   function failingSource(): CatalogSource {
     const database = (name: string, fail: boolean): SourceDatabase => ({
       input: { Name: name },
+      attachments: async () => new Map(),
       async* tables() {
         if (fail) throw Object.assign(new Error(`Database ${name} not found.`), { name: 'EntityNotFoundException', $metadata: { httpStatusCode: 400 } });
-        yield { databaseName: name, input: { Name: 't' }, async* partitionPages() { /* none */ } };
+        yield { databaseName: name, input: { Name: 't' }, async* partitionPages() { /* none */ }, attachments: async () => new Map() };
       },
     });
     return {

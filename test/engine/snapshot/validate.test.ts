@@ -69,7 +69,7 @@ describe('a snapshot that passes', () => {
 describe('each malformed snapshot is refused, naming the file and the line', () => {
   const cases: Array<[string, (lines: Line[]) => void, number, RegExp]> = [
     ['a well-formed line of unknown shape {} among the tables', l => l.splice(6, 0, '{}'), 7,
-      /\{\} is not a snapshot record: a record has one of "database", "table", "partitions", "lakeFormation" or "end"/],
+      /\{\} is not a snapshot record: a record has one of "database", "table", "attached", "partitions", "lakeFormation" or "end"/],
     ['a well-formed line of unknown shape [] among the tables', l => l.splice(6, 0, '[]'), 7, /the line is a list, not a snapshot record/],
     ['a well-formed line of unknown shape {"foo":1} among the tables', l => l.splice(6, 0, '{"foo":1}'), 7, /\{"foo":1\} is not a snapshot record/],
     ['a JSON value that is not an object', l => l.splice(6, 0, '42'), 7, /the line is a number \(42\), not a snapshot record/],
@@ -97,7 +97,7 @@ describe('each malformed snapshot is refused, naming the file and the line', () 
     ['data lake settings listed twice', l => l.splice(2, 0, { lakeFormation: 'settings', items: [{}] }), 3, /the data lake settings are listed more than once \(first at line 2\)/],
     ['a header without source', l => { delete record(l, 1).source; }, 1, /the header has no source/],
     ['a header whose source has no region', l => { record(l, 1).source = { catalogId: '123456789012' }; }, 1, /the header\.source has no region/],
-    ['a header of an unknown version', l => { record(l, 1).version = 3; }, 1, /snapshot format version 3; this lake-replica reads versions 1 and 2/],
+    ['a header of an unknown version', l => { record(l, 1).version = 4; }, 1, /snapshot format version 4; this lake-replica reads versions 1, 2 and 3/],
     ['a header with an unknown Lake Formation kind', l => { record(l, 1).lakeFormation = { kinds: ['everything'] }; }, 1,
       /unknown Lake Formation kind "everything"/],
     ['a header whose scope pattern does not compile', l => { record(l, 1).scope = { databases: ['sales['], excludeDatabases: [] }; }, 1,

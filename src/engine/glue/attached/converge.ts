@@ -1,0 +1,181 @@
+import type { CreateTableRequest, GlueClient, TableInput } from '@aws-sdk/client-glue';
+import type { AttachedKindModule, AttachedRead, AttachedWrite, Owner } from './kind';
+import { ATTACHED_MODULES } from './modules';
+import { ATTACHED_KINDS, type AttachedKind } from '../../../shared/attached-kinds';
+import { changedFields, fieldPrints } from '../../kernel/compare';
+import { errorMessage } from '../../kernel/errors';
+import type { ReplicaContext } from '../shapes';
+
+/** What the run's rules are, as the Glue converger applies them to every kind. */
+export interface AttachedRules {
+  readonly dryRun: boolean;
+  differ(kind: AttachedKind, key: string, target: string, outcome: AttachedWrite, fields?: string[]): void;
+  count(kind: AttachedKind, outcome: AttachedWrite | 'unchanged', n?: number): void;
+  fail(kind: AttachedKind, key: string, target: string, error: string): void;
+  /** An object only the target has: whether to delete it (prune); otherwise it is reported as the run's mode says. */
+  deleteOrReport(kind: AttachedKind, key: string, target: string): boolean;
+}
+
+/** The source's attached objects of one owner, read once and shared by every target; a kind whose read failed holds its error. */
+export type SourceAttachments = ReadonlyMap<AttachedKind, readonly object[] | Error>;
+
+/** Of `kinds`, those an owner carries, in table order; for a table, `afterPartitions` picks its late or early kinds. */
+export function attachedKindsOf(kinds: readonly AttachedKind[], owner: 'database' | 'table', table?: TableInput, afterPartitions?: boolean): AttachedKind[] {
+  return kinds.filter(k => {
+    const m = ATTACHED_MODULES[k];
+    if (ATTACHED_KINDS[k].owner !== owner) return false;
+    if (owner === 'table' && afterPartitions !== undefined && (m.afterPartitions ?? false) !== afterPartitions) return false;
+    return !table || (m.appliesTo?.(table) ?? true);
+  });
+}
+
+/** Reads one owner's objects of each kind, in one Region (the source's, shared by every target). */
+export async function readAttachments(
+  glue: GlueClient, owner: Owner, kinds: readonly AttachedKind[], table?: TableInput,
+): Promise<SourceAttachments> {
+  const out = new Map<AttachedKind, readonly object[] | Error>();
+  for (const kind of kinds) {
+    try {
+      out.set(kind, (await ATTACHED_MODULES[kind].read(glue, owner, table)).map(r => r.item));
+    } catch (error) {
+      out.set(kind, error instanceof Error ? error : new Error(errorMessage(error)));
+    }
+  }
+  return out;
+}
+
+/**
+ * The one decision for attached objects in one target, for every kind: create what the target lacks, update what
+ * differs, leave what matches, and delete (with prune) or report what only the target has. A create refused as
+ * existing re-reads the target and decides again; a delete refused as gone counts deleted. The run path, restore,
+ * verify and near-real-time all come through here.
+ */
+export class AttachedConvergence {
+  constructor(readonly kinds: readonly AttachedKind[], private readonly rules: AttachedRules) {}
+
+  /** The kinds of an owner, in table order; `afterPartitions` picks the table's late kinds. */
+  kindsOf(owner: 'database' | 'table', table?: TableInput, afterPartitions?: boolean): AttachedKind[] {
+    return attachedKindsOf(this.kinds, owner, table, afterPartitions);
+  }
+
+  /** The CreateTable members that give a new table its objects at once (for the kinds that have them). */
+  withTable(source: SourceAttachments, ctx: ReplicaContext): Partial<CreateTableRequest> {
+    let extra: Partial<CreateTableRequest> = {};
+    for (const [kind, items] of source) {
+      const m = ATTACHED_MODULES[kind];
+      if (!m.withTable || items instanceof Error || items.length === 0) continue;
+      extra = { ...extra, ...m.withTable(items.map(i => m.replica(i, ctx))) };
+    }
+    return extra;
+  }
+
+  /**
+   * Converges one owner's objects of the given kinds in one target. `createdWith`: the owner was just created with
+   * these objects (CreateTable took them), so they count created and nothing is read.
+   */
+  async converge(
+    glue: GlueClient, owner: Owner, ownerKey: string, ctx: ReplicaContext, source: SourceAttachments,
+    kinds: readonly AttachedKind[], createdWith?: Partial<CreateTableRequest>,
+  ): Promise<void> {
+    for (const kind of kinds) {
+      const items = source.get(kind);
+      if (items === undefined) continue;
+      if (items instanceof Error) {
+        this.rules.fail(kind, `${ownerKey}/*`, ctx.targetRegion, `reading the source's objects failed, nothing of this kind was converged: ${items.message}`);
+        continue;
+      }
+      const m = ATTACHED_MODULES[kind];
+      const desired = items.map(i => m.replica(i, ctx));
+      if (createdWith && m.withTable && desired.length > 0) {
+        for (const item of desired) this.rules.differ(kind, `${ownerKey}/${m.key(item)}`, ctx.targetRegion, 'created');
+        this.rules.count(kind, 'created', desired.length);
+        continue;
+      }
+      try {
+        await this.convergeKind(kind, m, glue, owner, ownerKey, ctx.targetRegion, desired);
+      } catch (error) {
+        this.rules.fail(kind, `${ownerKey}/*`, ctx.targetRegion, `reading the target's objects failed: ${errorMessage(error)}`);
+      }
+    }
+  }
+
+  private async convergeKind(
+    kind: AttachedKind, m: AttachedKindModule<object>, glue: GlueClient, owner: Owner, ownerKey: string, region: string, desired: object[],
+  ): Promise<void> {
+    const w: KindWrites = { kind, m, glue, owner, ownerKey, region };
+    const have = new Map((await m.read(glue, owner)).map(r => [m.key(r.item), r]));
+    const creates: Change[] = [];
+    const updates: Change[] = [];
+    for (const item of desired) {
+      this.decide(w, item, have.get(m.key(item)), creates, updates);
+      have.delete(m.key(item));
+    }
+    const extras = [...have.values()]
+      .filter(r => this.rules.deleteOrReport(kind, `${ownerKey}/${m.key(r.item)}`, region))
+      .map(r => ({ item: r.item }));
+    const conflicts = await this.send(w, 'created', creates);
+    await this.send(w, 'updated', updates);
+    await this.send(w, 'deleted', extras);
+    if (conflicts.length === 0) return;
+    // Created meanwhile (our own create whose answer was lost, or another writer): read again and decide once more.
+    const now = new Map((await m.read(glue, owner)).map(r => [m.key(r.item), r]));
+    const again: Change[] = [];
+    const missing: Change[] = [];
+    for (const item of conflicts) this.decide(w, item, now.get(m.key(item)), missing, again);
+    const left = [...await this.send(w, 'updated', again), ...await this.send(w, 'created', missing)];
+    for (const item of left) {
+      this.rules.fail(kind, `${ownerKey}/${m.key(item)}`, region, 'changed by another writer while it was converged; the next run converges it');
+    }
+  }
+
+  private decide(w: KindWrites, item: object, found: AttachedRead<object> | undefined, creates: Change[], updates: Change[]): void {
+    if (!found) {
+      creates.push({ item });
+      return;
+    }
+    const key = `${w.ownerKey}/${w.m.key(item)}`;
+    if (found.problem) this.rules.fail(w.kind, key, w.region, found.problem);
+    const fields = changedFields(fieldPrints(item), fieldPrints(found.item));
+    if (fields.length > 0) updates.push({ item, fields });
+    else if (!found.problem) this.rules.count(w.kind, 'unchanged');
+  }
+
+  /** Reports and (unless dry) makes one kind of write; returns the creates refused as already there. */
+  private async send(w: KindWrites, outcome: AttachedWrite, changes: Change[]): Promise<object[]> {
+    if (changes.length === 0) return [];
+    for (const c of changes) this.rules.differ(w.kind, `${w.ownerKey}/${w.m.key(c.item)}`, w.region, outcome, c.fields);
+    if (this.rules.dryRun) {
+      this.rules.count(w.kind, outcome, changes.length);
+      return [];
+    }
+    const items = changes.map(c => c.item);
+    const errors = await w.m.write(w.glue, w.owner, outcome, items);
+    const byKey = new Map(items.map(i => [w.m.key(i), i]));
+    const conflicts: object[] = [];
+    let failed = 0;
+    for (const e of errors) {
+      if (outcome === 'deleted' && e.code === 'EntityNotFoundException') continue;
+      failed++;
+      if (outcome === 'created' && e.code === 'AlreadyExistsException' && byKey.has(e.key)) conflicts.push(byKey.get(e.key)!);
+      else this.rules.fail(w.kind, `${w.ownerKey}/${e.key}`, w.region, e.error);
+    }
+    this.rules.count(w.kind, outcome, items.length - failed);
+    return conflicts;
+  }
+}
+
+/** One kind's writes in one owner of one target. */
+interface KindWrites {
+  readonly kind: AttachedKind;
+  readonly m: AttachedKindModule<object>;
+  readonly glue: GlueClient;
+  readonly owner: Owner;
+  readonly ownerKey: string;
+  readonly region: string;
+}
+
+/** An object to write, with the fields an update changes. */
+interface Change {
+  readonly item: object;
+  readonly fields?: string[];
+}

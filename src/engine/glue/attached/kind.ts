@@ -1,0 +1,40 @@
+import type { CreateTableRequest, GlueClient, TableInput } from '@aws-sdk/client-glue';
+import type { EntryError } from '../entry-error';
+import type { ReplicaContext } from '../shapes';
+
+/** The database, or the table, that attached objects hang off. */
+export interface Owner {
+  readonly database: string;
+  readonly table?: string;
+}
+
+/** One object as a Region holds it, in the write shape, with what Glue says is wrong with it, if anything. */
+export interface AttachedRead<T> {
+  readonly item: T;
+  /** e.g. an index whose backfill failed: reported as a failure of the object in that target. */
+  readonly problem?: string;
+}
+
+export type AttachedWrite = 'created' | 'updated' | 'deleted';
+
+/**
+ * One attached kind's behaviour: how its objects are read, named, turned into their replica and written. Its data
+ * (switch, owner, IAM actions, events, snapshot field) is its row in src/shared/attached-kinds.ts; `converge.ts`
+ * holds the one decision (create, update, unchanged, extra) and the rules for dry runs, prune and reporting.
+ */
+export interface AttachedKindModule<T extends object> {
+  /** Converged after the table's partitions (what names partitions); by default right after its owner, before them. */
+  readonly afterPartitions?: boolean;
+  /** Whether a table carries the kind (e.g. only partitioned tables have indexes); every owner when absent. */
+  appliesTo?(table: TableInput): boolean;
+  /** The owner's objects in one Region. A missing owner has none. */
+  read(glue: GlueClient, owner: Owner, table?: TableInput): Promise<Array<AttachedRead<T>>>;
+  /** An object's name within its owner. */
+  key(item: T): string;
+  /** The replica of a source object in one target Region (buckets and roles mapped, schedules paused, optimizers off). */
+  replica(item: T, ctx: ReplicaContext): T;
+  /** Members a CreateTable call takes so a new table gets its objects with it; they then count created. */
+  withTable?(items: readonly T[]): Partial<CreateTableRequest>;
+  /** Writes objects of one owner; returns those that failed, with the service's error code (idempotency conflicts are settled). */
+  write(glue: GlueClient, owner: Owner, outcome: AttachedWrite, items: readonly T[]): Promise<Array<EntryError<string>>>;
+}

@@ -1,0 +1,28 @@
+import type { TableInput } from '@aws-sdk/client-glue';
+import type { SnapshotTotals } from './format';
+import type { LineWriter } from './io';
+import { ATTACHED_KINDS, type AttachedKind } from '../../shared/attached-kinds';
+import { attachedKindsOf, type SourceAttachments } from '../glue';
+
+/** An owner whose attached objects a snapshot records: a database, or a table (with its definition). */
+export interface SnapshotOwner {
+  readonly database: string;
+  readonly table?: TableInput;
+  attachments(kinds: readonly AttachedKind[]): Promise<SourceAttachments>;
+}
+
+/**
+ * Writes an owner's attached objects, one record a kind that has any, right after the owner's record. A kind whose
+ * read failed fails the snapshot: a snapshot that silently lacked them would restore a replica without them.
+ */
+export async function writeAttached(out: LineWriter, owner: SnapshotOwner, kinds: readonly AttachedKind[], totals: SnapshotTotals): Promise<void> {
+  const own = attachedKindsOf(kinds, owner.table ? 'table' : 'database', owner.table);
+  if (own.length === 0) return;
+  const where = owner.table ? `${owner.database}.${owner.table.Name}` : owner.database;
+  for (const [kind, items] of await owner.attachments(own)) {
+    if (items instanceof Error) throw new Error(`reading the ${ATTACHED_KINDS[kind].field} of ${where} failed: ${items.message}`, { cause: items });
+    if (items.length === 0) continue;
+    out.write({ attached: ATTACHED_KINDS[kind].field, database: owner.database, ...owner.table ? { table: owner.table.Name } : {}, items });
+    totals.attached = (totals.attached ?? 0) + items.length;
+  }
+}
