@@ -35,6 +35,12 @@ export interface AttachedKindModule<T extends object> {
   replica(item: T, ctx: ReplicaContext): T;
   /** Members a CreateTable call takes so a new table gets its objects with it; they then count created. */
   withTable?(items: readonly T[]): Partial<CreateTableRequest>;
+  /**
+   * The object as a promoted DR Region runs it (`lake-replica promote`): what `replica` paused or disabled, switched
+   * back on as the source ran it (`source`, when a snapshot says; else as the replica was made from). Absent: the
+   * kind runs the same replicated and promoted.
+   */
+  promoted?(replica: T, source: T | undefined): T;
   /** Writes objects of one owner; returns those that failed, with the service's error code (idempotency conflicts are settled). */
   write(glue: GlueClient, owner: Owner, outcome: AttachedWrite, items: readonly T[]): Promise<Array<EntryError<string>>>;
 }
