@@ -234,6 +234,14 @@ export interface MultiRegionLakeReplicaProps {
   readonly replicatePartitionIndexes?: boolean;
 
   /**
+   * Replicate databases' user-defined functions, their resource URIs (jars, files, archives) and artifact
+   * location pointed at the target's buckets (an unmapped bucket is warned about); a pruning run deletes the
+   * extra ones.
+   * @default true
+   */
+  readonly replicateUserDefinedFunctions?: boolean;
+
+  /**
    * Principals (ARNs, account ids or `IAM_ALLOWED_PRINCIPALS`) whose permissions and opt-ins are never
    * revoked in a target, even by a pruning run. The replicator role and each target's data lake
    * admins are always protected.

@@ -381,6 +381,7 @@ function skippedGroups(props: MultiRegionLakeReplicaProps): string[] {
     [props.replicateDataCellsFilters, 'data-cells-filters'],
     [props.replicatePermissions, 'permissions'],
     [props.replicatePartitionIndexes, 'partition-indexes'],
+    [props.replicateUserDefinedFunctions, 'user-defined-functions'],
   ];
   return switches.filter(([on]) => on === false).map(([, group]) => group);
 }

@@ -22,6 +22,7 @@ function settingsText(template: Template): string {
 /** Each attached kind's construct switch. */
 const SWITCHES: Record<AttachedKind, keyof MultiRegionLakeReplicaProps> = {
   partitionIndex: 'replicatePartitionIndexes',
+  userDefinedFunction: 'replicateUserDefinedFunctions',
 };
 
 describe.each(ATTACHED_KIND_NAMES)('the %s kind in the construct', (kind) => {

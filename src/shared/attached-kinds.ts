@@ -14,6 +14,15 @@ const KINDS = {
     events: ['CreatePartitionIndex', 'DeletePartitionIndex'],
     field: 'partitionIndexes',
   },
+  userDefinedFunction: {
+    switch: 'user-defined-functions',
+    owner: 'database',
+    // GetUserDefinedFunction: an update first reads the target's function (its governance mode cannot change).
+    read: ['GetUserDefinedFunctions', 'GetUserDefinedFunction'],
+    write: ['CreateUserDefinedFunction', 'UpdateUserDefinedFunction', 'DeleteUserDefinedFunction'],
+    events: ['CreateUserDefinedFunction', 'UpdateUserDefinedFunction', 'DeleteUserDefinedFunction'],
+    field: 'userDefinedFunctions',
+  },
 } as const;
 
 /** The report kinds of the attached objects. */

@@ -122,7 +122,7 @@ describe('parseCli accepted command lines', () => {
           kinds: ['dataLakeSettings', 'lfTagExpression', 'dataLocation', 'dataCellsFilter', 'permission'],
           protectedPrincipals: ['arn:aws:iam::111122223333:role/BreakGlass'],
         },
-        attachedKinds: ['partitionIndex'],
+        attachedKinds: ['partitionIndex', 'userDefinedFunction'],
         snapshotLocation: undefined,
         endpoint: undefined,
       },

@@ -1,7 +1,7 @@
 import {
   AlreadyExistsException, BatchCreatePartitionCommand, BatchDeletePartitionCommand, BatchDeleteTableCommand, BatchGetPartitionCommand,
   BatchUpdatePartitionCommand, CreateDatabaseCommand, CreateTableCommand, DeleteDatabaseCommand, EntityNotFoundException, GetDatabaseCommand,
-  GetPartitionIndexesCommand,
+  GetPartitionIndexesCommand, GetUserDefinedFunctionsCommand,
   GetDatabasesCommand, GetPartitionsCommand, GetTableCommand, GetTablesCommand, GlueClient, InvalidInputException, UpdateDatabaseCommand,
   UpdateTableCommand,
 } from '@aws-sdk/client-glue';
@@ -11,7 +11,7 @@ import type {
   BatchUpdatePartitionResponse, Column, CreateDatabaseRequest, CreateTableRequest, Database, DeleteDatabaseRequest, ErrorDetail,
   GetDatabaseRequest, GetDatabaseResponse, GetDatabasesRequest, GetDatabasesResponse, GetPartitionsRequest, GetPartitionsResponse,
   GetTableRequest, GetTableResponse, GetTablesRequest, GetTablesResponse, Partition, StorageDescriptor, Table, UpdateDatabaseRequest,
-  UpdateTableRequest, GetPartitionIndexesRequest, GetPartitionIndexesResponse,
+  UpdateTableRequest, GetPartitionIndexesRequest, GetPartitionIndexesResponse, GetUserDefinedFunctionsRequest, GetUserDefinedFunctionsResponse,
 } from '@aws-sdk/client-glue';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { ACCOUNT, mockAws, regionOf, type MockedAws } from './sdk-harness';
@@ -339,6 +339,12 @@ export class FakeLake {
     return { PartitionIndexDescriptorList: [] };
   }
 
+  /** Nor user-defined functions: every database answers an empty list (test/support/moto has stateful ones). */
+  getUserDefinedFunctions(input: GetUserDefinedFunctionsRequest, region: string): GetUserDefinedFunctionsResponse {
+    this.tablesOf(region, input.DatabaseName);
+    return { UserDefinedFunctions: [] };
+  }
+
   private tablesOf(region: string, databaseName: string | undefined): Table[] {
     const tables = this.region(region).tables.get(databaseName!);
     if (!tables) throw notFound(`Database ${databaseName} not found.`);
@@ -504,6 +510,8 @@ export class FakeLake {
       .callsFake(async (input: BatchGetPartitionRequest, getClient) => this.batchGetPartition(input, await regionOf(getClient())));
     this.glue.on(GetPartitionIndexesCommand)
       .callsFake(async (input: GetPartitionIndexesRequest, getClient) => this.getPartitionIndexes(input, await regionOf(getClient())));
+    this.glue.on(GetUserDefinedFunctionsCommand)
+      .callsFake(async (input: GetUserDefinedFunctionsRequest, getClient) => this.getUserDefinedFunctions(input, await regionOf(getClient())));
     for (const command of [CreateDatabaseCommand, UpdateDatabaseCommand, DeleteDatabaseCommand, CreateTableCommand, UpdateTableCommand]) {
       this.glue.on(command as typeof CreateDatabaseCommand).resolves({});
     }

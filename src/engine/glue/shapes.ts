@@ -11,7 +11,7 @@ import type { BucketMapper } from '../../bucket-mapping';
  * read fields (CreateTime, VersionId, CatalogId, IsRegisteredWithLakeFormation, ...) are never
  * listed, so they can never leak into a write.
  */
-type FieldRules<T> = { readonly [K in keyof Required<T>]: boolean };
+export type FieldRules<T> = { readonly [K in keyof Required<T>]: boolean };
 
 const DATABASE_FIELDS: FieldRules<DatabaseInput> = {
   Name: true,
@@ -75,7 +75,7 @@ const VIEW_REPRESENTATION_FIELDS: FieldRules<ViewRepresentationInput> = {
   ViewExpandedText: true,
 };
 
-function keep<T>(source: object, rules: FieldRules<T>): T {
+export function keep<T>(source: object, rules: FieldRules<T>): T {
   const out: Record<string, unknown> = {};
   for (const [key, copy] of Object.entries(rules)) {
     const value = (source as Record<string, unknown>)[key];
@@ -175,7 +175,8 @@ function mapStorageDescriptor(sd: StorageDescriptor, ctx: ReplicaContext): void 
   if (skewMap) for (const key of Object.keys(skewMap)) skewMap[key] = mapUri(skewMap[key], ctx);
 }
 
-function mapUri(uri: string, ctx: ReplicaContext): string {
+/** An S3 URI pointed at the target's bucket; one in an unmapped bucket is reported and kept. Other URIs are kept. */
+export function mapUri(uri: string, ctx: ReplicaContext): string {
   const mapped = ctx.mapper.map(uri);
   if (mapped.unmappedBucket) ctx.onUnmappedBucket(mapped.unmappedBucket);
   return mapped.uri;

@@ -78,9 +78,6 @@ const WITHOUT_PARAMETERS: Record<string, ObjectRef[]> = Object.fromEntries(
 
 /** Write events of the two services that change state the replica does not hold: kept, visibly skipped. */
 const NOT_REPLICATED: Record<string, string> = {
-  CreateUserDefinedFunction: 'user-defined functions are not replicated',
-  UpdateUserDefinedFunction: 'user-defined functions are not replicated',
-  DeleteUserDefinedFunction: 'user-defined functions are not replicated',
   UpdateColumnStatisticsForTable: 'column statistics are not replicated',
   DeleteColumnStatisticsForTable: 'column statistics are not replicated',
   UpdateColumnStatisticsForPartition: 'column statistics are not replicated',

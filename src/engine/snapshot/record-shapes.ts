@@ -93,6 +93,19 @@ export const PARTITION_SHAPE: Fields = {
 /** Each attached kind's items, as the writes take them. */
 export const ATTACHED_SHAPES: Readonly<Record<AttachedKind, Fields>> = {
   partitionIndex: { fields: { IndexName: 'string', Keys: strings }, required: ['IndexName', 'Keys'] },
+  userDefinedFunction: {
+    fields: {
+      FunctionName: 'string',
+      ClassName: 'string',
+      OwnerName: 'string',
+      FunctionType: 'string',
+      OwnerType: 'string',
+      ResourceUris: { list: { fields: { ResourceType: 'string', Uri: 'string' } } },
+      ArtifactLocation: 'string',
+      GovernanceMode: 'string',
+    },
+    required: ['FunctionName'],
+  },
 };
 
 const LF_TAG: Fields = { fields: { TagKey: 'string', TagValues: strings }, required: ['TagKey', 'TagValues'] };
