@@ -5,7 +5,7 @@ import { ATTACHED_KIND_NAMES, type AttachedKind } from '../shared/attached-kinds
 import type { JobSettings, RunOptions } from '../shared/job-settings';
 import type { AwsClients } from './kernel/clients';
 import { errorMessage } from './kernel/errors';
-import { refKey, type ObjectConverger, type ObjectOutcome, type ObjectRef } from './kernel/object-ref';
+import { GLUE_REF_KINDS, refKey, type ObjectConverger, type ObjectOutcome, type ObjectRef } from './kernel/object-ref';
 import { mergeInto, ReportBuilder, type Counts, type Mode, type Report } from './kernel/report';
 import type { Cursor, Deadline } from './kernel/resume';
 import { Scope, type ScopeConfig } from './kernel/scope';
@@ -381,7 +381,7 @@ export class ReplicationEngine {
 export async function convergeByKind(
   refs: readonly ObjectRef[], region: string, convergers: { glue: ObjectConverger; lakeFormation?: ObjectConverger },
 ): Promise<Map<string, ObjectOutcome>> {
-  const isGlue = (r: ObjectRef) => (GLUE_KINDS as readonly string[]).includes(r.kind);
+  const isGlue = (r: ObjectRef) => GLUE_REF_KINDS.includes(r.kind);
   const outcomes = new Map<string, ObjectOutcome>();
   await into(outcomes, refs.filter(isGlue), convergers.glue, region);
   const lfRefs = refs.filter(r => !isGlue(r));

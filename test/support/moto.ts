@@ -4,7 +4,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A moto server of our own, on a free loopback port, from the project's pinned virtualenv. */
+/**
+ * A moto server of our own, on a free loopback port, from the project's pinned virtualenv, extended with the
+ * Glue operations moto lacks (test/support/moto-server; hooks in test/support/moto-glue-extensions.ts).
+ */
 export interface MotoServer {
   readonly endpoint: string;
   reset(): Promise<void>;
@@ -23,11 +26,31 @@ export function useTestCredentials(): void {
   process.env.NODE_NO_WARNINGS = '1';
 }
 
-function motoCommand(): string {
+/** The extended server (Glue operations moto lacks, added to moto's own classes): see test/support/moto-server. */
+const EXTENDED_SERVER = join(__dirname, 'moto-server', 'server.py');
+
+/** The Python a moto_server entry script runs under, from its first line (`#!/path/python` or `#!/usr/bin/env python3`). */
+function pythonOf(motoServer: string): string | undefined {
+  if (!existsSync(motoServer)) return undefined;
+  const first = readFileSync(motoServer, 'utf8').split('\n', 1)[0];
+  const interpreter = /^#!\s*(?:\S*\/env\s+)?(\S*python[\d.]*)\s*$/.exec(first)?.[1];
+  if (!interpreter) return undefined;
+  return !interpreter.includes('/') || existsSync(interpreter) ? interpreter : undefined;
+}
+
+/** The Python to run the extended server with: the one MOTO_SERVER's moto runs under, or the project's .venv. */
+function motoPython(): string {
   const fromEnv = process.env.MOTO_SERVER;
-  if (fromEnv) return fromEnv;
-  const local = join(ROOT, '.venv', 'bin', 'moto_server');
-  if (existsSync(local)) return local;
+  if (fromEnv) {
+    const python = pythonOf(fromEnv);
+    if (python) return python;
+    throw new Error(
+      `MOTO_SERVER=${fromEnv} is not a Python moto_server script (its first line names no Python that exists): ` +
+      'the tests run moto extended with the Glue operations it lacks (test/support/moto-server/server.py) under ' +
+      "that moto's Python. Point MOTO_SERVER at a moto_server entry script. Integration tests never skip.");
+  }
+  const local = join(ROOT, '.venv', 'bin', 'python');
+  if (existsSync(join(ROOT, '.venv', 'bin', 'moto_server')) && existsSync(local)) return local;
   throw new Error(
     'moto is not installed: run "bash scripts/python-env.sh" (it installs the pinned moto from requirements-dev.txt into .venv), ' +
     'or set MOTO_SERVER to a moto_server binary. Integration tests never skip.');
@@ -50,11 +73,11 @@ export async function startMoto(timeoutMs = 30_000): Promise<MotoServer> {
   // moto logs every request: to a file, not a pipe, so a caller blocked in execFileSync cannot stall it.
   const logFile = join(mkdtempSync(join(tmpdir(), 'moto-')), 'moto.log');
   const log = openSync(logFile, 'w');
-  const child: ChildProcess = spawn(motoCommand(), ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', log, log] });
+  const child: ChildProcess = spawn(motoPython(), [EXTENDED_SERVER, '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', log, log] });
   closeSync(log);
   const stderr = () => readFileSync(logFile, 'utf8').slice(-4000);
   let exited: string | undefined;
-  child.once('exit', (code, signal) => { exited = `moto_server exited (code ${code}, signal ${signal})`; });
+  child.once('exit', (code, signal) => { exited = `the moto server exited (code ${code}, signal ${signal})`; });
 
   const reset = async () => {
     const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });

@@ -37,6 +37,12 @@ describe('event map: Glue events', () => {
     expect(refs(name, p)).toEqual(expected);
   });
 
+  test.each(['CreatePartitionIndex', 'DeletePartitionIndex'])('%s converges the table\'s partition indexes', (name) => {
+    expect(refs(name, { databaseName: 'Sales', tableName: 'Orders', partitionIndex: { indexName: 'by_dt', keys: ['dt'] } }))
+      .toEqual([{ kind: 'partitionIndex', database: 'sales', table: 'orders' }]);
+    expect(FOLLOWED_EVENT_NAMES['glue.amazonaws.com']).toContain(name);
+  });
+
   test('a partition event whose list was left out converges every partition of the table', () => {
     expect(refs('BatchDeletePartition', { databaseName: 'sales', tableName: 'orders' })).toEqual([{ kind: 'partition', database: 'sales', table: 'orders' }]);
   });

@@ -15,6 +15,7 @@ import type { Clock } from '../../../src/engine/realtime/clock';
 import { Ledger } from '../../../src/engine/realtime/ledger';
 import { cloudTrailClient, poll, type PollResult } from '../../../src/engine/realtime/poller';
 import { RecordedSignals } from '../../../src/engine/realtime/signals';
+import { ATTACHED_KIND_NAMES } from '../../../src/shared/attached-kinds';
 import { useTestCredentials } from '../cli-harness';
 import { startMoto, type MotoServer } from '../moto';
 
@@ -52,7 +53,9 @@ export class Pipeline {
     this.ledger = new Ledger(this.clients.get(DynamoDBClient, SOURCE), LEDGER_TABLE, 24 * 3600_000);
     this.stream = new StreamReader(endpoint, this.clients.get(DynamoDBClient, SOURCE), LEDGER_TABLE, SOURCE);
     const source = new LiveCatalogSource(this.clients, SOURCE, scope);
-    this.glue = { converge: glueObjectConverger({ clients: this.clients, source, scope, bucketMappings: BUCKET_MAPPINGS }) };
+    // Every attached kind, as a deployed construct replicates by default.
+    const attachedKinds = ATTACHED_KIND_NAMES;
+    this.glue = { converge: glueObjectConverger({ clients: this.clients, source, scope, bucketMappings: BUCKET_MAPPINGS, attachedKinds }) };
   }
 
   glueAt(region: string) {
