@@ -43,6 +43,15 @@ describe('event map: Glue events', () => {
     expect(FOLLOWED_EVENT_NAMES['glue.amazonaws.com']).toContain(name);
   });
 
+  test.each([
+    ['CreateUserDefinedFunction', params.createUserDefinedFunction('Sales', 'mask')],
+    ['UpdateUserDefinedFunction', params.updateUserDefinedFunction('Sales', 'mask')],
+    ['DeleteUserDefinedFunction', params.deleteUserDefinedFunction('Sales', 'mask')],
+  ])('%s converges the database\'s user-defined functions', (name, p) => {
+    expect(refs(name, p)).toEqual([{ kind: 'userDefinedFunction', database: 'sales' }]);
+    expect(FOLLOWED_EVENT_NAMES['glue.amazonaws.com']).toContain(name);
+  });
+
   test('a partition event whose list was left out converges every partition of the table', () => {
     expect(refs('BatchDeletePartition', { databaseName: 'sales', tableName: 'orders' })).toEqual([{ kind: 'partition', database: 'sales', table: 'orders' }]);
   });

@@ -97,6 +97,12 @@ export const params = {
   batchDeletePartition: (db: string, table: string, values: string[][]) => ({
     databaseName: db, tableName: table, partitionsToDelete: values.map(v => ({ values: v })),
   }),
+  createUserDefinedFunction: (db: string, name: string) => ({
+    databaseName: db,
+    functionInput: { functionName: name, className: 'com.acme.udf.Mask', ownerName: 'etl', ownerType: 'USER', resourceUris: [{ resourceType: 'JAR', uri: 's3://acme-lake-raw/udf/mask.jar' }] },
+  }),
+  updateUserDefinedFunction: (db: string, name: string) => ({ databaseName: db, functionName: name, functionInput: { functionName: name, className: 'com.acme.udf.Mask2' } }),
+  deleteUserDefinedFunction: (db: string, name: string) => ({ catalogId: ACCOUNT, databaseName: db, functionName: name }),
   grant: (principal: string, table: { databaseName: string; name: string }) => ({
     principal: { dataLakePrincipalIdentifier: principal }, resource: { table: { catalogId: ACCOUNT, ...table } }, permissions: ['SELECT'], permissionsWithGrantOption: [],
   }),
