@@ -51,11 +51,15 @@ export class RegionLakeFormation {
   readonly filters = new Map<string, DataCellsFilter>();
   /** resourceKey -> (tag key -> value) */
   readonly assigned = new Map<string, { resource: Resource; tags: Map<string, string> }>();
+  /** table -> resource keys of its column assignments (an entry cleared from `assigned` is skipped). */
+  private readonly columnKeys = new Map<string, Set<string>>();
   readonly grants = new Map<string, Grant>();
   /** A per-entry failure to inject into batch grants/revokes: return an error message to fail the entry. */
   failEntry?: (entry: BatchPermissionsRequestEntry, call: 'grant' | 'revoke') => string | undefined;
   /** Commands (by name, e.g. "ListLakeFormationOptIns") that fail in this Region with the given error. */
   readonly failing = new Map<string, Error>();
+  /** A GetResourceLFTags failure to inject: return an error to fail the read of that resource in this Region. */
+  failRead?: (resource: Resource) => Error | undefined;
   /** List grants on data cells filters only with their table and IncludeRelated, never unfiltered. */
   cellFilterGrantsOnlyWithTable = false;
 
@@ -74,13 +78,29 @@ export class RegionLakeFormation {
   }
 
   assign(resource: Resource, key: string, value: string): this {
-    for (const r of singleColumns(resource)) {
-      const k = resourceKey(r);
-      const entry = this.assigned.get(k) ?? { resource: r, tags: new Map<string, string>() };
-      entry.tags.set(key, value);
-      this.assigned.set(k, entry);
-    }
+    for (const r of singleColumns(resource)) this.assignment(r).tags.set(key, value);
     return this;
+  }
+
+  /** One resource's assignment entry, made empty when it has none. */
+  assignment(resource: Resource): { resource: Resource; tags: Map<string, string> } {
+    const k = resourceKey(resource);
+    let entry = this.assigned.get(k);
+    if (!entry) {
+      this.assigned.set(k, entry = { resource, tags: new Map<string, string>() });
+      const t = resource.TableWithColumns;
+      if (t) {
+        const table = `${t.DatabaseName}.${t.Name}`;
+        this.columnKeys.set(table, (this.columnKeys.get(table) ?? new Set()).add(k));
+      }
+    }
+    return entry;
+  }
+
+  /** The column assignments of one table, found through an index so a lake of 100,000 tables reads fast. */
+  columnAssignments(databaseName: string, tableName: string): Array<{ resource: Resource; tags: Map<string, string> }> {
+    return [...this.columnKeys.get(`${databaseName}.${tableName}`) ?? []].map(k => this.assigned.get(k))
+      .filter((a): a is { resource: Resource; tags: Map<string, string> } => a !== undefined && a.tags.size > 0);
   }
 
   /** principal -> resource key -> sorted permissions, grantable ones suffixed "+grant". */
@@ -372,11 +392,12 @@ export class FakeLakeFormation {
     });
 
     on(GetResourceLFTagsCommand, (r, i: { Resource: Resource }) => {
+      const injected = r.failRead?.(i.Resource);
+      if (injected) throw injected;
       const tagsOf = (resource: Resource) => [...r.assigned.get(resourceKey(resource))?.tags ?? []].map(([k, v]) => pair(k, v));
       if (i.Resource.Database) return { LFTagOnDatabase: tagsOf({ Database: { Name: i.Resource.Database.Name } }) };
       const t = i.Resource.Table ?? notFound('unsupported resource');
-      const columns = [...r.assigned.values()]
-        .filter(a => a.resource.TableWithColumns?.DatabaseName === t.DatabaseName && a.resource.TableWithColumns?.Name === t.Name && a.tags.size > 0)
+      const columns = r.columnAssignments(t.DatabaseName!, t.Name!)
         .map(a => ({ Name: a.resource.TableWithColumns!.ColumnNames![0], LFTags: [...a.tags].map(([k, v]) => pair(k, v)) }));
       // Untagged resources answer with empty lists (moto answers 500).
       return {
@@ -395,11 +416,9 @@ export class FakeLakeFormation {
           continue;
         }
         for (const one of singleColumns(i.Resource)) {
-          const k = resourceKey(one);
-          const entry = r.assigned.get(k) ?? { resource: one, tags: new Map<string, string>() };
+          const entry = r.assignment(one);
           if (add) entry.tags.set(tag.TagKey!, tag.TagValues![0]);
           else entry.tags.delete(tag.TagKey!);
-          r.assigned.set(k, entry);
         }
       }
       return { Failures };
