@@ -5,10 +5,11 @@ import { Scope } from '../../src/engine/kernel/scope';
 import { SnapshotSource, validateSnapshot } from '../../src/engine/snapshot';
 import { JOB_SETTINGS_ENV } from '../../src/shared/job-settings';
 import { LF_KINDS } from '../../src/shared/lake-formation-kinds';
-import { database, FakeLake, table } from '../support/fake-lake';
+import { FakeLake } from '../support/fake-lake';
 import { BUCKET, SETTINGS, SOURCE, TARGETS, useJobHarness } from '../support/job-harness';
 import { FakeLakeFormation } from '../support/lake-formation-fake';
 import { ACCOUNT, mockAws, type MockedAws } from '../support/sdk-harness';
+import { seedTaggedLake } from '../support/tagged-lake';
 
 /**
  * The whole on-demand job (resolve, Lake Formation before, the map's items, Lake Formation after, finalize)
@@ -44,28 +45,9 @@ afterEach(() => {
   process.env[JOB_SETTINGS_ENV] = JSON.stringify(SETTINGS);
 });
 
-/** The source lake: tags on each database and table and on a column of every fourth table, SELECT for two principals on each table. */
+/** The source lake: tags on each database and table and on a column of every fifth table, SELECT for two principals on each table. */
 function seed(): number {
-  const catalog = glue.region(SOURCE);
-  const source = lf.region(SOURCE).tag('domain', DATABASES).tag('tier', ['gold', 'silver']).tag('pii', ['true']);
-  let tagged = 0;
-  for (const db of DATABASES) {
-    catalog.addDatabase(database(db));
-    source.assign({ Database: { Name: db } }, 'domain', db);
-    tagged++;
-    for (let i = 0; i < TABLES; i++) {
-      const name = `t_${String(i).padStart(3, '0')}`;
-      catalog.addTable(table(db, name, { partitionKeys: [] }));
-      source.assign({ Table: { DatabaseName: db, Name: name } }, 'tier', i % 3 === 0 ? 'gold' : 'silver');
-      tagged++;
-      if (i % 4 === 0) {
-        source.assign({ TableWithColumns: { DatabaseName: db, Name: name, ColumnNames: ['Customer ID'] } }, 'pii', 'true');
-        tagged++;
-      }
-      for (const principal of PRINCIPALS) source.grant(principal, { Table: { DatabaseName: db, Name: name } }, ['SELECT', 'DESCRIBE']);
-    }
-  }
-  return tagged;
+  return seedTaggedLake(glue.region(SOURCE), lf.region(SOURCE), { databases: DATABASES, tables: TABLES, principals: PRINCIPALS });
 }
 
 describe('on-demand job Lake Formation steps against the Lake Formation and Glue fakes, the run store on moto', () => {

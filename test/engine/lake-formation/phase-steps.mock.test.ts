@@ -18,6 +18,7 @@ import {
   lakeFormationSettings, PASSED, runLakeFormationPhase, writeLakeFormationManifest, type PhaseRun,
 } from '../../support/lake-formation-phases';
 import { ACCOUNT, mockAws, SOURCE_REGION, TARGET_REGION, type MockedAws } from '../../support/sdk-harness';
+import { seedTaggedLake as seedLake, taggedTable } from '../../support/tagged-lake';
 
 /**
  * The on-demand job's Lake Formation phases going on across invocations (engine/lake-formation/phase-steps.ts),
@@ -29,7 +30,7 @@ import { ACCOUNT, mockAws, SOURCE_REGION, TARGET_REGION, type MockedAws } from '
 const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
 const DATABASES = ['db_a', 'db_b', 'db_c'];
 const PRINCIPALS = ['analyst', 'steward', 'engineer', 'auditor', 'loader', 'scientist', 'reporter'].map(role);
-const tableName = (i: number) => `t_${String(i).padStart(4, '0')}`;
+const tableName = taggedTable;
 
 let aws: MockedAws;
 let glue: FakeLake;
@@ -53,33 +54,9 @@ const target = () => lf.region(TARGET_REGION);
 
 const settings = lakeFormationSettings;
 
-/**
- * Three databases of `tables` tables in the source's Glue catalog; in its Lake Formation, a tag on each database
- * and on each table, one on a column of every fifth table, and SELECT on every table for `principals` principals.
- * Returns the number of tagged resources (databases, tables and columns).
- */
+/** Three databases of `tables` tagged tables in the source, SELECT on each for the first `principals` principals. */
 function seedTaggedLake(tables: number, principals = 1): number {
-  const lake = source();
-  const catalog = glue.region(SOURCE_REGION);
-  lake.tag('domain', DATABASES).tag('tier', ['gold', 'silver']).tag('pii', ['true']);
-  let tagged = 0;
-  for (const db of DATABASES) {
-    catalog.addDatabase(database(db));
-    lake.assign({ Database: { Name: db } }, 'domain', db);
-    tagged++;
-    for (let i = 0; i < tables; i++) {
-      const name = tableName(i);
-      catalog.addTable(table(db, name, { partitionKeys: [] }));
-      lake.assign({ Table: { DatabaseName: db, Name: name } }, 'tier', i % 2 === 0 ? 'gold' : 'silver');
-      tagged++;
-      if (i % 5 === 0) {
-        lake.assign({ TableWithColumns: { DatabaseName: db, Name: name, ColumnNames: ['id'] } }, 'pii', 'true');
-        tagged++;
-      }
-      for (const principal of PRINCIPALS.slice(0, principals)) lake.grant(principal, { Table: { DatabaseName: db, Name: name } }, ['SELECT']);
-    }
-  }
-  return tagged;
+  return seedLake(glue.region(SOURCE_REGION), source(), { databases: DATABASES, tables, principals: PRINCIPALS.slice(0, principals) });
 }
 
 /** Both phases of one job run, the Glue objects in between left out (the fake Lake Formation does not check that they exist). */

@@ -46,21 +46,21 @@ describe('catalog positions of Lake Formation objects', () => {
   test('property: the chunks, read in order, hold every object after the cursor exactly once, grouped by position in order', () => {
     const position = fc.tuple(fc.constantFrom('', 'a', 'b', 'c'), fc.constantFrom('', 'x', 'y'));
     const item = fc.record({ at: position, id: fc.nat() });
-    fc.assert(fc.property(fc.array(fc.array(item), { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 6 }), fc.option(position, { nil: undefined }),
-      (sides, size, after) => {
-        const chunks = positionChunks(sides, i => i.at, size, after);
-        const wanted = (items: typeof sides[number]) => items.filter(i => !after || comparePositions(i.at, after) > 0);
-        for (const [s, items] of sides.entries()) {
-          const got = chunks.flatMap(c => c.sides[s]);
-          expect(got.map(i => i.id).sort()).toEqual(wanted(items).map(i => i.id).sort());
-          for (let k = 1; k < got.length; k++) expect(comparePositions(got[k - 1].at, got[k].at)).toBeLessThanOrEqual(0);
-        }
-        chunks.forEach((chunk, k) => {
-          const all = chunk.sides.flat();
-          if (k < chunks.length - 1) expect(all.length).toBeGreaterThanOrEqual(size);
-          for (const i of all) expect(comparePositions(i.at, chunk.last)).toBeLessThanOrEqual(0);
-          if (k > 0) for (const i of all) expect(comparePositions(i.at, chunks[k - 1].last)).toBeGreaterThan(0);
-        });
-      }));
+    const sidesOfItems = fc.array(fc.array(item), { minLength: 1, maxLength: 3 });
+    fc.assert(fc.property(sidesOfItems, fc.integer({ min: 1, max: 6 }), fc.option(position, { nil: undefined }), (sides, size, after) => {
+      const chunks = positionChunks(sides, i => i.at, size, after);
+      const wanted = (items: typeof sides[number]) => items.filter(i => !after || comparePositions(i.at, after) > 0);
+      for (const [s, items] of sides.entries()) {
+        const got = chunks.flatMap(c => c.sides[s]);
+        expect(got.map(i => i.id).sort()).toEqual(wanted(items).map(i => i.id).sort());
+        for (let k = 1; k < got.length; k++) expect(comparePositions(got[k - 1].at, got[k].at)).toBeLessThanOrEqual(0);
+      }
+      chunks.forEach((chunk, k) => {
+        const all = chunk.sides.flat();
+        if (k < chunks.length - 1) expect(all.length).toBeGreaterThanOrEqual(size);
+        for (const i of all) expect(comparePositions(i.at, chunk.last)).toBeLessThanOrEqual(0);
+        if (k > 0) for (const i of all) expect(comparePositions(i.at, chunks[k - 1].last)).toBeGreaterThan(0);
+      });
+    }));
   });
 });
