@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SOURCE_REGION, TARGET_REGION } from './sdk-harness';
 import { ReplicationEngine, type EngineSettings } from '../../src/engine/engine';
-import { lakeFormationPart } from '../../src/engine/job/run-item';
+import { deadlineFrom, lakeFormationPart } from '../../src/engine/job/run-item';
 import { AwsClients } from '../../src/engine/kernel/clients';
 import { mergeInto, ReportBuilder, type Report } from '../../src/engine/kernel/report';
 import type { Deadline, LakeFormationProgress } from '../../src/engine/kernel/resume';
@@ -43,11 +43,11 @@ export interface PhaseRun {
 /**
  * One Lake Formation phase of the on-demand job, invocation after invocation as the state machine loops it:
  * each with fresh SDK clients and engine (as a new Lambda would), the previous invocation's cursor, and the
- * deadline; in the before phase with `snapshotDir`, each invocation writes its snapshot part there, named
- * as the item step names it.
+ * deadline (or `remainingMs`, turned into one as the item step does); in the before phase with `snapshotDir`,
+ * each invocation writes its snapshot part there, named as the item step names it.
  */
 export async function runLakeFormationPhase(
-  settings: EngineSettings, phase: LfPhase, o: { deadline?: Deadline; snapshotDir?: string; maxInvocations?: number } = {},
+  settings: EngineSettings, phase: LfPhase, o: { deadline?: Deadline; remainingMs?: number; snapshotDir?: string; maxInvocations?: number } = {},
 ): Promise<PhaseRun> {
   const reports: Report[] = [];
   const cursors: LakeFormationProgress[] = [];
@@ -60,7 +60,9 @@ export async function runLakeFormationPhase(
     try {
       const engine = await ReplicationEngine.create(settings, clients);
       const part = o.snapshotDir && phase === 'before' ? lakeFormationPart(seq) : undefined;
-      const report = await engine.lakeFormationPhase(phase, progress, o.deadline ?? PASSED, part && join(o.snapshotDir!, part));
+      // As the item step does: the deadline from the time the invocation has left, when given.
+      const deadline = o.remainingMs === undefined ? o.deadline ?? PASSED : deadlineFrom(o.remainingMs);
+      const report = await engine.lakeFormationPhase(phase, progress, deadline, part && join(o.snapshotDir!, part));
       reports.push(report);
       if (part) parts.push(part);
       progress = report.continuation?.lakeFormation;
