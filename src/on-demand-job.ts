@@ -29,7 +29,8 @@ export interface OnDemandJobProps {
 
 /**
  * The on-demand job: resolve the scope, converge every (target Region x database) item in a
- * distributed map whose items loop on their own continuation, then finalize the report.
+ * distributed map whose items loop on their own continuation, between the two Lake Formation
+ * phases (which loop the same way), then finalize the report.
  */
 export class OnDemandJob extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -96,22 +97,26 @@ export class OnDemandJob extends Construct {
       resultPath: sfn.JsonPath.DISCARD,
     });
     fanOut.itemProcessor(itemLoop);
-    // Lake Formation state around the map: what tables and grants refer to before, grants after.
-    // A step that still fails after its retries is caught, so finalize names it in the report.
-    const lakeFormationStep = (phase: 'before' | 'after', title: string) => {
+    // Lake Formation state around the map: what tables and grants refer to before, grants after. Each phase
+    // loops on its own continuation like an item; a step that still fails after its retries is caught, so
+    // finalize names it in the report.
+    const lakeFormationStep = (phase: 'before' | 'after', title: string): LakeFormationSteps => {
+      const start = new sfn.Pass(this, `${title}: start`, {
+        parameters: { 'runId.$': '$.runId', 'options.$': '$.options', 'item': { kind: 'lakeFormation', database: '*', phase } },
+        resultPath: '$.lakeFormation',
+      });
       const step = retried(new tasks.LambdaInvoke(this, title, {
         lambdaFunction: item,
-        payload: sfn.TaskInput.fromObject({
-          'runId.$': '$.runId',
-          'options.$': '$.options',
-          'item': { kind: 'lakeFormation', database: '*', phase },
-        }),
+        inputPath: '$.lakeFormation',
         payloadResponseOnly: true,
-        resultPath: sfn.JsonPath.DISCARD,
+        resultPath: '$.lakeFormation',
       }));
       const recorded = new sfn.Pass(this, `${title}: failed, finalize reports it`);
       step.addCatch(recorded, { resultPath: sfn.JsonPath.DISCARD });
-      return { step, recorded };
+      const done = new sfn.Choice(this, `${title}: done?`).when(sfn.Condition.booleanEquals('$.lakeFormation.done', false), step);
+      start.next(step);
+      step.next(done);
+      return { start, done, recorded };
     };
     const finalizeStep = retried(new tasks.LambdaInvoke(this, 'Write report and snapshot manifest', {
       lambdaFunction: finalize,
@@ -159,16 +164,18 @@ export class OnDemandJob extends Construct {
   ): sfn.IChainable {
     if (!lakeFormation) return sfn.Chain.start(resolve).next(map).next(finalize);
     const [before, after] = lakeFormation;
-    before.step.next(map);
+    before.done.otherwise(map);
     before.recorded.next(map);
-    after.step.next(finalize);
+    map.next(after.start);
+    after.done.otherwise(finalize);
     after.recorded.next(finalize);
-    map.next(after.step);
-    return sfn.Chain.start(resolve).next(before.step);
+    return sfn.Chain.start(resolve).next(before.start);
   }
 }
 
+/** One Lake Formation phase: its input set up, the invocation that loops while not done, and the catch. */
 interface LakeFormationSteps {
-  readonly step: tasks.LambdaInvoke;
+  readonly start: sfn.Pass;
+  readonly done: sfn.Choice;
   readonly recorded: sfn.Pass;
 }

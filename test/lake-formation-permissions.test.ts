@@ -17,6 +17,13 @@ function settingsText(template: Template): string {
   }));
 }
 
+/** The state machine's top-level states, its definition's tokens replaced by a placeholder. */
+function stateMachineStates(template: Template): Record<string, Record<string, unknown> & { Next?: string; Catch?: unknown }> {
+  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+  const parts = machine.Properties.DefinitionString['Fn::Join'][1] as unknown[];
+  return JSON.parse(parts.map(p => typeof p === 'string' ? p : 'TOKEN').join('')).States;
+}
+
 describe('Lake Formation replication in the construct', () => {
   const { stack, template } = synth({ targetRegions: ['us-west-2', 'eu-west-1'], protectedPrincipals: ['arn:aws:iam::111122223333:role/BreakGlass'] });
 
@@ -64,14 +71,29 @@ describe('Lake Formation replication in the construct', () => {
     expect(text).toContain('\\"protectedPrincipals\\":[\\"arn:aws:iam::111122223333:role/BreakGlass\\"]');
   });
 
-  test('runs Lake Formation before and after the distributed map, and a failed step still reaches finalize', () => {
-    const definition = JSON.stringify(template.findResources('AWS::StepFunctions::StateMachine'));
-    expect(definition).toMatch(/Resolve scope and write manifest\\",\\"States\\":\{\\"Resolve scope and write manifest\\":\{\\"Next\\":\\"Lake Formation before the Glue objects\\"/);
-    expect(definition).toMatch(/\\"Lake Formation before the Glue objects\\":\{\\"Next\\":\\"Fan out over target Region x database\\"/);
-    expect(definition).toMatch(/\\"Fan out over target Region x database\\":\{\\"Type\\":\\"Map\\",\\"ResultPath\\":null,\\"Next\\":\\"Lake Formation after the Glue objects\\"/);
-    expect(definition).toMatch(/\\"Lake Formation after the Glue objects\\":\{\\"Next\\":\\"Write report and snapshot manifest\\"/);
-    expect(definition).toMatch(/\\"Catch\\":\[\{\\"ErrorEquals\\":\[\\"States.ALL\\"\],\\"ResultPath\\":null,\\"Next\\":\\"Lake Formation after the Glue objects: failed, finalize reports it\\"\}\]/);
-    expect(definition).toMatch(/\\"item\\":\{\\"kind\\":\\"lakeFormation\\",\\"database\\":\\"\*\\",\\"phase\\":\\"before\\"\}/);
+  test('runs Lake Formation before and after the distributed map, each phase looping on its continuation; a failed step still reaches finalize', () => {
+    const states = stateMachineStates(template);
+    const before = 'Lake Formation before the Glue objects';
+    const after = 'Lake Formation after the Glue objects';
+    expect(states['Resolve scope and write manifest'].Next).toBe(`${before}: start`);
+    for (const [phase, next] of [[before, 'Fan out over target Region x database'], [after, 'Write report and snapshot manifest']] as const) {
+      // The phase's first input: the run and which phase; then its own output, fed back while it is not done.
+      expect(states[`${phase}: start`]).toMatchObject({
+        Type: 'Pass',
+        ResultPath: '$.lakeFormation',
+        Parameters: { 'runId.$': '$.runId', 'options.$': '$.options', 'item': { kind: 'lakeFormation', database: '*', phase: phase === before ? 'before' : 'after' } },
+        Next: phase,
+      });
+      expect(states[phase]).toMatchObject({ Type: 'Task', InputPath: '$.lakeFormation', ResultPath: '$.lakeFormation', Next: `${phase}: done?` });
+      expect(states[phase].Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: `${phase}: failed, finalize reports it` }]);
+      expect(states[`${phase}: done?`]).toEqual({
+        Type: 'Choice',
+        Choices: [{ Variable: '$.lakeFormation.done', BooleanEquals: false, Next: phase }],
+        Default: next,
+      });
+      expect(states[`${phase}: failed, finalize reports it`].Next).toBe(next);
+    }
+    expect(states['Fan out over target Region x database'].Next).toBe(`${after}: start`);
   });
 
   test('is cdk-nag AwsSolutions clean and passes cfn-lint', () => {

@@ -7,14 +7,15 @@ import type { AwsClients } from './kernel/clients';
 import { errorMessage } from './kernel/errors';
 import { GLUE_REF_KINDS, refKey, type ObjectConverger, type ObjectOutcome, type ObjectRef } from './kernel/object-ref';
 import { mergeInto, ReportBuilder, type Counts, type Mode, type Report } from './kernel/report';
-import type { Cursor, Deadline } from './kernel/resume';
+import type { Cursor, Deadline, LakeFormationProgress } from './kernel/resume';
 import { Scope, type ScopeConfig } from './kernel/scope';
 import {
-  convergeLakeFormation, guardedPrincipals, LF_KINDS, kindsToRead, lakeFormationObjectConverger, phaseKinds, readSourceLakeFormation,
-  type LakeFormationConfig, type LakeFormationState, type LfPhase, type ProtectedPrincipals,
+  convergeLakeFormation, convergePhaseSteps, guardedPrincipals, LF_KINDS, kindsToRead, lakeFormationObjectConverger, phaseKinds,
+  readSourceLakeFormation, type ConvergeLakeFormationOptions, type LakeFormationConfig, type LakeFormationState, type LfPhase,
+  type ProtectedPrincipals,
 } from './lake-formation';
 import {
-  LineWriter, lakeFormationItems, lakeFormationRecords, writeSnapshotPart, SnapshotPins, SnapshotRefused, SnapshotSource, validateSnapshot,
+  LineWriter, lakeFormationRecords, writeSnapshotPart, SnapshotPins, SnapshotRefused, SnapshotSource, validateSnapshot,
   writeSnapshot,
 } from './snapshot';
 
@@ -198,34 +199,45 @@ export class ReplicationEngine {
   }
 
   /**
-   * One Lake Formation phase into every target. With `snapshotTo`, the whole state is also written there
-   * as the run's snapshot part; otherwise only what the phase converges is read.
+   * One Lake Formation phase into every target, within a deadline: the report's `continuation` says where
+   * the next invocation goes on (`progress` is the previous one's). With `snapshotTo`, the source's state
+   * read in this invocation is also written there, as one part of the run's snapshot: the first invocation
+   * writes every listed kind, each later one the tag assignments it read.
    */
-  async lakeFormationPhase(phase: LfPhase, snapshotTo?: string): Promise<Report> {
+  async lakeFormationPhase(
+    phase: LfPhase, progress: LakeFormationProgress | undefined, deadline: Deadline, snapshotTo?: string,
+  ): Promise<Report> {
     const report = this.newReport(this.lakeFormation.kinds, { region: this.settings.sourceRegion! });
-    const kinds = this.lakeFormation.kinds;
-    const read = snapshotTo ? kinds : kindsToRead(phaseKinds(phase, kinds, this.settings.prune), kinds);
-    const state = await readSourceLakeFormation(this.clients, this.settings.sourceRegion!, this.scope, read, await this.source.catalogId(), report);
-    let snapshot: Report['snapshot'];
-    if (snapshotTo) {
-      const out = new LineWriter(snapshotTo, this.clients, this.snapshotRegion);
-      await out.publish(async () => {
-        for (const record of lakeFormationRecords(state)) out.write(record);
-      });
-      snapshot = {
-        location: snapshotTo,
+    const out = snapshotTo ? new LineWriter(snapshotTo, this.clients, this.snapshotRegion) : undefined;
+    let items = 0;
+    const steps = async () => convergePhaseSteps({
+      ...await this.lakeFormationOptions(report),
+      phase,
+      sourceRegion: this.settings.sourceRegion!,
+      progress,
+      deadline,
+      snapshot: out && ((state) => {
+        for (const record of lakeFormationRecords(state)) {
+          out.write(record);
+          items += record.items.length;
+        }
+      }),
+    });
+    const result = out ? await out.publish(steps) : await steps();
+    const finished = report.finish(this.clients.apiCalls);
+    if (out) {
+      finished.snapshot = {
+        location: snapshotTo!,
         format: 'lake-replica-snapshot-part',
         version: 1,
         databases: 0,
         tables: 0,
         partitions: 0,
-        lakeFormation: lakeFormationItems(state),
-        lakeFormationKinds: [...state.kinds],
+        lakeFormation: items,
+        lakeFormationKinds: result.snapshotKinds,
       };
     }
-    await this.convergeLakeFormationPhase(state, phase, report);
-    const finished = report.finish(this.clients.apiCalls);
-    finished.snapshot = snapshot;
+    if (result.progress) finished.continuation = { lakeFormation: result.progress };
     return finished;
   }
 
@@ -314,7 +326,11 @@ export class ReplicationEngine {
   ): Promise<void> {
     if (!state) return;
     onProgress?.(report.report.counts, `Lake Formation (${phase} the Glue objects)`);
-    await convergeLakeFormation(state, phase, {
+    await convergeLakeFormation(state, phase, await this.lakeFormationOptions(report));
+  }
+
+  private async lakeFormationOptions(report: ReportBuilder): Promise<ConvergeLakeFormationOptions> {
+    return {
       mode: this.convergeMode,
       clients: this.clients,
       targetRegions: this.settings.targetRegions,
@@ -325,7 +341,7 @@ export class ReplicationEngine {
       protectedPrincipals: await this.protectedPrincipals(),
       catalogId: await this.source.catalogId(),
       report,
-    });
+    };
   }
 
   /**

@@ -54,10 +54,11 @@ export async function finalizeRun(settings: JobSettings, runId: string, clients:
     if (part.done) done.add(itemId(part.item));
     if (part.snapshot && part.item.kind !== 'converge') {
       const path = part.snapshot.location.slice(`s3://${store.bucket}/${prefix}snapshot/`.length);
-      // The Lake Formation part goes first: a restore applies it before the Glue objects.
+      // The Lake Formation parts go first, in order: a restore applies them before the Glue objects.
       const database = part.item.kind === 'lakeFormation' ? '' : part.item.database;
       parts.push({ database, seq: part.seq, path, totals: part.snapshot });
-      if (part.item.kind === 'lakeFormation') snapshotKinds = part.snapshot.lakeFormationKinds ?? [];
+      // The before step's last invocation knows which kinds its parts hold whole.
+      if (part.item.kind === 'lakeFormation' && part.done) snapshotKinds = part.snapshot.lakeFormationKinds ?? [];
     }
   });
   const lakeFormation = (settings.lakeFormationKinds ?? []).length > 0 ? LAKE_FORMATION_ITEMS : [];

@@ -6,8 +6,16 @@ import type { AwsClients } from '../kernel/clients';
 import type { Report } from '../kernel/report';
 import type { Deadline } from '../kernel/resume';
 
-/** The snapshot part that holds the Lake Formation state, named to sort before every database's parts. */
+/** The snapshot part the before step's first invocation writes: the Lake Formation state's listed kinds. */
 export const LAKE_FORMATION_PART = '_lake-formation.jsonl.gz';
+
+/**
+ * The snapshot part of one invocation of the Lake Formation before step: the first holds the listed kinds,
+ * each later one the tag assignments it read. Beside the database folders, so no database's part has its name.
+ */
+export function lakeFormationPart(seq: number): string {
+  return seq === 0 ? LAKE_FORMATION_PART : `_lake-formation.${String(seq).padStart(6, '0')}.jsonl.gz`;
+}
 
 /** The target path segment of snapshot items' reports. */
 export const SNAPSHOT_ITEM_TARGET = '_snapshot';
@@ -27,7 +35,10 @@ export function deadlineFrom(remainingMs: number, now = Date.now()): Deadline {
   return { soft: now + (hard - now) / 2, hard };
 }
 
-/** Step 2, for one work item: converge or snapshot one database, within the invocation's time budget. */
+/**
+ * Step 2, for one work item, within the invocation's time budget: converge or snapshot one database, or
+ * one Lake Formation phase (the before phase also writes the run's snapshot parts of the Lake Formation state).
+ */
 export async function runItem(
   settings: JobSettings, state: ItemState, remainingMs: number, clients: AwsClients, store: RunStore,
 ): Promise<ItemState> {
@@ -38,9 +49,9 @@ export async function runItem(
   const prefix = RunStore.runPrefix(state.runId);
   let report: Report;
   if (item.kind === 'lakeFormation') {
-    // The before step also writes the whole state to the run's snapshot.
-    const snapshotTo = item.phase !== 'after' && !options.dryRun ? `s3://${store.bucket}/${prefix}snapshot/${LAKE_FORMATION_PART}` : undefined;
-    report = await engine.lakeFormationPhase(item.phase ?? 'before', snapshotTo);
+    const phase = item.phase ?? 'before';
+    const snapshotTo = phase === 'before' && !options.dryRun ? `s3://${store.bucket}/${prefix}snapshot/${lakeFormationPart(seq)}` : undefined;
+    report = await engine.lakeFormationPhase(phase, state.cursor?.lakeFormation, deadline, snapshotTo);
   } else if (item.kind === 'converge') {
     report = await engine.convergeDatabase(item.database, item.target!, state.cursor, deadline);
   } else {

@@ -4,7 +4,7 @@ import type { BatchWrite, KindConvergence, Write } from './kinds/kind';
 import { isProtected, withPrincipals, type ProtectedPrincipals } from './protected-principals';
 import { mapResource, resourceLabel } from './shapes';
 import { readLakeFormation, kindsToRead } from './source';
-import { kindItems, type LakeFormationState } from './state';
+import { kindItems, type ItemOf, type LakeFormationState } from './state';
 import type { BucketMapping } from '../../bucket-mapping';
 import { BucketMapper } from '../../bucket-mapping';
 import { LAKE_FORMATION_KINDS, LF_KINDS, type LfKind } from '../../shared/lake-formation-kinds';
@@ -16,7 +16,7 @@ import { Scope } from '../kernel/scope';
 export type LfPhase = 'before' | 'after';
 
 /** The kinds of one phase, in the order they are applied. */
-function kindsOf(phase: LfPhase): LfKind[] {
+export function kindsOf(phase: LfPhase): LfKind[] {
   return LF_KINDS.filter(k => LAKE_FORMATION_KINDS[k].phase === phase);
 }
 
@@ -36,15 +36,15 @@ function removalOrder(): LfKind[] {
   return out;
 }
 
-const REMOVAL_ORDER = removalOrder();
+export const REMOVAL_ORDER = removalOrder();
 
 /**
  * The kinds one phase reads: its own, and in the after phase the before kinds whose extras it deletes
  * (prune) or reports (verify).
  */
-export function phaseKinds(phase: LfPhase, enabled: readonly LfKind[], checksExtras: boolean): LfKind[] {
+export function phaseKinds(phase: LfPhase, enabled: readonly LfKind[], withExtras: boolean): LfKind[] {
   const own = kindsOf(phase);
-  const extras: readonly LfKind[] = phase === 'after' && checksExtras ? REMOVAL_ORDER : [];
+  const extras: readonly LfKind[] = phase === 'after' && withExtras ? REMOVAL_ORDER : [];
   return enabled.filter(k => own.includes(k) || extras.includes(k));
 }
 
@@ -71,7 +71,7 @@ export interface ConvergeLakeFormationOptions {
  * deletes, tags and locations last because grants and assignments refer to them.
  */
 export async function convergeLakeFormation(source: LakeFormationState, phase: LfPhase, o: ConvergeLakeFormationOptions): Promise<void> {
-  for (const region of o.targetRegions) await new TargetConvergence(source, region, o).run(phase);
+  for (const region of o.targetRegions) await new TargetConvergence(region, o).run(source, phase);
 }
 
 /**
@@ -81,20 +81,28 @@ export async function convergeLakeFormation(source: LakeFormationState, phase: L
 export async function convergeTargetState(
   source: LakeFormationState, actual: LakeFormationState, region: string, o: ConvergeLakeFormationOptions,
 ): Promise<void> {
-  await new TargetConvergence(source, region, o).runOn(actual);
+  await new TargetConvergence(region, o).runOn(source, actual);
 }
 
-/** One target's convergence: the phase order, and the rules for dry runs, prune, protected principals and reporting. */
-class TargetConvergence {
+/** Deletes with prune; verify lists what would be deleted. */
+export function checksExtras(o: Pick<ConvergeLakeFormationOptions, 'prune' | 'mode'>): boolean {
+  return o.prune || o.mode === 'verify';
+}
+
+/**
+ * One target's convergence: the phase order, and the rules for dry runs, prune, protected principals and
+ * reporting. `run` and `runOn` converge whole states; the job's resumable phases (`phase-steps.ts`) give
+ * it one kind's objects at a time with `convergeItems` and `removeItems`.
+ */
+export class TargetConvergence {
   private readonly lf: LakeFormationClient;
   private readonly mapper: BucketMapper;
   private readonly dryRun: boolean;
-  private actual!: LakeFormationState;
   private readonly unreadable = new Set<LfKind>();
   private protected: ProtectedPrincipals;
   private prune: boolean;
 
-  constructor(private readonly source: LakeFormationState, private readonly region: string, private readonly o: ConvergeLakeFormationOptions) {
+  constructor(readonly region: string, private readonly o: ConvergeLakeFormationOptions) {
     this.lf = o.clients.get(LakeFormationClient, region);
     this.mapper = new BucketMapper(o.bucketMappings, region);
     this.dryRun = o.mode === 'plan' || o.mode === 'verify';
@@ -102,65 +110,77 @@ class TargetConvergence {
     this.prune = o.prune;
   }
 
-  /** Deletes with prune; verify lists what would be deleted. */
   private get checksExtras(): boolean {
-    return this.prune || this.o.mode === 'verify';
+    return checksExtras({ prune: this.prune, mode: this.o.mode });
   }
 
-  async run(phase: LfPhase): Promise<void> {
+  async run(source: LakeFormationState, phase: LfPhase): Promise<void> {
     const kinds = phaseKinds(phase, this.o.kinds, this.checksExtras);
     if (kinds.length === 0) return;
-    this.actual = await readLakeFormation({
+    const actual = await readLakeFormation({
       clients: this.o.clients,
       region: this.region,
       scope: this.o.scope,
       kinds: kindsToRead(kinds, this.o.kinds),
       catalogId: this.o.catalogId,
-      onReadError: (kind, error) => {
-        this.unreadable.add(kind);
-        this.o.report.fail({ kind, key: '*', target: this.region, error: `reading the target's ${kind} state failed, nothing of this kind was changed there: ${error}` });
-      },
+      onReadError: (kind, error) => this.readFailed(kind, error),
     });
-    await this.apply(phase, kinds.filter(k => !this.unreadable.has(k)));
+    await this.apply(phase, source, actual, kinds.filter(k => !this.unreadable.has(k)));
   }
 
   /** Both phases against a target state read beforehand: the near-real-time applier reads only what an event touched. */
-  async runOn(actual: LakeFormationState): Promise<void> {
-    this.actual = actual;
+  async runOn(source: LakeFormationState, actual: LakeFormationState): Promise<void> {
     const kinds = this.o.kinds.filter(k => actual.kinds.includes(k));
-    await this.apply('before', kinds);
-    await this.apply('after', kinds);
+    await this.apply('before', source, actual, kinds);
+    await this.apply('after', source, actual, kinds);
   }
 
-  private async apply(phase: LfPhase, kinds: readonly LfKind[]): Promise<void> {
-    const ready = kindsOf(phase).filter(kind => kinds.includes(kind) && this.source.kinds.includes(kind));
-    if (phase === 'after' && this.checksExtras) {
-      // Verify too: what prune would never revoke is no drift either.
-      try {
-        this.protected = withPrincipals(this.protected, await targetAdmins(this.o.clients, this.region));
-      } catch (error) {
-        this.fail('permission', '*', `reading the target's data lake admins failed, so nothing was revoked or deleted there: ${errorMessage(error)}`);
-        this.prune = false;
-      }
+  /** Reading the target's state of a kind failed: nothing of it is changed here. Reported once a kind. */
+  readFailed(kind: LfKind, error: string): void {
+    if (this.unreadable.has(kind)) return;
+    this.unreadable.add(kind);
+    this.o.report.fail({ kind, key: '*', target: this.region, error: `reading the target's ${kind} state failed, nothing of this kind was changed there: ${error}` });
+  }
+
+  /**
+   * The target's own data lake admins join the protected principals, before anything is revoked (verify
+   * too: what prune would never revoke is no drift either). When they cannot be read, nothing is revoked
+   * or deleted in this target.
+   */
+  async guardAdmins(): Promise<void> {
+    try {
+      this.protected = withPrincipals(this.protected, await targetAdmins(this.o.clients, this.region));
+    } catch (error) {
+      this.fail('permission', '*', `reading the target's data lake admins failed, so nothing was revoked or deleted there: ${errorMessage(error)}`);
+      this.prune = false;
     }
-    for (const kind of ready) await this.converge(kind);
+  }
+
+  /** Converges these objects of a kind: the source's, and the target's at the same positions. */
+  async convergeItems<K extends LfKind>(kind: K, source: ReadonlyArray<ItemOf<K>>, actual: ReadonlyArray<ItemOf<K>>): Promise<void> {
+    await KIND_MODULES[kind].converge(this.convergence(kind, source, actual));
+  }
+
+  /** Removes what the source lacks of a kind others refer to, once nothing that refers to it is left. */
+  async removeItems<K extends LfKind>(kind: K, source: ReadonlyArray<ItemOf<K>>, actual: ReadonlyArray<ItemOf<K>>): Promise<void> {
+    await KIND_MODULES[kind].removeExtras?.(this.convergence(kind, source, actual));
+  }
+
+  private async apply(phase: LfPhase, source: LakeFormationState, actual: LakeFormationState, kinds: readonly LfKind[]): Promise<void> {
+    const ready = kindsOf(phase).filter(kind => kinds.includes(kind) && source.kinds.includes(kind));
+    if (phase === 'after' && this.checksExtras) await this.guardAdmins();
+    for (const kind of ready) await this.convergeItems(kind, kindItems(source, kind), kindItems(actual, kind));
     if (phase === 'before' || !this.checksExtras) return;
-    for (const kind of REMOVAL_ORDER) if (kinds.includes(kind) && this.source.kinds.includes(kind)) await this.removeExtras(kind);
-  }
-
-  private async converge<K extends LfKind>(kind: K): Promise<void> {
-    await KIND_MODULES[kind].converge(this.convergence(kind));
-  }
-
-  private async removeExtras<K extends LfKind>(kind: K): Promise<void> {
-    await KIND_MODULES[kind].removeExtras?.(this.convergence(kind));
+    for (const kind of REMOVAL_ORDER) {
+      if (kinds.includes(kind) && source.kinds.includes(kind)) await this.removeItems(kind, kindItems(source, kind), kindItems(actual, kind));
+    }
   }
 
   /** What one kind converges with: its objects on both sides, and this target's rules. */
-  private convergence<K extends LfKind>(kind: K): KindConvergence<K> {
+  private convergence<K extends LfKind>(kind: K, source: ReadonlyArray<ItemOf<K>>, actual: ReadonlyArray<ItemOf<K>>): KindConvergence<K> {
     return {
-      source: kindItems(this.source, kind),
-      actual: kindItems(this.actual, kind),
+      source,
+      actual,
       lf: this.lf,
       region: this.region,
       catalogId: this.o.catalogId,

@@ -27,15 +27,21 @@ export interface ReadLakeFormationOptions {
  * the table's order. Each kind is read on its own: one failing listing is reported and the others are
  * still read; a kind that needs another's listing (grants need the LF-tags) fails with it.
  */
-export async function readLakeFormation(o: ReadLakeFormationOptions): Promise<LakeFormationState> {
-  const reader = kindReader(o);
+export function readLakeFormation(o: ReadLakeFormationOptions): Promise<LakeFormationState> {
+  return readKinds(kindReader(o), o.kinds, o.onReadError);
+}
+
+/** The listings of some kinds through one reader, as a state; a kind whose listing fails is left out of its `kinds`. */
+export async function readKinds(
+  reader: KindReader, kinds: readonly LfKind[], onReadError: (kind: LfKind, error: string) => void,
+): Promise<LakeFormationState> {
   const state = emptyState();
-  for (const kind of LF_KINDS.filter(k => o.kinds.includes(k))) {
+  for (const kind of LF_KINDS.filter(k => kinds.includes(k))) {
     try {
       addStateItems(state, LAKE_FORMATION_KINDS[kind].field, await reader.listed(kind));
       state.kinds.push(kind);
     } catch (error) {
-      o.onReadError(kind, errorMessage(error));
+      onReadError(kind, errorMessage(error));
     }
   }
   return state;

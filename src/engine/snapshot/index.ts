@@ -1,7 +1,7 @@
 /** The snapshot format's public entry: what the composition root and the job use. */
 export { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotHeader, type SnapshotTotals } from './format';
 export { LineWriter, SnapshotPins, type SplitSnapshotManifest } from './io';
-export { lakeFormationItems, lakeFormationRecords } from './lake-formation-records';
+export { lakeFormationRecords } from './lake-formation-records';
 export { writeSnapshotPart } from './part';
 export { SnapshotRefused } from './refusal';
 export { SnapshotSource } from './source';

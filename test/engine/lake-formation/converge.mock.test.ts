@@ -10,6 +10,7 @@ import type { Report } from '../../../src/engine/kernel/report';
 import { LF_KINDS, kindsWithout } from '../../../src/shared/lake-formation-kinds';
 import { database, FakeLake, table } from '../../support/fake-lake';
 import { FakeLakeFormation, type RegionLakeFormation } from '../../support/lake-formation-fake';
+import { lakeFormationSettings } from '../../support/lake-formation-phases';
 import { ACCOUNT, mockAws, SOURCE_REGION, TARGET_REGION, type MockedAws } from '../../support/sdk-harness';
 
 /**
@@ -48,18 +49,7 @@ const source = () => lf.region(SOURCE_REGION);
 const target = () => lf.region(TARGET_REGION);
 
 function run(overrides: Partial<JobConfig> = {}): Promise<Report> {
-  return runJob({
-    mode: 'sync',
-    sourceRegion: SOURCE_REGION,
-    targetRegions: [TARGET_REGION],
-    scope: {},
-    bucketMappings: [{ sourceBucket: 'acme-lake-raw', targetBucket: 'acme-lake-raw-usw2' }],
-    prune: false,
-    concurrency: 2,
-    maxAttempts: 1,
-    lakeFormation: { kinds: [...LF_KINDS], protectedPrincipals: [] },
-    ...overrides,
-  });
+  return runJob({ ...lakeFormationSettings(), maxAttempts: 1, ...overrides });
 }
 
 /** A lake using every kind moto cannot serve. */
