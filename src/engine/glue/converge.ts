@@ -5,6 +5,7 @@ import { hasPartitions, partitionKey, replicaDatabase, replicaPartition, replica
 import type { CatalogSource, SourceDatabase, SourceLookups, SourceTable } from './source';
 import { checkReplicaStorage, hasHiveStorage } from './storage-check';
 import { BATCH_CREATE_PARTITIONS as BATCH, GlueTarget, type EntryError } from './target';
+import { isDataCatalogView, type ViewWait } from './views';
 import { BucketMapper, type BucketMapping } from '../../bucket-mapping';
 import type { AttachedKind } from '../../shared/attached-kinds';
 import { AwsClients } from '../kernel/clients';
@@ -44,6 +45,11 @@ export interface GlueConvergeOptions {
    * @default none
    */
   readonly attachedKinds?: readonly AttachedKind[];
+  /**
+   * How long a Data Catalog view's asynchronous create or update is waited for in a target.
+   * @default VIEW_WAIT (about two minutes)
+   */
+  readonly viewWait?: ViewWait;
   readonly clients: AwsClients;
   /** Called as work progresses, with the live counts and the object being worked on. */
   readonly onProgress?: (counts: Readonly<Record<string, Counts>>, current: string) => void;
@@ -123,7 +129,7 @@ export class GlueConvergence {
     this.prune = o.prune ?? false;
     this.concurrency = Math.max(1, o.concurrency ?? 8);
     this.tableSlots = new Limiter(this.concurrency);
-    this.targets = o.targetRegions.map(region => new GlueTarget(o.clients, region));
+    this.targets = o.targetRegions.map(region => new GlueTarget(o.clients, region, o.viewWait));
     this.report = new ReportBuilder({
       mode: o.mode,
       source: { region: o.source.region, snapshot: o.source.snapshotLocation },
@@ -284,11 +290,14 @@ export class GlueConvergence {
     }
   }
 
-  /** Tables are yielded as listed; links are held back to the end of the database so their targets exist first. */
+  /**
+   * Tables are yielded as listed; links and Data Catalog views are held back to the end of the database so what
+   * they name exists first (Glue validates a view's SQL against the target's catalog).
+   */
   private async* ordered(tables: AsyncIterable<SourceTable>): AsyncIterable<SourceTable> {
     const links: SourceTable[] = [];
     for await (const table of tables) {
-      if (table.input.TargetTable) links.push(table);
+      if (table.input.TargetTable || isDataCatalogView(table.input)) links.push(table);
       else yield table;
     }
     yield* links;

@@ -2,6 +2,7 @@
 export { convergeDatabase, convergeGlue, pruneDatabases, GLUE_KINDS } from './converge';
 export { glueObjectConverger } from './objects';
 export { databasePages, tablePages } from './pages';
-export { databaseInput, partitionInput, reviveTimestamps, tableInput } from './shapes';
+export { databaseInput, partitionInput, promotedTable, reviveTimestamps, tableInput } from './shapes';
 export { LiveCatalogSource, type CatalogSource, type PartitionPage, type SourceDatabase, type SourceLookups, type SourceTable } from './source';
 export { attachedKindsOf, type SourceAttachments } from './attached';
+export { isDataCatalogView, isMaterializedView } from './views';

@@ -157,6 +157,23 @@ export function replicaTable(source: TableInput, ctx: ReplicaContext): TableInpu
     }
   }
   if (out.TargetTable) out.TargetTable = localLink(out.TargetTable, ctx);
+  // A materialized view is made with automatic refresh off, so the DR Region never starts a refresh of its own
+  // (promotedTable() turns it back on). Its Definer is a principal and is kept: like Lake Formation's grantees, a
+  // role ARN is valid in every Region of the one account, so no principal mapping applies.
+  if (out.ViewDefinition) delete out.ViewDefinition.RefreshSeconds;
+  return out;
+}
+
+/**
+ * A table's form once its DR Region is promoted to the primary (`lake-replica promote`): what its replica left
+ * off, switched back on as the source had it, which is a materialized view's automatic refresh
+ * (`ViewDefinition.RefreshSeconds`). `source`: the source's table (a snapshot's record, or a live read) when known;
+ * without it, or when the source had no refresh, the replica as it is (refresh stays off).
+ */
+export function promotedTable(replica: TableInput, source: TableInput | undefined): TableInput {
+  const out = structuredClone(replica);
+  const refresh = source?.ViewDefinition?.RefreshSeconds;
+  if (out.ViewDefinition && refresh !== undefined && refresh !== null) out.ViewDefinition.RefreshSeconds = refresh;
   return out;
 }
 

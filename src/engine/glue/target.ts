@@ -3,11 +3,12 @@ import {
   CreateDatabaseCommand, CreateTableCommand, DeleteDatabaseCommand, GetDatabaseCommand, GetTableCommand, GlueClient,
   UpdateDatabaseCommand, UpdateTableCommand,
 } from '@aws-sdk/client-glue';
-import type { CreateTableRequest, DatabaseInput, ErrorDetail, PartitionInput, TableInput } from '@aws-sdk/client-glue';
+import type { CreateTableRequest, DatabaseInput, ErrorDetail, PartitionInput, Table, TableInput } from '@aws-sdk/client-glue';
 import type { EntryError } from './entry-error';
 import { databasePages, partitionPages, tablePages } from './pages';
 import { databaseInput, partitionInput, partitionKey, tableInput } from './shapes';
 import { partitionsByKey } from './source';
+import { awaitViewWrite, isDataCatalogView, settledViewWrite, unsettledViewWrite, VIEW_WAIT, ViewWriteError, type ViewWait } from './views';
 import { AwsClients } from '../kernel/clients';
 import { fieldPrints, fingerprint, type FieldPrints } from '../kernel/compare';
 import { chunk } from '../kernel/concurrency';
@@ -36,7 +37,8 @@ export class GlueTarget {
   /** The target's client, for the attached kinds' own reads and writes. */
   readonly glue: GlueClient;
 
-  constructor(clients: AwsClients, readonly region: string) {
+  /** `viewWait`: how long a Data Catalog view's asynchronous write is waited for. */
+  constructor(clients: AwsClients, readonly region: string, private readonly viewWait: ViewWait = VIEW_WAIT) {
     this.glue = clients.get(GlueClient, region);
   }
 
@@ -56,7 +58,7 @@ export class GlueTarget {
   /** One table's prints, or undefined when it (or its database) does not exist. */
   async table(databaseName: string, name: string): Promise<FieldPrints | undefined> {
     const found = await notFoundAsUndefined(this.glue.send(new GetTableCommand({ DatabaseName: databaseName, Name: name })));
-    return found?.Table ? fieldPrints(tableInput(found.Table)) : undefined;
+    return found?.Table ? tablePrints(found.Table) : undefined;
   }
 
   /** One table's parameters as the target has them (verify reads an Iceberg table's pointer), or undefined when it does not exist. */
@@ -68,7 +70,7 @@ export class GlueTarget {
   async tables(databaseName: string): Promise<Map<string, FieldPrints>> {
     const out = new Map<string, FieldPrints>();
     for await (const page of tablePages(this.glue, databaseName)) {
-      for (const table of page) if (table.Name) out.set(table.Name, fieldPrints(tableInput(table)));
+      for (const table of page) if (table.Name) out.set(table.Name, tablePrints(table));
     }
     return out;
   }
@@ -100,14 +102,35 @@ export class GlueTarget {
     await notFoundAsUndefined(this.glue.send(new DeleteDatabaseCommand({ Name: name })));
   }
 
-  /** `withTable`: members that create objects with the table (its partition indexes). */
+  /**
+   * `withTable`: members that create objects with the table (its partition indexes). A view's create is done when
+   * Glue's asynchronous write has succeeded; its failure, or a write still running after the bound, throws.
+   */
   async createTable(databaseName: string, input: TableInput, withTable?: Partial<CreateTableRequest>): Promise<void> {
     await this.glue.send(new CreateTableCommand({ ...withTable, DatabaseName: databaseName, TableInput: input }));
+    if (isDataCatalogView(input)) await awaitViewWrite(this.glue, databaseName, input.Name!, this.viewWait);
   }
 
-  /** SkipArchive: a replica must not pile up table versions against the account quota. */
+  /**
+   * SkipArchive: a replica must not pile up table versions against the account quota. A view is updated once an
+   * earlier write of it has ended (Glue refuses to update one still running), made again when its create failed
+   * (Glue refuses to update that too), and waited for as a create is.
+   */
   async updateTable(databaseName: string, input: TableInput): Promise<void> {
-    await this.glue.send(new UpdateTableCommand({ DatabaseName: databaseName, TableInput: input, SkipArchive: true }));
+    const update = () => this.glue.send(new UpdateTableCommand({ DatabaseName: databaseName, TableInput: input, SkipArchive: true }));
+    if (!isDataCatalogView(input)) {
+      await update();
+      return;
+    }
+    const earlier = (await settledViewWrite(this.glue, databaseName, input.Name!, this.viewWait, true)).status;
+    if (earlier?.Action === 'CREATE' && earlier.State !== 'SUCCESS') {
+      const [refused] = await this.deleteTables(databaseName, [input.Name!]);
+      if (refused) throw new ViewWriteError(`its create ${earlier.State} in Glue earlier and the view could not be deleted to be made again: ${refused.error}`);
+      await this.createTable(databaseName, input);
+      return;
+    }
+    await update();
+    await awaitViewWrite(this.glue, databaseName, input.Name!, this.viewWait);
   }
 
   async deleteTables(databaseName: string, names: readonly string[]): Promise<EntryError<string>[]> {
@@ -147,6 +170,16 @@ export class GlueTarget {
       return entryErrors(result.Errors, e => e.PartitionValues ?? []).filter(e => e.code !== 'EntityNotFoundException');
     });
   }
+}
+
+/**
+ * A target table's prints. A view whose last write is still running or did not succeed has a `Status` print too,
+ * which no replica has: it never compares unchanged, and verify names the field.
+ */
+function tablePrints(table: Table): FieldPrints {
+  const prints = fieldPrints(tableInput(table));
+  const unsettled = unsettledViewWrite(table);
+  return unsettled === undefined ? prints : { ...prints, Status: unsettled };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { DatabaseInput, PartitionInput, TableIdentifier, TableInput } from '@aws-sdk/client-glue';
 import fc from 'fast-check';
 import { BucketMapper } from '../../../src/bucket-mapping';
-import { replicaDatabase, replicaPartition, replicaTable, type ReplicaContext } from '../../../src/engine/glue/shapes';
+import { promotedTable, replicaDatabase, replicaPartition, replicaTable, type ReplicaContext } from '../../../src/engine/glue/shapes';
 
 const SOURCE_REGION = 'us-east-1';
 const TARGET_REGION = 'us-west-2';
@@ -123,6 +123,49 @@ describe('replicaTable', () => {
     const view: TableInput = { Name: 'v', TableType: 'VIRTUAL_VIEW', ViewOriginalText: '/* Presto View: abc= */', ViewExpandedText: '/* Presto View */' };
     expect(replicaTable(view, context(unmapped))).toEqual(view);
     expect(unmapped).toEqual([]);
+  });
+
+  describe('Data Catalog views', () => {
+    const materialized = (): TableInput => ({
+      Name: 'mv_daily',
+      Parameters: { table_type: 'ICEBERG', metadata_location: 's3://lake-iceberg/mv/metadata/00003.metadata.json' },
+      ViewDefinition: {
+        IsManaged: true,
+        Definer: `arn:aws:iam::${ACCOUNT}:role/definer`,
+        RefreshSeconds: 3600,
+        LastRefreshType: 'FULL',
+        SubObjects: [`arn:aws:glue:${SOURCE_REGION}:${ACCOUNT}:table/sales/orders`],
+        Representations: [{ Dialect: 'SPARK', DialectVersion: '3.5', ViewOriginalText: 'SELECT * FROM sales.orders' }],
+      },
+    });
+
+    test('a materialized view is made with automatic refresh off: RefreshSeconds dropped, the rest of the definition kept', () => {
+      const source = materialized();
+      const out = replicaTable(source, context());
+      const { RefreshSeconds: _refresh, ...rest } = source.ViewDefinition!;
+      expect(out.ViewDefinition).toEqual(rest);
+      expect(out.Parameters?.metadata_location).toBe('s3://lake-iceberg-dr/mv/metadata/00003.metadata.json');
+      expect(source.ViewDefinition?.RefreshSeconds).toBe(3600);
+    });
+
+    test('the replica of a replica is the same replica: the comparison never flags the refresh left off', () => {
+      const once = replicaTable(materialized(), context());
+      expect(replicaTable(once, context())).toEqual(once);
+    });
+
+    test('the Definer is a principal and stays as it is (one account, and IAM is global)', () => {
+      expect(replicaTable(materialized(), context()).ViewDefinition?.Definer).toBe(`arn:aws:iam::${ACCOUNT}:role/definer`);
+    });
+
+    test('promoted, the replica gets RefreshSeconds back as the source had it; without the source, refresh stays off', () => {
+      const replica = replicaTable(materialized(), context());
+      expect(promotedTable(replica, materialized()).ViewDefinition).toEqual({ ...replica.ViewDefinition, RefreshSeconds: 3600 });
+      expect(promotedTable(replica, undefined)).toEqual(replica);
+      const noRefresh = materialized();
+      delete noRefresh.ViewDefinition!.RefreshSeconds;
+      expect(promotedTable(replica, noRefresh)).toEqual(replica);
+      expect(replica.ViewDefinition).not.toHaveProperty('RefreshSeconds');
+    });
   });
 
   describe('resource links', () => {
