@@ -50,7 +50,7 @@ test('a new table is created with its indexes (no CreatePartitionIndex, no backf
   const r = await run('sync');
   expect(r.code).toBe(0);
   expect(r.report.counts.partitionIndex).toMatchObject({ created: 2, failed: 0 });
-  expect(r.report.apiCalls['us-west-2:CreatePartitionIndex']).toBeUndefined();
+  expect(r.report.apiCalls['glue:CreatePartitionIndex']).toBeUndefined();
   expect(await indexes(TARGET)).toEqual([{ name: 'by_dt', keys: ['dt'] }, { name: 'by_region_dt', keys: ['region', 'dt'] }]);
 
   const again = await run('sync');
