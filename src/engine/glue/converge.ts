@@ -1,5 +1,5 @@
 import type { CreateTableRequest, DatabaseInput, PartitionInput, TableInput } from '@aws-sdk/client-glue';
-import { AttachedConvergence, attachedKindsOf, type AttachedRules, type SourceAttachments } from './attached';
+import { AttachedConvergence, type AttachedRules, type SourceAttachments } from './attached';
 import { icebergChainDrift, isIcebergTable, isS3TablesTable, pointAtStagedChain, rewriteIntoTarget } from './iceberg';
 import { hasPartitions, partitionKey, replicaDatabase, replicaPartition, replicaTable, type ReplicaContext } from './shapes';
 import type { CatalogSource, SourceDatabase, SourceLookups, SourceTable } from './source';
@@ -673,7 +673,7 @@ export class GlueConvergence {
     if (!source) return { outcome: 'sourceGone' };
     if (!await target.table(db, table)) return this.tableObject(db, table, known);
     const key = `${db}.${table}`;
-    const kinds = attachedKindsOf([kind], 'table', source.input);
+    const kinds = this.attached.kindsOf('table', source.input).filter(k => k === kind);
     await this.attached.converge(target.glue, { database: db, table }, key, this.objectContext(ctx, key), await source.attachments(kinds), kinds);
     return { outcome: 'attached' };
   }

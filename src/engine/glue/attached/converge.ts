@@ -94,7 +94,7 @@ export class AttachedConvergence {
       try {
         await this.convergeKind(kind, m, glue, owner, ownerKey, ctx.targetRegion, desired);
       } catch (error) {
-        this.rules.fail(kind, `${ownerKey}/*`, ctx.targetRegion, `reading the target's objects failed: ${errorMessage(error)}`);
+        this.rules.fail(kind, `${ownerKey}/*`, ctx.targetRegion, `converging them in the target failed: ${errorMessage(error)}`);
       }
     }
   }
