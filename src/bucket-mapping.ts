@@ -1,4 +1,5 @@
-import { bucketNameError, regionError } from './shared/validation';
+import { mappingErrors, parseMapping, type MappingKind } from './shared/mappings';
+import { bucketNameError } from './shared/validation';
 
 /**
  * A source bucket and the bucket that holds its replicated data.
@@ -19,35 +20,24 @@ export interface BucketMapping {
   readonly targetRegion?: string;
 }
 
+export const BUCKET_MAPPINGS: MappingKind<BucketMapping> = {
+  option: '--bucket-map',
+  what: 'bucket',
+  placeholders: ['SOURCE_BUCKET', 'TARGET_BUCKET'],
+  make: (sourceBucket, targetBucket, targetRegion) => ({ sourceBucket, targetBucket, targetRegion }),
+  source: m => m.sourceBucket,
+  target: m => m.targetBucket,
+  nameError: bucketNameError,
+};
+
 /** Errors for a list of mappings: invalid bucket or Region names, and a source bucket mapped twice for one target. */
 export function bucketMappingErrors(mappings: readonly BucketMapping[]): string[] {
-  const errors: string[] = [];
-  const seen = new Set<string>();
-  for (const m of mappings) {
-    for (const error of [
-      bucketNameError('source bucket', m.sourceBucket),
-      bucketNameError('target bucket', m.targetBucket),
-      m.targetRegion === undefined ? undefined : regionError('bucket mapping target Region', m.targetRegion),
-    ]) if (error) errors.push(error);
-    const key = `${m.sourceBucket}@${m.targetRegion ?? '*'}`;
-    if (seen.has(key)) {
-      errors.push(`source bucket "${m.sourceBucket}" is mapped twice for ${m.targetRegion ? `target Region "${m.targetRegion}"` : 'all target Regions'}; map each source bucket once per target`);
-    }
-    seen.add(key);
-  }
-  return errors;
+  return mappingErrors(BUCKET_MAPPINGS, mappings);
 }
 
 /** Parses the CLI form `SRC=DST` or `SRC=DST@REGION`. Throws with a readable message when malformed. */
 export function parseBucketMapping(text: string): BucketMapping {
-  const match = /^([^=@\s]+)=([^=@\s]+)(?:@([^=@\s]+))?$/.exec(text);
-  if (!match) {
-    throw new Error(`--bucket-map "${text}" is malformed; expected SOURCE_BUCKET=TARGET_BUCKET or SOURCE_BUCKET=TARGET_BUCKET@TARGET_REGION`);
-  }
-  const rule: BucketMapping = { sourceBucket: match[1], targetBucket: match[2], targetRegion: match[3] };
-  const errors = bucketMappingErrors([rule]);
-  if (errors.length > 0) throw new Error(`--bucket-map "${text}": ${errors.join('; ')}`);
-  return rule;
+  return parseMapping(BUCKET_MAPPINGS, text);
 }
 
 const S3_URI = /^(s3|s3a|s3n):\/\/([^/?#]+)(.*)$/s;

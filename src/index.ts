@@ -1,3 +1,4 @@
 export type { BucketMapping } from './bucket-mapping';
+export type { RoleMapping } from './role-mapping';
 export * from './multi-region-lake-replica';
 export * from './multi-region-lake-replica-props';

@@ -5,6 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { BucketMapping } from './bucket-mapping';
+import type { RoleMapping } from './role-mapping';
 
 /** Properties of {@link MultiRegionLakeReplica}. */
 export interface MultiRegionLakeReplicaProps {
@@ -39,6 +40,14 @@ export interface MultiRegionLakeReplicaProps {
    * @default - no mapping; every replicated location is reported as still pointing at the source bucket
    */
   readonly bucketMappings?: BucketMapping[];
+
+  /**
+   * IAM roles that replicated objects name (table optimizers, column-statistics tasks, catalogs) and the roles
+   * the replicas name instead. IAM is global, so a role with no mapping is kept as it is; map the roles the DR
+   * Region replaces with Region-specific ones. A mapping with a `targetRegion` wins there over one without.
+   * @default - no mapping; replicas name the source's roles
+   */
+  readonly roleMappings?: RoleMapping[];
 
   /**
    * Rewrite each Iceberg table's metadata files (which name the source bucket in every path) into a staging

@@ -142,6 +142,9 @@ export class MultiRegionLakeReplica extends Construct {
       bucketMappings: (props.bucketMappings ?? []).map(m => ({
         sourceBucket: m.sourceBucket, targetBucket: m.targetBucket, targetRegion: m.targetRegion,
       })),
+      ...props.roleMappings?.length ? {
+        roleMappings: props.roleMappings.map(m => ({ sourceRole: m.sourceRole, targetRole: m.targetRole, targetRegion: m.targetRegion })),
+      } : {},
       snapshotBucket: this.snapshotBucket.bucketName,
       tableConcurrency: props.tableConcurrency ?? 4,
       metricNamespace: this.metricNamespace,

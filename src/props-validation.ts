@@ -3,6 +3,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { bucketMappingErrors } from './bucket-mapping';
 import { CloudTrailLookupStrategy, type MultiRegionLakeReplicaProps } from './multi-region-lake-replica-props';
+import { roleMappingErrors } from './role-mapping';
 import { globError } from './shared/glob';
 import { principalError, regionListErrors } from './shared/validation';
 
@@ -37,15 +38,8 @@ export function propsErrors(props: MultiRegionLakeReplicaProps): string[] {
       if (e) errors.push(`${prop}: ${e}`);
     }
   }
-  if (props.bucketMappings && resolved(props.bucketMappings)) {
-    const concrete = props.bucketMappings.filter(m => resolved(m.sourceBucket) && resolved(m.targetBucket) && resolved(m.targetRegion));
-    errors.push(...bucketMappingErrors(concrete).map(m => `bucketMappings: ${m}`));
-    for (const m of concrete) {
-      if (m.targetRegion && resolved(props.targetRegions) && !props.targetRegions.includes(m.targetRegion)) {
-        errors.push(`bucketMappings: the mapping for "${m.sourceBucket}" names targetRegion "${m.targetRegion}", which is not in targetRegions`);
-      }
-    }
-  }
+  errors.push(...mappingErrors('bucketMappings', props.bucketMappings, props.targetRegions, m => m.sourceBucket, m => [m.targetBucket], bucketMappingErrors));
+  errors.push(...mappingErrors('roleMappings', props.roleMappings, props.targetRegions, m => m.sourceRole, m => [m.targetRole], roleMappingErrors));
   if (props.pollInterval && !props.pollInterval.isUnresolved()) {
     const ms = props.pollInterval.toMilliseconds();
     if (ms < 60_000 || ms % 60_000 !== 0) {
@@ -164,4 +158,20 @@ export function propsWarnings(props: MultiRegionLakeReplicaProps, stackRegion: s
 function describe(value: unknown): string {
   if (value instanceof Duration) return value.toHumanString();
   return JSON.stringify(value);
+}
+
+/** A mapping prop's errors, over its entries that are known at synth: each named by its source, checked against targetRegions. */
+function mappingErrors<T extends { readonly targetRegion?: string }>(
+  prop: string, mappings: readonly T[] | undefined, targetRegions: readonly string[], source: (m: T) => string,
+  others: (m: T) => unknown[], errorsOf: (concrete: T[]) => string[],
+): string[] {
+  if (!mappings || !resolved(mappings)) return [];
+  const concrete = mappings.filter(m => resolved(source(m)) && others(m).every(resolved) && resolved(m.targetRegion));
+  const errors = errorsOf(concrete).map(m => `${prop}: ${m}`);
+  for (const m of concrete) {
+    if (m.targetRegion && resolved(targetRegions) && !targetRegions.includes(m.targetRegion)) {
+      errors.push(`${prop}: the mapping for "${source(m)}" names targetRegion "${m.targetRegion}", which is not in targetRegions`);
+    }
+  }
+  return errors;
 }

@@ -55,6 +55,11 @@ describe('invalid props fail at synth, naming the prop, the bad value and what i
 
 describe('more prop mistakes fail at synth', () => {
   test.each<[string, Partial<MultiRegionLakeReplicaProps>, RegExp]>([
+    ['a malformed role ARN', { roleMappings: [{ sourceRole: 'glue-role', targetRole: 'arn:aws:iam::111111111111:role/glue-dr' }] },
+      /roleMappings: source role "glue-role" is not an IAM role ARN; expected arn:aws:iam::ACCOUNT:role\/NAME/],
+    ['a role mapping for a Region that is not a target', {
+      roleMappings: [{ sourceRole: 'arn:aws:iam::111111111111:role/a', targetRole: 'arn:aws:iam::111111111111:role/b', targetRegion: 'eu-west-1' }],
+    }, /roleMappings: the mapping for "arn:aws:iam::111111111111:role\/a" names targetRegion "eu-west-1", which is not in targetRegions/],
     ['a reversed class range', { databases: ['[z-a]*'] },
       /databases: databases pattern "\[z-a\]\*" has the range "z-a", whose first character comes after its last; write it as "a-z"/],
     ['a reversed range in an exclude', { excludeDatabases: ['tmp_[9-0]'] }, /excludeDatabases: excludeDatabases pattern "tmp_\[9-0\]" has the range "9-0"/],

@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
 import { COMMANDS, didYouMean, OPTIONS, optionName, UsageError, type CommandName } from './usage';
-import { bucketMappingErrors, parseBucketMapping, type BucketMapping } from '../bucket-mapping';
+import { BUCKET_MAPPINGS } from '../bucket-mapping';
 import type { EngineSettings } from '../engine/engine';
 import type { Mode } from '../engine/kernel/report';
+import { ROLE_MAPPINGS } from '../role-mapping';
 import { ATTACHED_SWITCH_NAMES, attachedKindsWithout } from '../shared/attached-kinds';
 import { globError } from '../shared/glob';
 import { kindsWithout, LF_SWITCHES, SKIP_ALL_LAKE_FORMATION } from '../shared/lake-formation-kinds';
+import { mappingErrors, parseMapping, type Mapping, type MappingKind } from '../shared/mappings';
 import { principalError, regionError, regionListErrors } from '../shared/validation';
 
 export interface CliCommand {
@@ -64,6 +66,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
         'database': { type: 'string', multiple: true },
         'exclude-database': { type: 'string', multiple: true },
         'bucket-map': { type: 'string', multiple: true },
+        'role-map': { type: 'string', multiple: true },
         'prune': { type: 'boolean' },
         'storage': { type: 'boolean' },
         'out': { type: 'string' },
@@ -125,20 +128,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   for (const p of v.database ?? []) { const e = globError('--database', p); if (e) errors.push(e); }
   for (const p of v['exclude-database'] ?? []) { const e = globError('--exclude-database', p); if (e) errors.push(e); }
 
-  const bucketMappings: BucketMapping[] = [];
-  for (const text of v['bucket-map'] ?? []) {
-    try {
-      bucketMappings.push(parseBucketMapping(text));
-    } catch (error) {
-      errors.push((error as Error).message);
-    }
-  }
-  errors.push(...bucketMappingErrors(bucketMappings).filter(e => e.includes('mapped twice')));
-  for (const m of bucketMappings) {
-    if (m.targetRegion && !targets.includes(m.targetRegion)) {
-      errors.push(`--bucket-map for "${m.sourceBucket}" names Region "${m.targetRegion}", which is not a --target-region`);
-    }
-  }
+  const bucketMappings = cliMappings(BUCKET_MAPPINGS, v['bucket-map'], targets, errors);
+  const roleMappings = cliMappings(ROLE_MAPPINGS, v['role-map'], targets, errors);
 
   const concurrency = v.concurrency === undefined ? 8 : Number(v.concurrency);
   if ((v.concurrency !== undefined && !/^\d+$/.test(v.concurrency)) || concurrency < 1 || concurrency > 64) {
@@ -164,6 +155,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
       targetRegions: targets,
       scope: { databases: v.database, excludeDatabases: v['exclude-database'] },
       bucketMappings,
+      roleMappings,
       prune: v.prune ?? false,
       concurrency,
       lakeFormation: { kinds: kindsWithout(skipped), protectedPrincipals: v['protect-principal'] ?? [] },
@@ -210,4 +202,23 @@ function redriveConfig(
     endpoint,
     maxAttempts: Number(env.AWS_MAX_ATTEMPTS) || undefined,
   };
+}
+
+/** One mapping option's rules, parsed; their problems (each malformed one, one source mapped twice, a Region that is no target) go to `errors`. */
+function cliMappings<T extends Mapping>(kind: MappingKind<T>, texts: readonly string[] | undefined, targets: readonly string[], errors: string[]): T[] {
+  const mappings: T[] = [];
+  for (const text of texts ?? []) {
+    try {
+      mappings.push(parseMapping(kind, text));
+    } catch (error) {
+      errors.push((error as Error).message);
+    }
+  }
+  errors.push(...mappingErrors(kind, mappings).filter(e => e.includes('mapped twice')));
+  for (const m of mappings) {
+    if (m.targetRegion && !targets.includes(m.targetRegion)) {
+      errors.push(`${kind.option} for "${kind.source(m)}" names Region "${m.targetRegion}", which is not a --target-region`);
+    }
+  }
+  return mappings;
 }

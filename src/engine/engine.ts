@@ -1,4 +1,5 @@
 import type { BucketMapping } from '../bucket-mapping';
+import type { RoleMapping } from '../role-mapping';
 import { convergeDatabase, convergeGlue, pruneDatabases, GLUE_KINDS, glueObjectConverger } from './glue';
 import { LiveCatalogSource, type CatalogSource } from './glue';
 import { ATTACHED_KIND_NAMES, type AttachedKind } from '../shared/attached-kinds';
@@ -30,6 +31,11 @@ export interface EngineSettings {
   readonly targetRegions: readonly string[];
   readonly scope: ScopeConfig;
   readonly bucketMappings: readonly BucketMapping[];
+  /**
+   * Roles named by replicated objects (table optimizers, statistics tasks, catalogs) that a target names otherwise.
+   * @default none: every role is kept (IAM is global)
+   */
+  readonly roleMappings?: readonly RoleMapping[];
   /** Delete (and revoke) what the source no longer has, inside the scope; never for protected principals. */
   readonly prune: boolean;
   /** Tables converged at once. */
@@ -71,6 +77,7 @@ export function deployedEngineSettings(settings: JobSettings, options: RunOption
     targetRegions: settings.targetRegions,
     scope: { databases: options.databases, excludeDatabases: options.excludeDatabases },
     bucketMappings: settings.bucketMappings,
+    roleMappings: settings.roleMappings,
     prune: options.prune,
     concurrency: settings.tableConcurrency,
     lakeFormation: {
@@ -262,6 +269,7 @@ export class ReplicationEngine {
       source: this.source as LiveCatalogSource,
       scope: this.scope,
       bucketMappings: this.settings.bucketMappings,
+      roleMappings: this.settings.roleMappings,
       icebergMetadata: this.settings.icebergMetadata,
       attachedKinds: this.attachedKinds,
     }),
@@ -361,6 +369,7 @@ export class ReplicationEngine {
       targetRegions,
       scope: this.scope,
       bucketMappings: this.settings.bucketMappings,
+      roleMappings: this.settings.roleMappings,
       prune: this.settings.prune,
       concurrency: this.settings.concurrency,
       icebergMetadata: this.settings.icebergMetadata,

@@ -1,5 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { BucketMapping } from '../bucket-mapping';
+import type { RoleMapping } from '../role-mapping';
 import { globError } from './glob';
 
 /**
@@ -14,6 +15,8 @@ export interface JobSettings {
   readonly databases: readonly string[];
   readonly excludeDatabases: readonly string[];
   readonly bucketMappings: readonly BucketMapping[];
+  /** Roles the targets name instead of the source's; none when absent. */
+  readonly roleMappings?: readonly RoleMapping[];
   readonly snapshotBucket: string;
   /** Tables converged at once inside one Lambda invocation. */
   readonly tableConcurrency: number;
@@ -30,7 +33,7 @@ export interface JobSettings {
 }
 
 /** The lists that grow with a lake's configuration: what `packJobSettings` compresses. */
-export const PACKABLE_SETTINGS = ['targetRegions', 'databases', 'excludeDatabases', 'bucketMappings', 'lakeFormationKinds', 'protectedPrincipals'] as const;
+export const PACKABLE_SETTINGS = ['targetRegions', 'databases', 'excludeDatabases', 'bucketMappings', 'roleMappings', 'lakeFormationKinds', 'protectedPrincipals'] as const;
 
 type PackableSetting = typeof PACKABLE_SETTINGS[number];
 

@@ -36,6 +36,8 @@ describe('parseCli refusals', () => {
     ['--from on plan', ['plan', ...BASE, '--from', 'x.jsonl'], /--from does not apply to plan/],
     ['--prune on verify', ['verify', ...BASE, '--prune'], /--prune does not apply to verify/],
     ['--target-region on snapshot', ['snapshot', ...BASE, '--out', 'x'], /--target-region does not apply to snapshot/],
+    ['malformed --role-map', ['sync', ...BASE, '--role-map', 'arn:aws:iam::111111111111:role/a'], /--role-map "arn:aws:iam::111111111111:role\/a" is malformed/],
+    ['--role-map naming no role', ['sync', ...BASE, '--role-map', 'a=arn:aws:iam::111111111111:role/b'], /source role "a" is not an IAM role ARN/],
     ['--bucket-map on snapshot', ['snapshot', '--source-region', 'us-east-1', '--out', 'x', '--bucket-map', 'a-b=c-d'], /--bucket-map does not apply/],
     ['unknown --skip group', ['sync', ...BASE, '--skip', 'grants'], /--skip "grants" is not allowed; expected one of data-lake-settings, data-locations, opt-ins, lf-tags, lf-tag-expressions, data-cells-filters, permissions, lake-formation/],
     ['--protect-principal that is no principal', ['sync', ...BASE, '--protect-principal', 'admin'], /--protect-principal "admin" is not a Lake Formation principal/],
@@ -101,6 +103,7 @@ describe('parseCli accepted command lines', () => {
       '--database', 'sales_*', '--database', 'hr',
       '--exclude-database', '*_tmp',
       '--bucket-map', 'lake-raw=lake-raw-dr', '--bucket-map', 'lake-raw=lake-raw-euc1@eu-central-1',
+      '--role-map', 'arn:aws:iam::111122223333:role/glue-use1=arn:aws:iam::111122223333:role/glue-euc1@eu-central-1',
       '--prune', '--concurrency', '16', '--json',
       '--skip', 'opt-ins', '--skip', 'lf-tags', '--protect-principal', 'arn:aws:iam::111122223333:role/BreakGlass',
     ], NO_ENV);
@@ -115,6 +118,9 @@ describe('parseCli accepted command lines', () => {
         bucketMappings: [
           { sourceBucket: 'lake-raw', targetBucket: 'lake-raw-dr' },
           { sourceBucket: 'lake-raw', targetBucket: 'lake-raw-euc1', targetRegion: 'eu-central-1' },
+        ],
+        roleMappings: [
+          { sourceRole: 'arn:aws:iam::111122223333:role/glue-use1', targetRole: 'arn:aws:iam::111122223333:role/glue-euc1', targetRegion: 'eu-central-1' },
         ],
         prune: true,
         concurrency: 16,

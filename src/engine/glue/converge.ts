@@ -7,6 +7,7 @@ import { checkReplicaStorage, hasHiveStorage } from './storage-check';
 import { BATCH_CREATE_PARTITIONS as BATCH, GlueTarget, type EntryError } from './target';
 import { isDataCatalogView, type ViewWait } from './views';
 import { BucketMapper, type BucketMapping } from '../../bucket-mapping';
+import { RoleMapper, type RoleMapping } from '../../role-mapping';
 import type { AttachedKind } from '../../shared/attached-kinds';
 import { AwsClients } from '../kernel/clients';
 import { changedFields, fieldPrints, fingerprint, type FieldPrints } from '../kernel/compare';
@@ -25,6 +26,8 @@ export interface GlueConvergeOptions {
   readonly targetRegions: readonly string[];
   readonly scope: Scope;
   readonly bucketMappings?: readonly BucketMapping[];
+  /** Roles named by replicated objects (optimizers, statistics tasks) that the targets name otherwise. */
+  readonly roleMappings?: readonly RoleMapping[];
   /** Delete target objects in scope that the source no longer has. */
   readonly prune?: boolean;
   /** Tables converged at once. */
@@ -228,6 +231,7 @@ export class GlueConvergence {
       sourceCatalogId,
       targetRegion,
       mapper: new BucketMapper(this.o.bucketMappings ?? [], targetRegion),
+      roles: new RoleMapper(this.o.roleMappings ?? [], targetRegion),
       onUnmappedBucket: () => undefined,
     };
   }

@@ -1,6 +1,7 @@
 import { GLUE_KINDS, GlueConvergence, type KnownDatabases, type ObjectChange } from './converge';
 import type { LiveCatalogSource } from './source';
 import type { BucketMapping } from '../../bucket-mapping';
+import type { RoleMapping } from '../../role-mapping';
 import { ATTACHED_KIND_NAMES, ATTACHED_KINDS, type AttachedKind } from '../../shared/attached-kinds';
 import type { AwsClients } from '../kernel/clients';
 import { errorMessage } from '../kernel/errors';
@@ -13,6 +14,7 @@ export interface GlueObjectsOptions {
   readonly source: LiveCatalogSource;
   readonly scope: Scope;
   readonly bucketMappings: readonly BucketMapping[];
+  readonly roleMappings?: readonly RoleMapping[];
   /** Rewrite Iceberg metadata chains into the target buckets (default true). */
   readonly icebergMetadata?: boolean;
   /** The attached kinds converged with their owners (default none). */
@@ -46,6 +48,7 @@ export function glueObjectConverger(o: GlueObjectsOptions): ObjectConverger {
         targetRegions: [region],
         scope: o.scope,
         bucketMappings: o.bucketMappings,
+        roleMappings: o.roleMappings,
         prune: true,
         clients: o.clients,
         icebergMetadata: o.icebergMetadata,

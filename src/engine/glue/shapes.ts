@@ -3,6 +3,7 @@ import type {
   ViewDefinition, ViewDefinitionInput, ViewRepresentation, ViewRepresentationInput,
 } from '@aws-sdk/client-glue';
 import type { BucketMapper } from '../../bucket-mapping';
+import type { RoleMapper } from '../../role-mapping';
 
 /**
  * Write shapes are built from read shapes by keeping the fields of the SDK's input type.
@@ -133,6 +134,8 @@ export interface ReplicaContext {
   readonly sourceCatalogId: string;
   readonly targetRegion: string;
   readonly mapper: BucketMapper;
+  /** The role each source role becomes in this target (the source's own when no mapping names it: IAM is global). */
+  readonly roles: RoleMapper;
   /** Called for each location left pointing at a bucket with no mapping. */
   readonly onUnmappedBucket: (bucket: string) => void;
 }

@@ -2,6 +2,7 @@ import type { DatabaseInput, PartitionInput, TableIdentifier, TableInput } from 
 import fc from 'fast-check';
 import { BucketMapper } from '../../../src/bucket-mapping';
 import { promotedTable, replicaDatabase, replicaPartition, replicaTable, type ReplicaContext } from '../../../src/engine/glue/shapes';
+import { RoleMapper } from '../../../src/role-mapping';
 
 const SOURCE_REGION = 'us-east-1';
 const TARGET_REGION = 'us-west-2';
@@ -16,6 +17,7 @@ function context(unmapped: string[] = []): ReplicaContext {
       { sourceBucket: 'lake-raw', targetBucket: 'lake-raw-dr' },
       { sourceBucket: 'lake-iceberg', targetBucket: 'lake-iceberg-dr' },
     ], TARGET_REGION),
+    roles: new RoleMapper([], TARGET_REGION),
     onUnmappedBucket: bucket => unmapped.push(bucket),
   };
 }
