@@ -208,7 +208,9 @@ function redriveConfig(
  * One mapping option's rules, parsed; their problems (each malformed one, one source mapped twice, a Region that is
  * no target) go to `errors`.
  */
-function cliMappings<T extends Mapping>(kind: MappingKind<T>, texts: readonly string[] | undefined, targets: readonly string[], errors: string[]): T[] {
+function cliMappings<T extends Mapping>(
+  kind: MappingKind<T>, texts: readonly string[] | undefined, targets: readonly string[], errors: string[],
+): T[] {
   const mappings: T[] = [];
   for (const text of texts ?? []) {
     try {
