@@ -161,9 +161,11 @@ export function replicaTable(source: TableInput, ctx: ReplicaContext): TableInpu
   }
   if (out.TargetTable) out.TargetTable = localLink(out.TargetTable, ctx);
   // A materialized view is made with automatic refresh off, so the DR Region never starts a refresh of its own
-  // (promotedTable() turns it back on). Its Definer is a principal and is kept: like Lake Formation's grantees, a
-  // role ARN is valid in every Region of the one account, so no principal mapping applies.
-  if (out.ViewDefinition) delete out.ViewDefinition.RefreshSeconds;
+  // (promotedTable() turns it back on). Its Definer, a role, goes through the role mappings (kept when none names it).
+  if (out.ViewDefinition) {
+    delete out.ViewDefinition.RefreshSeconds;
+    if (out.ViewDefinition.Definer) out.ViewDefinition.Definer = ctx.roles.map(out.ViewDefinition.Definer);
+  }
   return out;
 }
 

@@ -155,8 +155,13 @@ describe('replicaTable', () => {
       expect(replicaTable(once, context())).toEqual(once);
     });
 
-    test('the Definer is a principal and stays as it is (one account, and IAM is global)', () => {
+    test('the Definer stays as it is without a role mapping (one account, and IAM is global)', () => {
       expect(replicaTable(materialized(), context()).ViewDefinition?.Definer).toBe(`arn:aws:iam::${ACCOUNT}:role/definer`);
+    });
+
+    test('a role mapping for the target Region maps the Definer', () => {
+      const ctx = { ...context(), roles: new RoleMapper([{ sourceRole: `arn:aws:iam::${ACCOUNT}:role/definer`, targetRole: `arn:aws:iam::${ACCOUNT}:role/definer-usw2`, targetRegion: TARGET_REGION }], TARGET_REGION) };
+      expect(replicaTable(materialized(), ctx).ViewDefinition?.Definer).toBe(`arn:aws:iam::${ACCOUNT}:role/definer-usw2`);
     });
 
     test('promoted, the replica gets RefreshSeconds back as the source had it; without the source, refresh stays off', () => {
