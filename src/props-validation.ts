@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { bucketMappingErrors } from './bucket-mapping';
+import { connectionMappingErrors } from './connection-mapping';
 import { CloudTrailLookupStrategy, type MultiRegionLakeReplicaProps } from './multi-region-lake-replica-props';
 import { roleMappingErrors } from './role-mapping';
 import { globError } from './shared/glob';
@@ -40,6 +41,8 @@ export function propsErrors(props: MultiRegionLakeReplicaProps): string[] {
   }
   errors.push(...mappingErrors('bucketMappings', props.bucketMappings, props.targetRegions, m => m.sourceBucket, m => [m.targetBucket], bucketMappingErrors));
   errors.push(...mappingErrors('roleMappings', props.roleMappings, props.targetRegions, m => m.sourceRole, m => [m.targetRole], roleMappingErrors));
+  errors.push(...mappingErrors('connectionMappings', props.connectionMappings, props.targetRegions, m => m.connection,
+    m => [m.secretArn, m.subnetId, m.availabilityZone, ...m.securityGroupIds ?? []], connectionMappingErrors));
   if (props.pollInterval && !props.pollInterval.isUnresolved()) {
     const ms = props.pollInterval.toMilliseconds();
     if (ms < 60_000 || ms % 60_000 !== 0) {

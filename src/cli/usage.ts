@@ -21,6 +21,11 @@ export const OPTIONS: readonly OptionHelp[] = [
   { flag: '--database GLOB', text: 'Database name pattern (* ? [..]); repeat; default all.', commands: ENGINE },
   { flag: '--exclude-database GLOB', text: 'Database name pattern to leave out; repeat.', commands: ENGINE },
   { flag: '--role-map SRC=DST[@R]', text: 'Name IAM role DST where the source names role SRC (only for target R); repeat.\nRoles with no mapping are kept (IAM is global).', commands: WRITING },
+  {
+    flag: '--connection-map NAME@R=MEMBERS',
+    text: 'Give Glue connection NAME its Region-specific settings in target R; MEMBERS\nis secret=ARN,subnet=ID,sg=ID1+ID2,az=ZONE (each optional). A connection\nnaming a secret or network settings is replicated only with one; repeat.',
+    commands: WRITING,
+  },
   { flag: '--bucket-map SRC=DST[@R]', text: 'Rewrite bucket SRC to DST in S3 locations (only for target R); repeat.\nIn target R, a mapping for R wins over one without @R.', commands: WRITING },
   { flag: '--prune', text: 'Delete target objects and revoke permissions in scope that the source\nlacks (plan, sync, restore).', commands: ['plan', 'sync', 'restore'] },
   { flag: '--out LOCATION', text: 'Where snapshot writes.', commands: ['snapshot'] },

@@ -57,8 +57,10 @@ const GLUE: Record<string, Mapper> = {
   BatchDeletePartition: p => partitions(p, listOf(p.partitionsToDelete)?.map(e => obj(e).values)),
 };
 
-/** The attached kinds' events name their owner: a table (`databaseName`, `tableName`) or a database. */
+/** The attached kinds' events name their owner: a table (`databaseName`, `tableName`), a database, or the catalog. */
 const attachedRefs = (kind: AttachedKind): Mapper => p => {
+  // The catalog's own objects are few: an event converges all of its kind (CATALOG_OWNER has no database).
+  if (ATTACHED_KINDS[kind].owner === 'catalog') return [{ kind, database: '' }];
   const database = glueName(p.databaseName);
   if (!database) return [];
   if (ATTACHED_KINDS[kind].owner === 'database') return [{ kind, database }];

@@ -1,3 +1,5 @@
+import { catalog } from './catalog';
+import { connection } from './connection';
 import type { AttachedKindModule } from './kind';
 import { partitionIndex } from './partition-index';
 import { userDefinedFunction } from './user-defined-function';
@@ -5,6 +7,8 @@ import type { AttachedKind } from '../../../shared/attached-kinds';
 
 /** Each attached kind's behaviour, beside its row in the kinds table. */
 export const ATTACHED_MODULES: { readonly [K in AttachedKind]: AttachedKindModule<object> } = {
+  connection: connection as AttachedKindModule<object>,
+  catalog: catalog as AttachedKindModule<object>,
   partitionIndex: partitionIndex as AttachedKindModule<object>,
   userDefinedFunction: userDefinedFunction as AttachedKindModule<object>,
 };
