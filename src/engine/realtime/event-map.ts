@@ -67,6 +67,8 @@ const attachedRefs = (kind: AttachedKind): Mapper => p => {
   const table = glueName(p.tableName);
   return table ? [{ kind, database, table }] : [];
 };
+/** The events of the kinds the account's catalog owns (catalogs, connections). */
+const CATALOG_EVENTS: ReadonlySet<string> = new Set(ATTACHED_KIND_NAMES.filter(k => ATTACHED_KINDS[k].owner === 'catalog').flatMap(k => ATTACHED_KINDS[k].events));
 const ATTACHED: Record<string, Mapper> = Object.fromEntries(
   ATTACHED_KIND_NAMES.flatMap(kind => ATTACHED_KINDS[kind].events.map(name => [name, attachedRefs(kind)] as const)));
 
@@ -118,7 +120,8 @@ export function mapEvent(record: TrailRecord): EventMapping {
   const p = record.requestParameters;
   if (!p) return { skipped: OMITTED, omitted: true };
   const catalogId = str(p.catalogId);
-  if (catalogId && record.recipientAccountId && catalogId !== record.recipientAccountId) {
+  // A catalog's own events name the catalog they change in catalogId (UpdateCatalog, DeleteCatalog).
+  if (catalogId && record.recipientAccountId && catalogId !== record.recipientAccountId && !CATALOG_EVENTS.has(record.eventName)) {
     return { skipped: `the call names catalog ${catalogId}, not the source account's catalog` };
   }
   const refs = mapper(p);

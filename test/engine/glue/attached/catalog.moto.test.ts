@@ -8,6 +8,8 @@ import {
 import { writeCalls } from '../../../../src/engine/kernel/report';
 import { glueAt, motoCli } from '../../../support/cli-harness';
 import { useMoto } from '../../../support/moto';
+import { SOURCE as PIPELINE_SOURCE, TARGETS, usePipeline, type Pipeline } from '../../../support/realtime/pipeline';
+import { trailEvent } from '../../../support/realtime/trail-events';
 
 /** Federated catalogs and their connections, end to end through the CLI, against the extended moto server (test/support/moto-server). */
 const moto = useMoto();
@@ -181,4 +183,37 @@ test('snapshot then restore with the source gone: the catalogs and connections c
   expect(restore.report.counts.connection).toMatchObject({ created: 2 });
   expect(await catalogs(TARGET)).toEqual(['open', 'polaris']);
   expect((await glue(TARGET).send(new GetConnectionCommand({ Name: 'snowflake' }))).Connection?.AuthenticationConfiguration?.SecretArn).toBe(TARGET_SECRET);
+});
+
+describe('catalogs and connections near real time, against the extended moto server', () => {
+  const pipeline = usePipeline();
+  const now = () => new Date();
+  const inTargets = async (p: Pipeline) => Promise.all(TARGETS.map(async r => ((await p.glueAt(r).send(new GetCatalogsCommand({}))).CatalogList ?? []).map(c => c.Name).sort()));
+
+  test('CreateConnection, CreateCatalog, UpdateCatalog and DeleteCatalog events converge the account\'s catalogs and connections in both targets', async () => {
+    const p = pipeline();
+    const source = p.glueAt(PIPELINE_SOURCE);
+    await source.send(new CreateConnectionCommand({
+      ConnectionInput: { Name: 'public-rest', ConnectionType: 'CUSTOM' as never, ConnectionProperties: { CONNECTOR_URL: 'https://iceberg.example.com' } },
+    }));
+    await p.flow(trailEvent({ id: 'cc', name: 'CreateConnection', time: now(), params: { connectionInput: { name: 'public-rest' } } }));
+    // No catalog names it yet: nothing to replicate.
+    expect((await p.ledger.getEvent('cc'))!.targets[TARGETS[0]]).toMatchObject({ status: 'APPLIED', reason: 'the account\'s connections: connections: 0 created, 0 updated, 0 deleted, 0 unchanged' });
+
+    await source.send(new CreateCatalogCommand({ Name: 'open', CatalogInput: federated('public-rest') }));
+    expect(await p.flow(trailEvent({ id: 'c', name: 'CreateCatalog', time: now(), params: { name: 'open', catalogInput: {} } }))).toEqual({ batchItemFailures: [] });
+    expect(await inTargets(p)).toEqual([['open'], ['open']]);
+    // The catalog's event converges the connection it names first.
+    for (const region of TARGETS) expect((await p.glueAt(region).send(new GetConnectionCommand({ Name: 'public-rest' }))).Connection?.ConnectionType).toBe('CUSTOM');
+    expect((await p.ledger.getEvent('c'))!.targets[TARGETS[1]]).toMatchObject({ status: 'APPLIED', reason: 'the account\'s catalogs: catalogs: 1 created, 0 updated, 0 deleted, 0 unchanged' });
+
+    await source.send(new UpdateCatalogCommand({ CatalogId: 'open', CatalogInput: federated('public-rest', { Description: 'v2' }) }));
+    await p.flow(trailEvent({ id: 'u', name: 'UpdateCatalog', time: now(), params: { catalogId: 'open', catalogInput: {} } }));
+    for (const region of TARGETS) expect((await p.glueAt(region).send(new GetCatalogCommand({ CatalogId: 'open' }))).Catalog?.Description).toBe('v2');
+
+    await source.send(new DeleteCatalogCommand({ CatalogId: 'open' }));
+    await p.flow(trailEvent({ id: 'd', name: 'DeleteCatalog', time: now(), params: { catalogId: 'open' } }));
+    expect(await inTargets(p)).toEqual([[], []]);
+    expect((await p.ledger.getEvent('d'))!.targets[TARGETS[0]]).toMatchObject({ status: 'APPLIED', reason: expect.stringMatching(/1 deleted/) });
+  });
 });
