@@ -188,7 +188,10 @@ test('snapshot then restore with the source gone: the catalogs and connections c
 describe('catalogs and connections near real time, against the extended moto server', () => {
   const pipeline = usePipeline();
   const now = () => new Date();
-  const inTargets = async (p: Pipeline) => Promise.all(TARGETS.map(async r => ((await p.glueAt(r).send(new GetCatalogsCommand({}))).CatalogList ?? []).map(c => c.Name).sort()));
+  const inTargets = async (p: Pipeline) => Promise.all(TARGETS.map(async r => {
+    const listed = await p.glueAt(r).send(new GetCatalogsCommand({}));
+    return (listed.CatalogList ?? []).map(c => c.Name).sort();
+  }));
 
   test('CreateConnection, CreateCatalog, UpdateCatalog and DeleteCatalog events converge the account\'s catalogs and connections in both targets', async () => {
     const p = pipeline();
