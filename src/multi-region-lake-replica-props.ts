@@ -5,8 +5,8 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { BucketMapping } from './bucket-mapping';
-import type { ConnectionMapping } from './connection-mapping';
 import type { RoleMapping } from './role-mapping';
+import type { ConnectionMapping } from './shared/connection-mapping';
 
 /** Properties of {@link MultiRegionLakeReplica}. */
 export interface MultiRegionLakeReplicaProps {

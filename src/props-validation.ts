@@ -2,9 +2,9 @@ import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { bucketMappingErrors } from './bucket-mapping';
-import { connectionMappingErrors } from './connection-mapping';
 import { CloudTrailLookupStrategy, type MultiRegionLakeReplicaProps } from './multi-region-lake-replica-props';
 import { roleMappingErrors } from './role-mapping';
+import { connectionMappingErrors } from './shared/connection-mapping';
 import { globError } from './shared/glob';
 import { principalError, regionListErrors } from './shared/validation';
 

@@ -1,4 +1,4 @@
-import { regionError } from './shared/validation';
+import { regionError } from './validation';
 
 /**
  * What a Glue connection is given in one target Region instead of the source's Region-specific settings: the
