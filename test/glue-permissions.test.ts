@@ -49,3 +49,26 @@ describe.each(ATTACHED_KIND_NAMES)('the %s kind in the construct', (kind) => {
     expect(settingsText(template)).not.toContain(`\\"${kind}\\"`);
   });
 });
+
+describe('the catalog\'s own objects in the construct', () => {
+  const resources = (template: Template, sid: string): string => JSON.stringify(Object.values(template.findResources('AWS::IAM::Policy'))
+    .flatMap(p => p.Properties.PolicyDocument.Statement as Array<Statement & { Resource: unknown }>)
+    .find(s => s.Sid === sid)?.Resource);
+
+  test('catalogs and connections are reached by their Region-scoped ARNs, only while a kind of them is on', () => {
+    const { template } = synth();
+    for (const sid of ['ReadSourceCatalog', 'ConvergeTargetCatalogs']) {
+      expect(resources(template, sid)).toMatch(/:glue:us-[a-z]+-\d:111122223333:catalog\/\*/);
+      expect(resources(template, sid)).toMatch(/:glue:us-[a-z]+-\d:111122223333:connection\/\*/);
+    }
+    const off = synth({ replicateCatalogs: false, replicateConnections: false }).template;
+    for (const sid of ['ReadSourceCatalog', 'ConvergeTargetCatalogs']) expect(resources(off, sid)).not.toMatch(/catalog\/\*|connection\/\*/);
+  });
+
+  test('connectionMappings reach the job\'s settings', () => {
+    const mapping = { connection: 'snowflake', targetRegion: 'us-west-2', subnetId: 'subnet-0abc1234', securityGroupIds: ['sg-0abc1234'] };
+    const { template } = synth({ connectionMappings: [mapping] });
+    expect(settingsText(template)).toContain('snowflake');
+    expect(settingsText(template)).toContain('subnet-0abc1234');
+  });
+});
