@@ -276,6 +276,13 @@ export interface MultiRegionLakeReplicaProps {
   readonly replicateConnections?: boolean;
 
   /**
+   * Replicate the default catalog's Iceberg optimization settings (compaction, retention, orphan-file deletion),
+   * disabled in the DR Region and with the role mapped; the default catalog's other settings are never changed.
+   * @default true
+   */
+  readonly replicateCatalogOptimization?: boolean;
+
+  /**
    * Principals (ARNs, account ids or `IAM_ALLOWED_PRINCIPALS`) whose permissions and opt-ins are never
    * revoked in a target, even by a pruning run. The replicator role and each target's data lake
    * admins are always protected.

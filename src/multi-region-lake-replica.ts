@@ -397,6 +397,7 @@ function skippedGroups(props: MultiRegionLakeReplicaProps): string[] {
     [props.replicateUserDefinedFunctions, 'user-defined-functions'],
     [props.replicateCatalogs, 'catalogs'],
     [props.replicateConnections, 'connections'],
+    [props.replicateCatalogOptimization, 'catalog-optimization'],
   ];
   return switches.filter(([on]) => on === false).map(([, group]) => group);
 }

@@ -25,6 +25,7 @@ const SWITCHES: Record<AttachedKind, keyof MultiRegionLakeReplicaProps> = {
   userDefinedFunction: 'replicateUserDefinedFunctions',
   connection: 'replicateConnections',
   catalog: 'replicateCatalogs',
+  catalogOptimization: 'replicateCatalogOptimization',
 };
 
 describe.each(ATTACHED_KIND_NAMES)('the %s kind in the construct', (kind) => {
@@ -61,7 +62,7 @@ describe('the catalog\'s own objects in the construct', () => {
       expect(resources(template, sid)).toMatch(/:glue:us-[a-z]+-\d:111122223333:catalog\/\*/);
       expect(resources(template, sid)).toMatch(/:glue:us-[a-z]+-\d:111122223333:connection\/\*/);
     }
-    const off = synth({ replicateCatalogs: false, replicateConnections: false }).template;
+    const off = synth({ replicateCatalogs: false, replicateConnections: false, replicateCatalogOptimization: false }).template;
     for (const sid of ['ReadSourceCatalog', 'ConvergeTargetCatalogs']) expect(resources(off, sid)).not.toMatch(/catalog\/\*|connection\/\*/);
   });
 

@@ -25,6 +25,16 @@ const KINDS = {
     events: ['CreateCatalog', 'UpdateCatalog', 'DeleteCatalog'],
     field: 'catalogs',
   },
+  // The default catalog's Iceberg optimization settings (CatalogProperties.IcebergOptimizationProperties): read,
+  // modified and written back whole, its other members (Parameters above all) as the target has them.
+  catalogOptimization: {
+    switch: 'catalog-optimization',
+    owner: 'catalog',
+    read: ['GetCatalog'],
+    write: ['UpdateCatalog'],
+    events: ['UpdateCatalog'],
+    field: 'catalogOptimization',
+  },
   partitionIndex: {
     switch: 'partition-indexes',
     owner: 'table',

@@ -147,7 +147,7 @@ describe('parseCli accepted command lines', () => {
           kinds: ['dataLakeSettings', 'lfTagExpression', 'dataLocation', 'dataCellsFilter', 'permission'],
           protectedPrincipals: ['arn:aws:iam::111122223333:role/BreakGlass'],
         },
-        attachedKinds: ['connection', 'catalog', 'partitionIndex', 'userDefinedFunction'],
+        attachedKinds: ['connection', 'catalog', 'catalogOptimization', 'partitionIndex', 'userDefinedFunction'],
         snapshotLocation: undefined,
         endpoint: undefined,
       },

@@ -79,8 +79,8 @@ export class LiveCatalogSource implements CatalogSource, SourceLookups {
     return callerIdentity(this.clients, this.region).then(me => me.account);
   }
 
-  catalogAttachments(kinds: readonly AttachedKind[]): Promise<SourceAttachments> {
-    return readAttachments(this.glue, CATALOG_OWNER, kinds);
+  async catalogAttachments(kinds: readonly AttachedKind[]): Promise<SourceAttachments> {
+    return readAttachments(this.glue, { ...CATALOG_OWNER, catalogId: await this.catalogId() }, kinds);
   }
 
   async* databases(): AsyncIterable<SourceDatabase> {

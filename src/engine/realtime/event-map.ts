@@ -58,7 +58,7 @@ const GLUE: Record<string, Mapper> = {
 };
 
 /** The attached kinds' events name their owner: a table (`databaseName`, `tableName`), a database, or the catalog. */
-const attachedRefs = (kind: AttachedKind): Mapper => p => {
+const attachedRefs = (kind: AttachedKind) => (p: Params): ObjectRef[] => {
   // The catalog's own objects are few: an event converges all of its kind (CATALOG_OWNER has no database).
   if (ATTACHED_KINDS[kind].owner === 'catalog') return [{ kind, database: '' }];
   const database = glueName(p.databaseName);
@@ -69,8 +69,11 @@ const attachedRefs = (kind: AttachedKind): Mapper => p => {
 };
 /** The events of the kinds the account's catalog owns (catalogs, connections). */
 const CATALOG_EVENTS: ReadonlySet<string> = new Set(ATTACHED_KIND_NAMES.filter(k => ATTACHED_KINDS[k].owner === 'catalog').flatMap(k => ATTACHED_KINDS[k].events));
-const ATTACHED: Record<string, Mapper> = Object.fromEntries(
-  ATTACHED_KIND_NAMES.flatMap(kind => ATTACHED_KINDS[kind].events.map(name => [name, attachedRefs(kind)] as const)));
+/** An event several kinds follow (UpdateCatalog: a catalog, and the default catalog's optimization settings) names each. */
+const ATTACHED: Record<string, Mapper> = Object.fromEntries([...new Set(ATTACHED_KIND_NAMES.flatMap(k => ATTACHED_KINDS[k].events))].map(name => {
+  const kinds = ATTACHED_KIND_NAMES.filter(k => ATTACHED_KINDS[k].events.includes(name));
+  return [name, (p => kinds.flatMap(k => attachedRefs(k)(p))) as Mapper] as const;
+}));
 
 /** Lake Formation's events, each kind's parsed as lake-formation-events.ts says. */
 const LAKE_FORMATION: Record<string, Mapper> = Object.fromEntries(

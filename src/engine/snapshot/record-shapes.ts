@@ -106,6 +106,9 @@ export const PARTITION_SHAPE: Fields = {
   required: ['Values'],
 };
 
+/** A catalog's Iceberg optimization settings: promote reads each optimization's `enabled` back from a snapshot. */
+const OPTIMIZATION: Fields = { fields: { RoleArn: 'string', Compaction: stringMap, Retention: stringMap, OrphanFileDeletion: stringMap } };
+
 /** Each attached kind's items, as the writes take them. */
 export const ATTACHED_SHAPES: Readonly<Record<AttachedKind, Fields>> = {
   connection: {
@@ -123,6 +126,10 @@ export const ATTACHED_SHAPES: Readonly<Record<AttachedKind, Fields>> = {
     },
     required: ['Name', 'ConnectionType'],
   },
+  catalogOptimization: {
+    fields: { Name: 'string', IcebergOptimizationProperties: OPTIMIZATION },
+    required: ['Name', 'IcebergOptimizationProperties'],
+  },
   catalog: {
     fields: {
       Name: 'string',
@@ -136,7 +143,7 @@ export const ATTACHED_SHAPES: Readonly<Record<AttachedKind, Fields>> = {
             fields: {
               DataLakeAccessProperties: { fields: { DataLakeAccess: 'boolean', DataTransferRole: 'string', KmsKey: 'string', CatalogType: 'string' } },
               // promote reads each optimization's `enabled` back from a snapshot.
-              IcebergOptimizationProperties: { fields: { RoleArn: 'string', Compaction: stringMap, Retention: stringMap, OrphanFileDeletion: stringMap } },
+              IcebergOptimizationProperties: OPTIMIZATION,
               CustomProperties: stringMap,
             },
           },

@@ -62,7 +62,7 @@ export class AttachedConvergence {
 
   /** Converges the objects the account's catalog owns (connections, catalogs) in one target: once a run, before the databases. */
   async convergeCatalog(glue: GlueClient, ctx: ReplicaContext, source: SourceAttachments, kinds: readonly AttachedKind[]): Promise<void> {
-    await this.converge(glue, CATALOG_OWNER, CATALOG_OWNER_KEY, ctx, source, kinds);
+    await this.converge(glue, { ...CATALOG_OWNER, catalogId: ctx.sourceCatalogId }, CATALOG_OWNER_KEY, ctx, source, kinds);
   }
 
   /** The CreateTable members that give a new table its objects at once (for the kinds that have them). */

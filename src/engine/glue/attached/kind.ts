@@ -6,6 +6,8 @@ import type { ReplicaContext } from '../shapes';
 export interface Owner {
   readonly database: string;
   readonly table?: string;
+  /** For the catalog's own objects: the account's catalog id (the default catalog's CatalogId). */
+  readonly catalogId?: string;
 }
 
 /** The owner of the kinds whose owner is `catalog` (connections, catalogs): no database. */

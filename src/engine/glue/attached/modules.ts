@@ -1,4 +1,5 @@
 import { catalog } from './catalog';
+import { catalogOptimization } from './catalog-optimization';
 import { connection } from './connection';
 import type { AttachedKindModule } from './kind';
 import { partitionIndex } from './partition-index';
@@ -9,6 +10,7 @@ import type { AttachedKind } from '../../../shared/attached-kinds';
 export const ATTACHED_MODULES: { readonly [K in AttachedKind]: AttachedKindModule<object> } = {
   connection: connection as AttachedKindModule<object>,
   catalog: catalog as AttachedKindModule<object>,
+  catalogOptimization: catalogOptimization as AttachedKindModule<object>,
   partitionIndex: partitionIndex as AttachedKindModule<object>,
   userDefinedFunction: userDefinedFunction as AttachedKindModule<object>,
 };

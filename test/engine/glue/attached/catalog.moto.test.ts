@@ -169,6 +169,34 @@ test('a changed catalog is updated; one only the target has is kept by sync, lis
   expect(await catalogs(TARGET)).toEqual(['open']);
 });
 
+test('the default catalog\'s optimization settings are replicated disabled, its Parameters in the target left as they are; a re-run makes no write', async () => {
+  await glue(SOURCE).send(new UpdateCatalogCommand({
+    CatalogId: ACCOUNT, CatalogInput: { Parameters: { owner: 'source' }, CatalogProperties: { IcebergOptimizationProperties: OPTIMIZATION } },
+  }));
+  // What another writer (a promotion's mark) keeps in the target's default catalog.
+  await glue(TARGET).send(new UpdateCatalogCommand({ CatalogId: ACCOUNT, CatalogInput: { Parameters: { 'lake-replica:role': 'replica' } } }));
+  const r = await run('sync');
+  expect(r.code).toBe(0);
+  expect(r.report.counts.catalogOptimization).toMatchObject({ created: 1, failed: 0 });
+  const target = (await glue(TARGET).send(new GetCatalogCommand({ CatalogId: ACCOUNT }))).Catalog!;
+  expect(target.Parameters).toEqual({ 'lake-replica:role': 'replica' });
+  expect(target.CatalogProperties?.IcebergOptimizationProperties).toMatchObject({
+    RoleArn: OPTIMIZATION.RoleArn, Compaction: { enabled: 'false', strategy: 'binpack' }, Retention: { enabled: 'false' },
+  });
+
+  const again = await run('sync');
+  expect(writeCalls(again.report.apiCalls)).toBe(0);
+  expect(again.report.counts.catalogOptimization).toMatchObject({ unchanged: 1 });
+  expect(again.report.apiCalls['glue:GetCatalog']).toBe(2);
+
+  // Switched on in the source, it stays disabled in the target: nothing to write.
+  await glue(SOURCE).send(new UpdateCatalogCommand({
+    CatalogId: ACCOUNT,
+    CatalogInput: { CatalogProperties: { IcebergOptimizationProperties: { ...OPTIMIZATION, OrphanFileDeletion: { enabled: 'true', orphanFileRetentionPeriodInDays: '3' } } } },
+  }));
+  expect(writeCalls((await run('sync')).report.apiCalls)).toBe(0);
+});
+
 test('snapshot then restore with the source gone: the catalogs and connections come back from the file', async () => {
   await seed();
   const file = join(mkdtempSync(join(tmpdir(), 'catalogs-')), 'snapshot.jsonl');
