@@ -11,7 +11,8 @@ import type {
   BatchUpdatePartitionResponse, Column, CreateDatabaseRequest, CreateTableRequest, Database, DeleteDatabaseRequest, ErrorDetail,
   GetDatabaseRequest, GetDatabaseResponse, GetDatabasesRequest, GetDatabasesResponse, GetPartitionsRequest, GetPartitionsResponse,
   GetTableRequest, GetTableResponse, GetTablesRequest, GetTablesResponse, Partition, StorageDescriptor, Table, UpdateDatabaseRequest,
-  UpdateTableRequest, GetCatalogRequest, GetPartitionIndexesRequest, GetPartitionIndexesResponse, GetUserDefinedFunctionsRequest, GetUserDefinedFunctionsResponse,
+  UpdateTableRequest, GetCatalogRequest,
+  GetPartitionIndexesRequest, GetPartitionIndexesResponse, GetUserDefinedFunctionsRequest, GetUserDefinedFunctionsResponse,
 } from '@aws-sdk/client-glue';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { ACCOUNT, mockAws, regionOf, type MockedAws } from './sdk-harness';
