@@ -34,7 +34,7 @@ export const OPTIONS: readonly OptionHelp[] = [
   { flag: '--concurrency N', text: 'Tables converged at once, 1-64 (default 8).', commands: ENGINE },
   {
     flag: '--skip GROUP',
-    text: 'Leave a group alone; repeat. GROUP is a group of Lake Formation state:\ndata-lake-settings, data-locations, opt-ins, lf-tags, lf-tag-expressions,\ndata-cells-filters, permissions, or lake-formation (all of them); or Glue\nobjects attached to tables and databases: ' + `${ATTACHED_SWITCH_NAMES.join(', ')}.\n` + 'iceberg-metadata leaves Iceberg tables\' metadata files unrewritten: the\nreplicas then still read the source Region (a warning per table).',
+    text: 'Leave a group alone; repeat. GROUP is a group of Lake Formation state:\ndata-lake-settings, data-locations, opt-ins, lf-tags, lf-tag-expressions,\ndata-cells-filters, permissions, or lake-formation (all of them); or Glue\nobjects of the account catalog and attached to tables and databases:\n' + `${ATTACHED_SWITCH_NAMES.join(', ')}.\n` + 'iceberg-metadata leaves Iceberg tables\' metadata files unrewritten: the\nreplicas then still read the source Region (a warning per table).',
     commands: ENGINE,
   },
   {

@@ -137,7 +137,7 @@ test('bad --connection-map usage exits 2 naming the problem', async () => {
   expect(otherRegion.stderr).toMatch(/names Region "eu-west-1", which is not a --target-region/);
 });
 
-test('--skip catalogs --skip connections leaves them alone and makes no catalog call', async () => {
+test('--skip catalogs --skip connections leaves them alone and lists no catalog (no GetCatalogs)', async () => {
   await seed();
   const r = await run('sync', '--skip', 'catalogs', '--skip', 'connections');
   expect(r.code).toBe(0);
