@@ -163,10 +163,14 @@ test('a changed catalog is updated; one only the target has is kept by sync, lis
   expect(verify.code).toBe(3);
   expect(verify.report.differences).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'catalog', key: 'catalog/polaris', difference: 'extra' })]));
 
+  // S3 Tables replication's own catalog in the target is never pruned, though the source's is not replicated.
+  await glue(TARGET).send(new CreateCatalogCommand({
+    Name: 's3tablescatalog', CatalogInput: { FederatedCatalog: { Identifier: `arn:aws:s3tables:${TARGET}:${ACCOUNT}:bucket/*`, ConnectionName: 'aws:s3tables' } },
+  }));
   const pruned = await run('sync', MAP, '--prune');
   expect(pruned.code).toBe(0);
   expect(pruned.report.counts.catalog).toMatchObject({ deleted: 1 });
-  expect(await catalogs(TARGET)).toEqual(['open']);
+  expect(await catalogs(TARGET)).toEqual(['open', 's3tablescatalog']);
 });
 
 test('the default catalog\'s optimization settings are replicated disabled, its Parameters in the target left as they are; a re-run makes no write', async () => {
