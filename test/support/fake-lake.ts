@@ -1,7 +1,7 @@
 import {
   AlreadyExistsException, BatchCreatePartitionCommand, BatchDeletePartitionCommand, BatchDeleteTableCommand, BatchGetPartitionCommand,
   BatchUpdatePartitionCommand, CreateDatabaseCommand, CreateTableCommand, DeleteDatabaseCommand, EntityNotFoundException, GetDatabaseCommand,
-  GetPartitionIndexesCommand, GetUserDefinedFunctionsCommand,
+  GetCatalogCommand, GetCatalogsCommand, GetPartitionIndexesCommand, GetUserDefinedFunctionsCommand,
   GetDatabasesCommand, GetPartitionsCommand, GetTableCommand, GetTablesCommand, GlueClient, InvalidInputException, UpdateDatabaseCommand,
   UpdateTableCommand,
 } from '@aws-sdk/client-glue';
@@ -11,7 +11,8 @@ import type {
   BatchUpdatePartitionResponse, Column, CreateDatabaseRequest, CreateTableRequest, Database, DeleteDatabaseRequest, ErrorDetail,
   GetDatabaseRequest, GetDatabaseResponse, GetDatabasesRequest, GetDatabasesResponse, GetPartitionsRequest, GetPartitionsResponse,
   GetTableRequest, GetTableResponse, GetTablesRequest, GetTablesResponse, Partition, StorageDescriptor, Table, UpdateDatabaseRequest,
-  UpdateTableRequest, GetPartitionIndexesRequest, GetPartitionIndexesResponse, GetUserDefinedFunctionsRequest, GetUserDefinedFunctionsResponse,
+  UpdateTableRequest, GetCatalogRequest,
+  GetPartitionIndexesRequest, GetPartitionIndexesResponse, GetUserDefinedFunctionsRequest, GetUserDefinedFunctionsResponse,
 } from '@aws-sdk/client-glue';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { ACCOUNT, mockAws, regionOf, type MockedAws } from './sdk-harness';
@@ -512,6 +513,9 @@ export class FakeLake {
       .callsFake(async (input: GetPartitionIndexesRequest, getClient) => this.getPartitionIndexes(input, await regionOf(getClient())));
     this.glue.on(GetUserDefinedFunctionsCommand)
       .callsFake(async (input: GetUserDefinedFunctionsRequest, getClient) => this.getUserDefinedFunctions(input, await regionOf(getClient())));
+    // Nor catalogs other than the default one, nor settings of the default one (test/support/moto has stateful ones).
+    this.glue.on(GetCatalogsCommand).resolves({ CatalogList: [] });
+    this.glue.on(GetCatalogCommand).callsFake((input: GetCatalogRequest) => ({ Catalog: { CatalogId: input.CatalogId, Name: input.CatalogId } }));
     for (const command of [CreateDatabaseCommand, UpdateDatabaseCommand, DeleteDatabaseCommand, CreateTableCommand, UpdateTableCommand]) {
       this.glue.on(command as typeof CreateDatabaseCommand).resolves({});
     }
