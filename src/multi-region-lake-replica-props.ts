@@ -5,7 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { BucketMapping } from './bucket-mapping';
-import type { RoleMapping } from './role-mapping';
+import type { RoleMapping } from './shared/role-mapping';
 import type { ConnectionMapping } from './shared/connection-mapping';
 
 /** Properties of {@link MultiRegionLakeReplica}. */

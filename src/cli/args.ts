@@ -3,7 +3,7 @@ import { COMMANDS, didYouMean, OPTIONS, optionName, UsageError, type CommandName
 import { BUCKET_MAPPINGS } from '../bucket-mapping';
 import type { EngineSettings } from '../engine/engine';
 import type { Mode } from '../engine/kernel/report';
-import { ROLE_MAPPINGS } from '../role-mapping';
+import { ROLE_MAPPINGS } from '../shared/role-mapping';
 import { ATTACHED_SWITCH_NAMES, attachedKindsWithout } from '../shared/attached-kinds';
 import { connectionMappingErrors, parseConnectionMapping, type ConnectionMapping } from '../shared/connection-mapping';
 import { globError } from '../shared/glob';

@@ -1,5 +1,5 @@
 import type { BucketMapping } from '../bucket-mapping';
-import type { RoleMapping } from '../role-mapping';
+import type { RoleMapping } from '../shared/role-mapping';
 import { convergeDatabase, convergeGlue, pruneDatabases, GLUE_KINDS, glueObjectConverger } from './glue';
 import { LiveCatalogSource, type CatalogSource } from './glue';
 import { ATTACHED_KIND_NAMES, type AttachedKind } from '../shared/attached-kinds';

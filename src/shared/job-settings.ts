@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { BucketMapping } from '../bucket-mapping';
 import type { ConnectionMapping } from './connection-mapping';
-import type { RoleMapping } from '../role-mapping';
+import type { RoleMapping } from './role-mapping';
 import { globError } from './glob';
 
 /**

@@ -7,7 +7,7 @@ import { checkReplicaStorage, hasHiveStorage } from './storage-check';
 import { BATCH_CREATE_PARTITIONS as BATCH, GlueTarget, type EntryError } from './target';
 import { isDataCatalogView, type ViewWait } from './views';
 import { BucketMapper, type BucketMapping } from '../../bucket-mapping';
-import { RoleMapper, type RoleMapping } from '../../role-mapping';
+import { RoleMapper, type RoleMapping } from '../../shared/role-mapping';
 import { ATTACHED_KINDS, type AttachedKind } from '../../shared/attached-kinds';
 import { ConnectionMapper, type ConnectionMapping } from '../../shared/connection-mapping';
 import { AwsClients } from '../kernel/clients';

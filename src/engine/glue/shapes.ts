@@ -3,7 +3,7 @@ import type {
   ViewDefinition, ViewDefinitionInput, ViewRepresentation, ViewRepresentationInput,
 } from '@aws-sdk/client-glue';
 import type { BucketMapper } from '../../bucket-mapping';
-import type { RoleMapper } from '../../role-mapping';
+import type { RoleMapper } from '../../shared/role-mapping';
 import type { ConnectionMapper } from '../../shared/connection-mapping';
 
 /**

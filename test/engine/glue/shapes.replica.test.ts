@@ -2,7 +2,7 @@ import type { DatabaseInput, PartitionInput, TableIdentifier, TableInput } from 
 import fc from 'fast-check';
 import { BucketMapper } from '../../../src/bucket-mapping';
 import { promotedTable, replicaDatabase, replicaPartition, replicaTable, type ReplicaContext } from '../../../src/engine/glue/shapes';
-import { RoleMapper } from '../../../src/role-mapping';
+import { RoleMapper } from '../../../src/shared/role-mapping';
 
 const SOURCE_REGION = 'us-east-1';
 const TARGET_REGION = 'us-west-2';

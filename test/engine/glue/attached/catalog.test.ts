@@ -2,7 +2,7 @@ import { BucketMapper } from '../../../../src/bucket-mapping';
 import { catalog, type CatalogItem } from '../../../../src/engine/glue/attached/catalog';
 import { connection } from '../../../../src/engine/glue/attached/connection';
 import type { ReplicaContext } from '../../../../src/engine/glue/shapes';
-import { RoleMapper } from '../../../../src/role-mapping';
+import { RoleMapper } from '../../../../src/shared/role-mapping';
 import { ConnectionMapper } from '../../../../src/shared/connection-mapping';
 
 /** The catalog and connection modules' pure decisions: the DR rules of a replica, its promotion, and what a connection needs. */

@@ -1,4 +1,4 @@
-import { mappingErrors, parseMapping, type MappingKind } from './shared/mappings';
+import { mappingErrors, parseMapping, type MappingKind } from './mappings';
 
 /**
  * An IAM role the source Region's catalog names and the role the replica names instead.

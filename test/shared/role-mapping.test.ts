@@ -1,4 +1,4 @@
-import { parseRoleMapping, RoleMapper, roleMappingErrors } from '../src/role-mapping';
+import { parseRoleMapping, RoleMapper, roleMappingErrors } from '../../src/shared/role-mapping';
 
 const A = 'arn:aws:iam::111111111111:role/glue-optimizer-use1';
 const B = 'arn:aws:iam::111111111111:role/glue-optimizer-usw2';
