@@ -385,6 +385,7 @@ function skippedGroups(props: MultiRegionLakeReplicaProps): string[] {
     [props.replicatePermissions, 'permissions'],
     [props.replicatePartitionIndexes, 'partition-indexes'],
     [props.replicateUserDefinedFunctions, 'user-defined-functions'],
+    [props.replicateTableOptimizers, 'table-optimizers'],
   ];
   return switches.filter(([on]) => on === false).map(([, group]) => group);
 }

@@ -23,6 +23,7 @@ function settingsText(template: Template): string {
 const SWITCHES: Record<AttachedKind, keyof MultiRegionLakeReplicaProps> = {
   partitionIndex: 'replicatePartitionIndexes',
   userDefinedFunction: 'replicateUserDefinedFunctions',
+  tableOptimizer: 'replicateTableOptimizers',
 };
 
 describe.each(ATTACHED_KIND_NAMES)('the %s kind in the construct', (kind) => {

@@ -1,5 +1,6 @@
 import type { AttachedKindModule } from './kind';
 import { partitionIndex } from './partition-index';
+import { tableOptimizer } from './table-optimizer';
 import { userDefinedFunction } from './user-defined-function';
 import type { AttachedKind } from '../../../shared/attached-kinds';
 
@@ -7,4 +8,5 @@ import type { AttachedKind } from '../../../shared/attached-kinds';
 export const ATTACHED_MODULES: { readonly [K in AttachedKind]: AttachedKindModule<object> } = {
   partitionIndex: partitionIndex as AttachedKindModule<object>,
   userDefinedFunction: userDefinedFunction as AttachedKindModule<object>,
+  tableOptimizer: tableOptimizer as AttachedKindModule<object>,
 };
