@@ -101,10 +101,27 @@ def create_catalog(response: GlueResponse) -> ActionResult:
     return result()
 
 
+def _default_catalog(backend: GlueBackend) -> dict[str, Any]:
+    """The account's default catalog: always there, with an empty input until an UpdateCatalog sets one."""
+    state = backend_state(backend)
+    if state.default_catalog is None:
+        now = utcnow()
+        state.default_catalog = {"input": {}, "created": now, "updated": now}
+    return state.default_catalog
+
+
 @operation
 def get_catalog(response: GlueResponse) -> ActionResult:
     backend = response.glue_backend
-    path, catalog = _found(backend, required(response.parameters, "CatalogId"))
+    catalog_id = required(response.parameters, "CatalogId")
+    if _path(backend, catalog_id) is None:
+        catalog = _default_catalog(backend)
+        shape = {k: v for k, v in catalog["input"].items() if k != "OverwriteChildResourcePermissionsWithDefault"}
+        return result({"Catalog": {
+            **shape, "CatalogId": backend.account_id, "Name": backend.account_id, "ResourceArn": _arn(backend, None),
+            "CreateTime": catalog["created"], "UpdateTime": catalog["updated"],
+        }})
+    path, catalog = _found(backend, catalog_id)
     return result({"Catalog": _read_shape(backend, path, catalog)})
 
 
@@ -112,7 +129,10 @@ def get_catalog(response: GlueResponse) -> ActionResult:
 def update_catalog(response: GlueResponse) -> ActionResult:
     params = response.parameters
     backend = response.glue_backend
-    _, catalog = _found(backend, required(params, "CatalogId"))
+    if _path(backend, required(params, "CatalogId")) is None:
+        catalog = _default_catalog(backend)
+    else:
+        _, catalog = _found(backend, params["CatalogId"])
     catalog["input"] = _checked_input(backend, params.get("CatalogInput"))
     catalog["updated"] = utcnow()
     return result()

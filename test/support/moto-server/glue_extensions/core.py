@@ -103,6 +103,8 @@ class BackendState:
 
     def __init__(self) -> None:
         self.catalogs: dict[str, Any] = {}
+        # The account's default catalog, as GetCatalog/UpdateCatalog on the account ID read and replace it.
+        self.default_catalog: dict[str, Any] | None = None
         self.view_failures: dict[tuple[str, str], dict[str, str]] = {}
 
 
