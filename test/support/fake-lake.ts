@@ -1,7 +1,7 @@
 import {
   AlreadyExistsException, BatchCreatePartitionCommand, BatchDeletePartitionCommand, BatchDeleteTableCommand, BatchGetPartitionCommand,
   BatchUpdatePartitionCommand, CreateDatabaseCommand, CreateTableCommand, DeleteDatabaseCommand, EntityNotFoundException, GetDatabaseCommand,
-  GetPartitionIndexesCommand, GetUserDefinedFunctionsCommand,
+  GetPartitionIndexesCommand, GetUserDefinedFunctionsCommand, GetCatalogCommand, BatchGetTableOptimizerCommand,
   GetDatabasesCommand, GetPartitionsCommand, GetTableCommand, GetTablesCommand, GlueClient, InvalidInputException, UpdateDatabaseCommand,
   UpdateTableCommand,
 } from '@aws-sdk/client-glue';
@@ -512,6 +512,13 @@ export class FakeLake {
       .callsFake(async (input: GetPartitionIndexesRequest, getClient) => this.getPartitionIndexes(input, await regionOf(getClient())));
     this.glue.on(GetUserDefinedFunctionsCommand)
       .callsFake(async (input: GetUserDefinedFunctionsRequest, getClient) => this.getUserDefinedFunctions(input, await regionOf(getClient())));
+    // The default catalog, never promoted here (the promoted-Region guard of every writing run reads it).
+    this.glue.on(GetCatalogCommand).resolves({ Catalog: { Name: 'default' } });
+    // No table here has optimizers: every entry answers not found.
+    this.glue.on(BatchGetTableOptimizerCommand).callsFake(async (input: { Entries?: Array<Record<string, string>> }) => ({
+      TableOptimizers: [],
+      Failures: (input.Entries ?? []).map(e => ({ ...e, error: { ErrorCode: 'EntityNotFoundException', ErrorMessage: 'no optimizer' } })),
+    }));
     for (const command of [CreateDatabaseCommand, UpdateDatabaseCommand, DeleteDatabaseCommand, CreateTableCommand, UpdateTableCommand]) {
       this.glue.on(command as typeof CreateDatabaseCommand).resolves({});
     }
