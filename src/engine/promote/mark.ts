@@ -2,7 +2,7 @@ import { GetCatalogCommand, UpdateCatalogCommand } from '@aws-sdk/client-glue';
 import type {
   Catalog, CatalogInput, CatalogProperties, DataLakeAccessProperties, GlueClient, IcebergOptimizationProperties,
 } from '@aws-sdk/client-glue';
-import { keep, type FieldRules } from '../glue/shapes';
+import { keep, type FieldRules } from '../glue';
 import { errorMessage, isNotFound } from '../kernel/errors';
 
 /**

@@ -1,10 +1,8 @@
 import { GlueClient, type TableInput } from '@aws-sdk/client-glue';
 import { PROMOTED_PARAMETER, promotedAt, setPromoted } from './mark';
 import { ATTACHED_KINDS, ATTACHED_KIND_NAMES, type AttachedKind } from '../../shared/attached-kinds';
+import { GlueTarget, LiveCatalogSource, promotedTable, type CatalogSource } from '../glue';
 import { ATTACHED_MODULES, attachedKindsOf, type Owner, type SourceAttachments } from '../glue/attached';
-import { promotedTable } from '../glue/shapes';
-import { LiveCatalogSource, type CatalogSource } from '../glue/source';
-import { GlueTarget } from '../glue/target';
 import type { AwsClients } from '../kernel/clients';
 import { changedFields, fieldPrints } from '../kernel/compare';
 import { errorMessage } from '../kernel/errors';
