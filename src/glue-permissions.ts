@@ -36,6 +36,12 @@ function catalogArns(stack: Stack, region: string, databasePatterns: readonly st
   ];
 }
 
+/** The account's catalogs other than the default one, and its connections, in one Region. */
+function catalogObjectArns(stack: Stack, region: string): string[] {
+  const arn = (resource: string) => `arn:${stack.partition}:glue:${region}:${stack.account}:${resource}`;
+  return [arn('catalog/*'), arn('connection/*')];
+}
+
 /** Glue permissions for the replicator, scoped to the source and target Regions' catalogs and the database patterns. */
 export function gluePolicyStatements(
   stack: Stack, sourceRegion: string, targetRegions: readonly string[], databases: readonly string[], excludeDatabases: readonly string[],
@@ -46,14 +52,17 @@ export function gluePolicyStatements(
   const writes = [...TARGET_WRITE_ACTIONS, ...attached('write')];
   // Listing databases needs the catalog and every database; everything else is scoped to the patterns.
   const listing = (region: string) => catalogArns(stack, region, ['*']).slice(0, 2);
+  // The catalog's own objects (catalogs, connections): their ARNs, only while a kind of them is on.
+  const owned = attachedKinds.some(k => ATTACHED_KINDS[k].owner === 'catalog');
+  const arns = (region: string) => [...catalogArns(stack, region, patterns), ...owned ? catalogObjectArns(stack, region) : []];
   const statements = [
     new iam.PolicyStatement({ sid: 'ListSourceDatabases', actions: ['glue:GetDatabases'], resources: listing(sourceRegion) }),
-    new iam.PolicyStatement({ sid: 'ReadSourceCatalog', actions: [...SOURCE_READ_ACTIONS, ...attached('read')], resources: catalogArns(stack, sourceRegion, patterns) }),
+    new iam.PolicyStatement({ sid: 'ReadSourceCatalog', actions: [...SOURCE_READ_ACTIONS, ...attached('read')], resources: arns(sourceRegion) }),
     new iam.PolicyStatement({ sid: 'ListTargetDatabases', actions: ['glue:GetDatabases'], resources: targetRegions.flatMap(listing) }),
     new iam.PolicyStatement({
       sid: 'ConvergeTargetCatalogs',
       actions: [...TARGET_READ_ACTIONS, ...attached('read'), ...writes],
-      resources: targetRegions.flatMap(r => catalogArns(stack, r, patterns)),
+      resources: targetRegions.flatMap(arns),
     }),
   ];
   if (attachedKinds.includes('tableOptimizer')) {

@@ -6,6 +6,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { BucketMapping } from './bucket-mapping';
 import type { RoleMapping } from './role-mapping';
+import type { ConnectionMapping } from './shared/connection-mapping';
 
 /** Properties of {@link MultiRegionLakeReplica}. */
 export interface MultiRegionLakeReplicaProps {
@@ -48,6 +49,15 @@ export interface MultiRegionLakeReplicaProps {
    * @default - no mapping; replicas name the source's roles
    */
   readonly roleMappings?: RoleMapping[];
+
+  /**
+   * Each Glue connection's Region-specific settings (secret ARN, subnet, security groups, Availability Zone) in a
+   * target Region. A connection that a replicated catalog names and that names a secret or network settings is
+   * replicated into a target only with its mapping there; without one every run reports it as a failure (exit 1,
+   * never in sync), since the federated catalog that names it cannot work there.
+   * @default - no mapping; only connections without a secret or network settings are replicated
+   */
+  readonly connectionMappings?: ConnectionMapping[];
 
   /**
    * Rewrite each Iceberg table's metadata files (which name the source bucket in every path) into a staging
@@ -249,6 +259,28 @@ export interface MultiRegionLakeReplicaProps {
    * @default true
    */
   readonly replicateUserDefinedFunctions?: boolean;
+
+  /**
+   * Replicate the account's Glue catalogs other than its default one (federated catalogs, whose metadata is read
+   * live from the remote system, so the catalog object is what a DR Region needs), with their Iceberg optimization
+   * settings replicated disabled. S3 Tables catalogs are left to S3 Tables replication (a warning names them).
+   * @default true
+   */
+  readonly replicateCatalogs?: boolean;
+
+  /**
+   * Replicate the Glue connections that replicated catalogs name, with their secret and network settings mapped
+   * by `connectionMappings`.
+   * @default true
+   */
+  readonly replicateConnections?: boolean;
+
+  /**
+   * Replicate the default catalog's Iceberg optimization settings (compaction, retention, orphan-file deletion),
+   * disabled in the DR Region and with the role mapped; the default catalog's other settings are never changed.
+   * @default true
+   */
+  readonly replicateCatalogOptimization?: boolean;
 
   /**
    * Replicate Iceberg tables' optimizers (compaction, snapshot retention, orphan-file deletion): their

@@ -145,6 +145,16 @@ export class MultiRegionLakeReplica extends Construct {
       ...props.roleMappings?.length ? {
         roleMappings: props.roleMappings.map(m => ({ sourceRole: m.sourceRole, targetRole: m.targetRole, targetRegion: m.targetRegion })),
       } : {},
+      ...props.connectionMappings?.length ? {
+        connectionMappings: props.connectionMappings.map(m => ({
+          connection: m.connection,
+          targetRegion: m.targetRegion,
+          secretArn: m.secretArn,
+          subnetId: m.subnetId,
+          securityGroupIds: m.securityGroupIds,
+          availabilityZone: m.availabilityZone,
+        })),
+      } : {},
       snapshotBucket: this.snapshotBucket.bucketName,
       tableConcurrency: props.tableConcurrency ?? 4,
       metricNamespace: this.metricNamespace,
@@ -385,6 +395,9 @@ function skippedGroups(props: MultiRegionLakeReplicaProps): string[] {
     [props.replicatePermissions, 'permissions'],
     [props.replicatePartitionIndexes, 'partition-indexes'],
     [props.replicateUserDefinedFunctions, 'user-defined-functions'],
+    [props.replicateCatalogs, 'catalogs'],
+    [props.replicateConnections, 'connections'],
+    [props.replicateCatalogOptimization, 'catalog-optimization'],
     [props.replicateTableOptimizers, 'table-optimizers'],
   ];
   return switches.filter(([on]) => on === false).map(([, group]) => group);

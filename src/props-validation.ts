@@ -4,6 +4,7 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { bucketMappingErrors } from './bucket-mapping';
 import { CloudTrailLookupStrategy, type MultiRegionLakeReplicaProps } from './multi-region-lake-replica-props';
 import { roleMappingErrors } from './role-mapping';
+import { connectionMappingErrors } from './shared/connection-mapping';
 import { globError } from './shared/glob';
 import { principalError, regionListErrors } from './shared/validation';
 
@@ -40,6 +41,8 @@ export function propsErrors(props: MultiRegionLakeReplicaProps): string[] {
   }
   errors.push(...mappingErrors('bucketMappings', props.bucketMappings, props.targetRegions, m => m.sourceBucket, m => [m.targetBucket], bucketMappingErrors));
   errors.push(...mappingErrors('roleMappings', props.roleMappings, props.targetRegions, m => m.sourceRole, m => [m.targetRole], roleMappingErrors));
+  errors.push(...mappingErrors('connectionMappings', props.connectionMappings, props.targetRegions, m => m.connection,
+    m => [m.secretArn, m.subnetId, m.availabilityZone, ...m.securityGroupIds ?? []], connectionMappingErrors));
   if (props.pollInterval && !props.pollInterval.isUnresolved()) {
     const ms = props.pollInterval.toMilliseconds();
     if (ms < 60_000 || ms % 60_000 !== 0) {

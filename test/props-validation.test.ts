@@ -60,6 +60,13 @@ describe('more prop mistakes fail at synth', () => {
     ['a role mapping for a Region that is not a target', {
       roleMappings: [{ sourceRole: 'arn:aws:iam::111111111111:role/a', targetRole: 'arn:aws:iam::111111111111:role/b', targetRegion: 'eu-west-1' }],
     }, /roleMappings: the mapping for "arn:aws:iam::111111111111:role\/a" names targetRegion "eu-west-1", which is not in targetRegions/],
+    ['a connection mapping whose secret is in another Region', {
+      connectionMappings: [{ connection: 'snowflake', targetRegion: 'us-west-2', secretArn: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:sf' }],
+    }, /connectionMappings: connection mapping "snowflake@us-west-2": secret "arn:aws:secretsmanager:us-east-1:111111111111:secret:sf" is in us-east-1, not in the target Region us-west-2/],
+    ['a connection mapping for a Region that is not a target', { connectionMappings: [{ connection: 'snowflake', targetRegion: 'eu-west-1', availabilityZone: 'eu-west-1a' }] },
+      /connectionMappings: the mapping for "snowflake" names targetRegion "eu-west-1", which is not in targetRegions/],
+    ['a connection mapping that maps nothing', { connectionMappings: [{ connection: 'snowflake', targetRegion: 'us-west-2' }] },
+      /connectionMappings: connection mapping "snowflake@us-west-2" maps nothing; give at least one of secret, subnet, sg, az/],
     ['a reversed class range', { databases: ['[z-a]*'] },
       /databases: databases pattern "\[z-a\]\*" has the range "z-a", whose first character comes after its last; write it as "a-z"/],
     ['a reversed range in an exclude', { excludeDatabases: ['tmp_[9-0]'] }, /excludeDatabases: excludeDatabases pattern "tmp_\[9-0\]" has the range "9-0"/],

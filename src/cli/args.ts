@@ -6,6 +6,7 @@ import type { Mode } from '../engine/kernel/report';
 import type { PromoteSettings } from '../engine/promote/promote';
 import { ROLE_MAPPINGS } from '../role-mapping';
 import { ATTACHED_SWITCH_NAMES, attachedKindsWithout } from '../shared/attached-kinds';
+import { connectionMappingErrors, parseConnectionMapping, type ConnectionMapping } from '../shared/connection-mapping';
 import { globError } from '../shared/glob';
 import { kindsWithout, LF_SWITCHES, SKIP_ALL_LAKE_FORMATION } from '../shared/lake-formation-kinds';
 import { mappingErrors, parseMapping, type Mapping, type MappingKind } from '../shared/mappings';
@@ -77,6 +78,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
         'exclude-database': { type: 'string', multiple: true },
         'bucket-map': { type: 'string', multiple: true },
         'role-map': { type: 'string', multiple: true },
+        'connection-map': { type: 'string', multiple: true },
         'prune': { type: 'boolean' },
         'storage': { type: 'boolean' },
         'out': { type: 'string' },
@@ -143,6 +145,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
 
   const bucketMappings = cliMappings(BUCKET_MAPPINGS, v['bucket-map'], targets, errors);
   const roleMappings = cliMappings(ROLE_MAPPINGS, v['role-map'], targets, errors);
+  const connectionMappings = cliConnectionMappings(v['connection-map'], targets, errors);
 
   const concurrency = v.concurrency === undefined ? 8 : Number(v.concurrency);
   if ((v.concurrency !== undefined && !/^\d+$/.test(v.concurrency)) || concurrency < 1 || concurrency > 64) {
@@ -169,6 +172,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
       scope: { databases: v.database, excludeDatabases: v['exclude-database'] },
       bucketMappings,
       roleMappings,
+      ...connectionMappings.length > 0 ? { connectionMappings } : {},
       prune: v.prune ?? false,
       concurrency,
       lakeFormation: { kinds: kindsWithout(skipped), protectedPrincipals: v['protect-principal'] ?? [] },
@@ -248,6 +252,23 @@ function promoteConfig(
  * One mapping option's rules, parsed; their problems (each malformed one, one source mapped twice, a Region that is
  * no target) go to `errors`.
  */
+/** `--connection-map NAME@REGION=secret=ARN,subnet=ID,sg=ID1+ID2,az=ZONE`, each for a --target-region. */
+function cliConnectionMappings(texts: readonly string[] | undefined, targets: readonly string[], errors: string[]): ConnectionMapping[] {
+  const mappings: ConnectionMapping[] = [];
+  for (const text of texts ?? []) {
+    try {
+      mappings.push(parseConnectionMapping(text));
+    } catch (error) {
+      errors.push((error as Error).message);
+    }
+  }
+  errors.push(...connectionMappingErrors(mappings).filter(e => e.includes('mapped twice')));
+  for (const m of mappings) {
+    if (!targets.includes(m.targetRegion)) errors.push(`--connection-map for "${m.connection}" names Region "${m.targetRegion}", which is not a --target-region`);
+  }
+  return mappings;
+}
+
 function cliMappings<T extends Mapping>(
   kind: MappingKind<T>, texts: readonly string[] | undefined, targets: readonly string[], errors: string[],
 ): T[] {

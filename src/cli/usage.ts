@@ -24,6 +24,11 @@ export const OPTIONS: readonly OptionHelp[] = [
   { flag: '--database GLOB', text: 'Database name pattern (* ? [..]); repeat; default all.', commands: [...ENGINE, 'promote'] },
   { flag: '--exclude-database GLOB', text: 'Database name pattern to leave out; repeat.', commands: [...ENGINE, 'promote'] },
   { flag: '--role-map SRC=DST[@R]', text: 'Name IAM role DST where the source names role SRC (only for target R); repeat.\nRoles with no mapping are kept (IAM is global).', commands: WRITING },
+  {
+    flag: '--connection-map NAME@R=MEMBERS',
+    text: 'Give Glue connection NAME its Region-specific settings in target R; MEMBERS\nis secret=ARN,subnet=ID,sg=ID1+ID2,az=ZONE (each optional). A connection\nnaming a secret or network settings is replicated only with one; repeat.',
+    commands: WRITING,
+  },
   { flag: '--bucket-map SRC=DST[@R]', text: 'Rewrite bucket SRC to DST in S3 locations (only for target R); repeat.\nIn target R, a mapping for R wins over one without @R.', commands: WRITING },
   { flag: '--prune', text: 'Delete target objects and revoke permissions in scope that the source\nlacks (plan, sync, restore).', commands: ['plan', 'sync', 'restore'] },
   { flag: '--out LOCATION', text: 'Where snapshot writes.', commands: ['snapshot'] },
@@ -32,7 +37,7 @@ export const OPTIONS: readonly OptionHelp[] = [
   { flag: '--concurrency N', text: 'Tables converged at once, 1-64 (default 8).', commands: ENGINE },
   {
     flag: '--skip GROUP',
-    text: 'Leave a group alone; repeat. GROUP is a group of Lake Formation state:\ndata-lake-settings, data-locations, opt-ins, lf-tags, lf-tag-expressions,\ndata-cells-filters, permissions, or lake-formation (all of them); or Glue\nobjects attached to tables and databases: ' + `${ATTACHED_SWITCH_NAMES.join(', ')}.\n` + 'iceberg-metadata leaves Iceberg tables\' metadata files unrewritten: the\nreplicas then still read the source Region (a warning per table).',
+    text: 'Leave a group alone; repeat. GROUP is a group of Lake Formation state:\ndata-lake-settings, data-locations, opt-ins, lf-tags, lf-tag-expressions,\ndata-cells-filters, permissions, or lake-formation (all of them); or Glue\nobjects of the account catalog and attached to tables and databases:\n' + `${ATTACHED_SWITCH_NAMES.join(', ')}.\n` + 'iceberg-metadata leaves Iceberg tables\' metadata files unrewritten: the\nreplicas then still read the source Region (a warning per table).',
     commands: [...ENGINE, 'promote'],
   },
   {

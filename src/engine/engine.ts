@@ -4,6 +4,7 @@ import type { RoleMapping } from '../role-mapping';
 import { convergeDatabase, convergeGlue, pruneDatabases, GLUE_KINDS, glueObjectConverger } from './glue';
 import { LiveCatalogSource, type CatalogSource } from './glue';
 import { ATTACHED_KIND_NAMES, type AttachedKind } from '../shared/attached-kinds';
+import type { ConnectionMapping } from '../shared/connection-mapping';
 import type { JobSettings, RunOptions } from '../shared/job-settings';
 import type { AwsClients } from './kernel/clients';
 import { errorMessage } from './kernel/errors';
@@ -39,6 +40,12 @@ export interface EngineSettings {
    * @default none: every role is kept (IAM is global)
    */
   readonly roleMappings?: readonly RoleMapping[];
+  /**
+   * Each Glue connection's secret and network settings per target Region. A connection that names a secret or
+   * network settings is replicated into a target only with its mapping there; otherwise it is a failure.
+   * @default none
+   */
+  readonly connectionMappings?: readonly ConnectionMapping[];
   /** Delete (and revoke) what the source no longer has, inside the scope; never for protected principals. */
   readonly prune: boolean;
   /** Tables converged at once. */
@@ -81,6 +88,7 @@ export function deployedEngineSettings(settings: JobSettings, options: RunOption
     scope: { databases: options.databases, excludeDatabases: options.excludeDatabases },
     bucketMappings: settings.bucketMappings,
     roleMappings: settings.roleMappings,
+    connectionMappings: settings.connectionMappings,
     prune: options.prune,
     concurrency: settings.tableConcurrency,
     lakeFormation: {
@@ -274,6 +282,7 @@ export class ReplicationEngine {
       scope: this.scope,
       bucketMappings: this.settings.bucketMappings,
       roleMappings: this.settings.roleMappings,
+      connectionMappings: this.settings.connectionMappings,
       icebergMetadata: this.settings.icebergMetadata,
       attachedKinds: this.attachedKinds,
     }),
@@ -374,6 +383,7 @@ export class ReplicationEngine {
       scope: this.scope,
       bucketMappings: this.settings.bucketMappings,
       roleMappings: this.settings.roleMappings,
+      connectionMappings: this.settings.connectionMappings,
       prune: this.settings.prune,
       concurrency: this.settings.concurrency,
       icebergMetadata: this.settings.icebergMetadata,

@@ -6,6 +6,35 @@ import type { KindRow } from './kind-row';
  * in src/engine/glue/attached/. Rows are in the order the kinds are converged.
  */
 const KINDS = {
+  // Owned by the account's catalog: converged once per run and target, before the databases. A connection comes
+  // before the catalogs that name it.
+  connection: {
+    switch: 'connections',
+    owner: 'catalog',
+    // GetCatalogs: only the connections a replicated catalog names are replicated.
+    read: ['GetCatalogs', 'GetConnection'],
+    write: ['CreateConnection', 'UpdateConnection', 'DeleteConnection'],
+    events: ['CreateConnection', 'UpdateConnection', 'DeleteConnection', 'BatchDeleteConnection'],
+    field: 'connections',
+  },
+  catalog: {
+    switch: 'catalogs',
+    owner: 'catalog',
+    read: ['GetCatalogs'],
+    write: ['CreateCatalog', 'UpdateCatalog', 'DeleteCatalog'],
+    events: ['CreateCatalog', 'UpdateCatalog', 'DeleteCatalog'],
+    field: 'catalogs',
+  },
+  // The default catalog's Iceberg optimization settings (CatalogProperties.IcebergOptimizationProperties): read,
+  // modified and written back whole, its other members (Parameters above all) as the target has them.
+  catalogOptimization: {
+    switch: 'catalog-optimization',
+    owner: 'catalog',
+    read: ['GetCatalog'],
+    write: ['UpdateCatalog'],
+    events: ['UpdateCatalog'],
+    field: 'catalogOptimization',
+  },
   partitionIndex: {
     switch: 'partition-indexes',
     owner: 'table',
@@ -35,6 +64,9 @@ const KINDS = {
   },
 } as const;
 
+/** What attached objects hang off. */
+export type AttachedOwner = 'catalog' | 'database' | 'table';
+
 /** The report kinds of the attached objects. */
 export type AttachedKind = keyof typeof KINDS;
 
@@ -42,8 +74,11 @@ export type AttachedKind = keyof typeof KINDS;
 export interface AttachedKindRow extends KindRow {
   /** The `--skip` group and construct switch (`replicate*` prop) that turns the kind off. */
   readonly switch: string;
-  /** What the objects hang off: they are converged right after it, and named by it. */
-  readonly owner: 'database' | 'table';
+  /**
+   * What the objects hang off: they are converged right after it, and named by it. `catalog`: the account's
+   * catalog itself, converged once per run and target before the databases.
+   */
+  readonly owner: AttachedOwner;
   /** The member of a snapshot's owner record that holds the kind's objects. */
   readonly field: string;
 }

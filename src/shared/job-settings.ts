@@ -1,5 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { BucketMapping } from '../bucket-mapping';
+import type { ConnectionMapping } from './connection-mapping';
 import type { RoleMapping } from '../role-mapping';
 import { globError } from './glob';
 
@@ -17,6 +18,8 @@ export interface JobSettings {
   readonly bucketMappings: readonly BucketMapping[];
   /** Roles the targets name instead of the source's; none when absent. */
   readonly roleMappings?: readonly RoleMapping[];
+  /** Each Glue connection's secret and network settings per target Region; none when absent. */
+  readonly connectionMappings?: readonly ConnectionMapping[];
   readonly snapshotBucket: string;
   /** Tables converged at once inside one Lambda invocation. */
   readonly tableConcurrency: number;
@@ -33,7 +36,7 @@ export interface JobSettings {
 }
 
 /** The lists that grow with a lake's configuration: what `packJobSettings` compresses. */
-export const PACKABLE_SETTINGS = ['targetRegions', 'databases', 'excludeDatabases', 'bucketMappings', 'roleMappings', 'lakeFormationKinds', 'protectedPrincipals'] as const;
+export const PACKABLE_SETTINGS = ['targetRegions', 'databases', 'excludeDatabases', 'bucketMappings', 'roleMappings', 'connectionMappings', 'lakeFormationKinds', 'protectedPrincipals'] as const;
 
 type PackableSetting = typeof PACKABLE_SETTINGS[number];
 

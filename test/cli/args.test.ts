@@ -38,6 +38,11 @@ describe('parseCli refusals', () => {
     ['--target-region on snapshot', ['snapshot', ...BASE, '--out', 'x'], /--target-region does not apply to snapshot/],
     ['malformed --role-map', ['sync', ...BASE, '--role-map', 'arn:aws:iam::111111111111:role/a'], /--role-map "arn:aws:iam::111111111111:role\/a" is malformed/],
     ['--role-map naming no role', ['sync', ...BASE, '--role-map', 'a=arn:aws:iam::111111111111:role/b'], /source role "a" is not an IAM role ARN/],
+    ['malformed --connection-map', ['sync', ...BASE, '--connection-map', 'snowflake=secret=x'], /--connection-map "snowflake=secret=x" is malformed/],
+    ['--connection-map with an unknown member', ['sync', ...BASE, '--connection-map', 'snowflake@us-west-2=vpc=v-1'], /"vpc=v-1" is not one of secret=, subnet=, sg=, az=/],
+    ['--connection-map with a bad security group', ['sync', ...BASE, '--connection-map', 'snowflake@us-west-2=sg=sg-1+group'], /security group "sg-1" is not a security group ID/],
+    ['--connection-map twice for one target', ['sync', ...BASE, '--connection-map', 'c@us-west-2=az=us-west-2a', '--connection-map', 'c@us-west-2=az=us-west-2b'], /connection "c" is mapped twice/],
+    ['--connection-map on snapshot', ['snapshot', '--source-region', 'us-east-1', '--out', 'x', '--connection-map', 'c@us-west-2=az=us-west-2a'], /--connection-map does not apply/],
     ['--bucket-map on snapshot', ['snapshot', '--source-region', 'us-east-1', '--out', 'x', '--bucket-map', 'a-b=c-d'], /--bucket-map does not apply/],
     ['unknown --skip group', ['sync', ...BASE, '--skip', 'grants'], /--skip "grants" is not allowed; expected one of data-lake-settings, data-locations, opt-ins, lf-tags, lf-tag-expressions, data-cells-filters, permissions, lake-formation/],
     ['--protect-principal that is no principal', ['sync', ...BASE, '--protect-principal', 'admin'], /--protect-principal "admin" is not a Lake Formation principal/],
@@ -69,7 +74,7 @@ describe('parseCli refusals', () => {
     ['promote with a target Region', ['promote', '--region', 'us-west-2', '--target-region', 'eu-west-1'], /--target-region does not apply to promote/],
     ['promote with a source Region', ['promote', '--region', 'us-west-2', '--source-region', 'us-east-1'], /--source-region does not apply to promote/],
     ['promote skipping a Lake Formation group', ['promote', '--region', 'us-west-2', '--skip', 'permissions'],
-      /--skip "permissions" is not allowed for promote; expected one of partition-indexes, user-defined-functions, table-optimizers/],
+      /--skip "permissions" is not allowed for promote; expected one of connections, catalogs, catalog-optimization, partition-indexes, user-defined-functions, table-optimizers/],
     ['demote with --from', ['demote', '--region', 'us-west-2', '--from', 'lake.jsonl'], /--from does not apply to demote; it is for restore, promote/],
     ['--region on sync', ['sync', ...BASE, '--region', 'us-west-2'], /--region does not apply to sync; it is for promote, demote/],
     ['endpoint that is not http(s)', ['sync', ...BASE, '--endpoint-url', 'localhost:5000'], /endpoint URL "localhost:5000"/],
@@ -105,6 +110,20 @@ describe('parseCli accepted command lines', () => {
     expect(parseCli(['redrive', '-h', '--ledger-table', 'x'], NO_ENV)).toEqual({ help: true, json: false, helpCommand: 'redrive' });
   });
 
+  test('--connection-map gives a connection its secret, subnet, security groups and zone in one target', () => {
+    const secret = 'arn:aws:secretsmanager:us-west-2:111122223333:secret:snowflake-dr';
+    const command = parseCli(['sync', ...BASE, '--connection-map', `snowflake@us-west-2=secret=${secret},subnet=subnet-0abc1234,sg=sg-0abc1234+sg-0def5678,az=us-west-2b`], NO_ENV);
+    expect(command.job?.connectionMappings).toEqual([{
+      connection: 'snowflake',
+      targetRegion: 'us-west-2',
+      secretArn: secret,
+      subnetId: 'subnet-0abc1234',
+      securityGroupIds: ['sg-0abc1234', 'sg-0def5678'],
+      availabilityZone: 'us-west-2b',
+    }]);
+    expect(parseCli(['sync', ...BASE], NO_ENV).job?.connectionMappings).toBeUndefined();
+  });
+
   test('a full sync command line becomes the expected JobConfig', () => {
     const command = parseCli([
       'sync', '--source-region', 'us-east-1',
@@ -137,7 +156,7 @@ describe('parseCli accepted command lines', () => {
           kinds: ['dataLakeSettings', 'lfTagExpression', 'dataLocation', 'dataCellsFilter', 'permission'],
           protectedPrincipals: ['arn:aws:iam::111122223333:role/BreakGlass'],
         },
-        attachedKinds: ['partitionIndex', 'userDefinedFunction', 'tableOptimizer'],
+        attachedKinds: ['connection', 'catalog', 'catalogOptimization', 'partitionIndex', 'userDefinedFunction', 'tableOptimizer'],
         snapshotLocation: undefined,
         endpoint: undefined,
       },
@@ -198,7 +217,7 @@ describe('parseCli accepted command lines', () => {
         region: 'us-west-2',
         snapshotLocation: 's3://dr/lake.jsonl.gz',
         scope: { databases: undefined, excludeDatabases: undefined },
-        attachedKinds: ['partitionIndex', 'userDefinedFunction'],
+        attachedKinds: ['connection', 'catalog', 'catalogOptimization', 'partitionIndex', 'userDefinedFunction'],
         dryRun: true,
         endpoint: undefined,
         maxAttempts: undefined,

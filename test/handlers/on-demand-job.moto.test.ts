@@ -1,4 +1,6 @@
-import { GetDatabaseCommand, GetTablesCommand, CreateDatabaseCommand, DeleteTableCommand } from '@aws-sdk/client-glue';
+import {
+  CreateCatalogCommand, CreateConnectionCommand, GetCatalogCommand, GetDatabaseCommand, GetTablesCommand, CreateDatabaseCommand, DeleteTableCommand,
+} from '@aws-sdk/client-glue';
 import type { WorkItem } from '../../src/engine/job/job-types';
 import { handler as finalize } from '../../src/handlers/finalize.lambda';
 import { handler as item } from '../../src/handlers/item.lambda';
@@ -32,6 +34,23 @@ describe('on-demand job handlers against moto', () => {
     expect(restore.code).toBe(0);
     expect(restore.report.counts.table.created).toBe(6);
     expect(restore.report.counts.partition.created).toBe(6);
+  });
+
+  test('the catalog\'s own objects (a federated catalog and its connection) are converged once a run, by finalize, into every target', async () => {
+    const source = glueAt(job.endpoint, SOURCE);
+    await source.send(new CreateConnectionCommand({
+      ConnectionInput: { Name: 'public-rest', ConnectionType: 'CUSTOM' as never, ConnectionProperties: { CONNECTOR_URL: 'https://iceberg.example.com' } },
+    }));
+    await source.send(new CreateCatalogCommand({
+      Name: 'open', CatalogInput: { FederatedCatalog: { Identifier: 'remote', ConnectionName: 'public-rest' }, CreateTableDefaultPermissions: [] },
+    }));
+    const { outcome, report } = await job.runStateMachine({}, 900_000);
+    expect(outcome.failed).toBe(0);
+    expect(report.counts.catalog).toMatchObject({ created: 2 });
+    expect(report.counts.connection).toMatchObject({ created: 2 });
+    for (const region of TARGETS) expect((await glueAt(job.endpoint, region).send(new GetCatalogCommand({ CatalogId: 'open' }))).Catalog?.Name).toBe('open');
+    const again = await job.runStateMachine({}, 900_000, `run-again-${Date.now()}`);
+    expect(again.report.counts.catalog).toMatchObject({ unchanged: 2, created: 0 });
   });
 
   test('a tiny time budget makes every item continue table by table, with nothing lost or counted twice', async () => {

@@ -1,7 +1,7 @@
 import {
   AlreadyExistsException, BatchCreatePartitionCommand, BatchDeletePartitionCommand, BatchDeleteTableCommand, BatchGetPartitionCommand,
   BatchUpdatePartitionCommand, CreateDatabaseCommand, CreateTableCommand, DeleteDatabaseCommand, EntityNotFoundException, GetDatabaseCommand,
-  GetPartitionIndexesCommand, GetUserDefinedFunctionsCommand, GetCatalogCommand, BatchGetTableOptimizerCommand,
+  GetCatalogCommand, GetCatalogsCommand, GetPartitionIndexesCommand, GetUserDefinedFunctionsCommand, BatchGetTableOptimizerCommand,
   GetDatabasesCommand, GetPartitionsCommand, GetTableCommand, GetTablesCommand, GlueClient, InvalidInputException, UpdateDatabaseCommand,
   UpdateTableCommand,
 } from '@aws-sdk/client-glue';
@@ -11,7 +11,8 @@ import type {
   BatchUpdatePartitionResponse, Column, CreateDatabaseRequest, CreateTableRequest, Database, DeleteDatabaseRequest, ErrorDetail,
   GetDatabaseRequest, GetDatabaseResponse, GetDatabasesRequest, GetDatabasesResponse, GetPartitionsRequest, GetPartitionsResponse,
   GetTableRequest, GetTableResponse, GetTablesRequest, GetTablesResponse, Partition, StorageDescriptor, Table, UpdateDatabaseRequest,
-  UpdateTableRequest, GetPartitionIndexesRequest, GetPartitionIndexesResponse, GetUserDefinedFunctionsRequest, GetUserDefinedFunctionsResponse,
+  UpdateTableRequest, GetCatalogRequest,
+  GetPartitionIndexesRequest, GetPartitionIndexesResponse, GetUserDefinedFunctionsRequest, GetUserDefinedFunctionsResponse,
 } from '@aws-sdk/client-glue';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { ACCOUNT, mockAws, regionOf, type MockedAws } from './sdk-harness';
@@ -512,8 +513,9 @@ export class FakeLake {
       .callsFake(async (input: GetPartitionIndexesRequest, getClient) => this.getPartitionIndexes(input, await regionOf(getClient())));
     this.glue.on(GetUserDefinedFunctionsCommand)
       .callsFake(async (input: GetUserDefinedFunctionsRequest, getClient) => this.getUserDefinedFunctions(input, await regionOf(getClient())));
-    // The default catalog, never promoted here (the promoted-Region guard of every writing run reads it).
-    this.glue.on(GetCatalogCommand).resolves({ Catalog: { Name: 'default' } });
+    // Nor catalogs other than the default one, nor settings of the default one (test/support/moto has stateful ones).
+    this.glue.on(GetCatalogsCommand).resolves({ CatalogList: [] });
+    this.glue.on(GetCatalogCommand).callsFake((input: GetCatalogRequest) => ({ Catalog: { CatalogId: input.CatalogId, Name: input.CatalogId } }));
     // No table here has optimizers: every entry answers not found.
     this.glue.on(BatchGetTableOptimizerCommand).callsFake(async (input: { Entries?: Array<Record<string, string>> }) => ({
       TableOptimizers: [],

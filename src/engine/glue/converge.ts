@@ -8,7 +8,8 @@ import { BATCH_CREATE_PARTITIONS as BATCH, GlueTarget, type EntryError } from '.
 import { isDataCatalogView, type ViewWait } from './views';
 import { BucketMapper, type BucketMapping } from '../../bucket-mapping';
 import { RoleMapper, type RoleMapping } from '../../role-mapping';
-import type { AttachedKind } from '../../shared/attached-kinds';
+import { ATTACHED_KINDS, type AttachedKind } from '../../shared/attached-kinds';
+import { ConnectionMapper, type ConnectionMapping } from '../../shared/connection-mapping';
 import { AwsClients } from '../kernel/clients';
 import { changedFields, fieldPrints, fingerprint, type FieldPrints } from '../kernel/compare';
 import { forEachConcurrent, Limiter } from '../kernel/concurrency';
@@ -28,6 +29,8 @@ export interface GlueConvergeOptions {
   readonly bucketMappings?: readonly BucketMapping[];
   /** Roles named by replicated objects (optimizers, statistics tasks) that the targets name otherwise. */
   readonly roleMappings?: readonly RoleMapping[];
+  /** Each Glue connection's secret and network settings per target Region (a connection that names them needs one). */
+  readonly connectionMappings?: readonly ConnectionMapping[];
   /** Delete target objects in scope that the source no longer has. */
   readonly prune?: boolean;
   /** Tables converged at once. */
@@ -157,6 +160,7 @@ export class GlueConvergence {
         this.report.fail({ kind: 'database', key: '*', target: t.target.region, error: `listing the target's databases failed, nothing was replicated there: ${errorMessage(error)}` });
       }
     }
+    await this.catalogObjects(targets);
     const seen = new Set<string>();
     let listed = true;
     try {
@@ -212,6 +216,8 @@ export class GlueConvergence {
   }
 
   async pruneOnly(sourceDatabases: ReadonlySet<string>): Promise<Report> {
+    // The job's one step per run that sees every target: the catalog's own objects are converged here.
+    await this.catalogObjects(await this.targetsWithContext());
     for (const target of this.targets) {
       const existing = await target.databases(this.o.scope);
       await this.extraDatabases(target, [...existing.keys()].filter(name => !sourceDatabases.has(name)));
@@ -232,6 +238,7 @@ export class GlueConvergence {
       targetRegion,
       mapper: new BucketMapper(this.o.bucketMappings ?? [], targetRegion),
       roles: new RoleMapper(this.o.roleMappings ?? [], targetRegion),
+      connections: new ConnectionMapper(this.o.connectionMappings ?? [], targetRegion),
       onUnmappedBucket: () => undefined,
     };
   }
@@ -243,6 +250,22 @@ export class GlueConvergence {
 
   private progress(current: string): void {
     this.o.onProgress?.(this.report.report.counts, current);
+  }
+
+  // ---- the catalog's own objects ----
+
+  /**
+   * Converges what the account's catalog owns (connections, then catalogs) in every target: once a run, before the
+   * databases. The source's objects are read once for all targets.
+   */
+  private async catalogObjects(targets: readonly TargetWithContext[]): Promise<void> {
+    const kinds = this.attached.kindsOf('catalog');
+    if (kinds.length === 0 || targets.length === 0) return;
+    const source = await this.o.source.catalogAttachments?.(kinds) ?? new Map();
+    for (const { target, ctx } of targets) {
+      await this.attached.convergeCatalog(target.glue, this.objectContext(ctx, 'catalog'), source, kinds);
+    }
+    this.progress('catalog');
   }
 
   // ---- databases ----
@@ -666,6 +689,13 @@ export class GlueConvergence {
   async attachedObjects(kind: AttachedKind, db: string, table: string | undefined, known: KnownDatabases): Promise<ObjectChange> {
     const lookups = this.lookups();
     const [{ target, ctx }] = await this.targetsWithContext();
+    if (ATTACHED_KINDS[kind].owner === 'catalog') {
+      // Connections are read through the catalogs that name them: a catalog's event converges its connection too.
+      const kinds = this.attached.kindsOf('catalog').filter(k => k === kind || (kind === 'catalog' && k === 'connection'));
+      const source = await this.o.source.catalogAttachments!(kinds);
+      await this.attached.convergeCatalog(target.glue, this.objectContext(ctx, 'catalog'), source, kinds);
+      return { outcome: 'attached' };
+    }
     if (table === undefined) {
       const source = await lookups.database(db);
       if (!source) return { outcome: 'sourceGone' };
@@ -853,6 +883,7 @@ export class GlueConvergence {
       count: (kind, outcome, n) => this.report.count(kind, outcome, n),
       fail: (kind, key, target, error) => this.report.fail({ kind, key, target, error }),
       deleteOrReport: (kind, key, target) => this.deleteOrReport(kind, key, target),
+      note: message => this.report.warnOnce(message),
     };
   }
 

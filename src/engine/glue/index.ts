@@ -2,7 +2,7 @@
 export { convergeDatabase, convergeGlue, pruneDatabases, GLUE_KINDS } from './converge';
 export { glueObjectConverger } from './objects';
 export { databasePages, tablePages } from './pages';
-export { databaseInput, keep, partitionInput, promotedTable, reviveTimestamps, tableInput, type FieldRules } from './shapes';
+export { databaseInput, partitionInput, promotedTable, reviveTimestamps, tableInput } from './shapes';
 export { GlueTarget } from './target';
 export { LiveCatalogSource, type CatalogSource, type PartitionPage, type SourceDatabase, type SourceLookups, type SourceTable } from './source';
 export { attachedKindsOf, type SourceAttachments } from './attached';

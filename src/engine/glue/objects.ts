@@ -3,6 +3,7 @@ import type { LiveCatalogSource } from './source';
 import type { BucketMapping } from '../../bucket-mapping';
 import type { RoleMapping } from '../../role-mapping';
 import { ATTACHED_KIND_NAMES, ATTACHED_KINDS, type AttachedKind } from '../../shared/attached-kinds';
+import type { ConnectionMapping } from '../../shared/connection-mapping';
 import type { AwsClients } from '../kernel/clients';
 import { errorMessage } from '../kernel/errors';
 import { refKey, type ObjectConverger, type ObjectOutcome, type ObjectRef } from '../kernel/object-ref';
@@ -15,6 +16,8 @@ export interface GlueObjectsOptions {
   readonly scope: Scope;
   readonly bucketMappings: readonly BucketMapping[];
   readonly roleMappings?: readonly RoleMapping[];
+  /** Each connection's secret and network settings per target Region (default none). */
+  readonly connectionMappings?: readonly ConnectionMapping[];
   /** Rewrite Iceberg metadata chains into the target buckets (default true). */
   readonly icebergMetadata?: boolean;
   /** The attached kinds converged with their owners (default none). */
@@ -26,7 +29,11 @@ type PartitionRef = Extract<ObjectRef, { kind: 'partition' }>;
 
 /** Owners before what hangs off them; attached objects last, once their owners are converged. */
 const ORDER: Record<GlueRef['kind'], number> = {
-  database: 0, table: 1, partition: 2, ...Object.fromEntries(ATTACHED_KIND_NAMES.map(k => [k, 3])) as Record<AttachedKind, number>,
+  database: 0,
+  table: 1,
+  partition: 2,
+  // The catalog's own objects (connections, then catalogs) before the databases, as a run converges them.
+  ...Object.fromEntries(ATTACHED_KIND_NAMES.map((k, i) => [k, ATTACHED_KINDS[k].owner === 'catalog' ? i - ATTACHED_KIND_NAMES.length : 3])) as Record<AttachedKind, number>,
 };
 
 /**
@@ -49,6 +56,7 @@ export function glueObjectConverger(o: GlueObjectsOptions): ObjectConverger {
         scope: o.scope,
         bucketMappings: o.bucketMappings,
         roleMappings: o.roleMappings,
+        connectionMappings: o.connectionMappings,
         prune: true,
         clients: o.clients,
         icebergMetadata: o.icebergMetadata,
@@ -64,7 +72,8 @@ export function glueObjectConverger(o: GlueObjectsOptions): ObjectConverger {
       for (const ref of group) outcomes.set(refKey(ref), outcome);
     };
     for (const ref of sorted) {
-      if (!o.scope.includes(ref.database)) {
+      const catalogOwned = ref.kind !== 'database' && ref.kind !== 'table' && ref.kind !== 'partition' && ATTACHED_KINDS[ref.kind].owner === 'catalog';
+      if (!catalogOwned && !o.scope.includes(ref.database)) {
         outcomes.set(refKey(ref), { status: 'SKIPPED', reason: `database ${ref.database} is outside the replicated scope` });
       } else if (ref.kind === 'partition') {
         const group = `${ref.database}\u0000${ref.table}`;

@@ -4,6 +4,7 @@ import type {
 } from '@aws-sdk/client-glue';
 import type { BucketMapper } from '../../bucket-mapping';
 import type { RoleMapper } from '../../role-mapping';
+import type { ConnectionMapper } from '../../shared/connection-mapping';
 
 /**
  * Write shapes are built from read shapes by keeping the fields of the SDK's input type.
@@ -136,6 +137,8 @@ export interface ReplicaContext {
   readonly mapper: BucketMapper;
   /** The role each source role becomes in this target (the source's own when no mapping names it: IAM is global). */
   readonly roles: RoleMapper;
+  /** Each connection's secret and network settings in this target (connectionMappings); none when absent. */
+  readonly connections?: ConnectionMapper;
   /** Called for each location left pointing at a bucket with no mapping. */
   readonly onUnmappedBucket: (bucket: string) => void;
 }

@@ -1,6 +1,6 @@
 import { GetDatabaseCommand, GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
 import type { Database, DatabaseInput, Partition, PartitionInput, Table, TableInput } from '@aws-sdk/client-glue';
-import { readAttachments, type SourceAttachments } from './attached';
+import { CATALOG_OWNER, readAttachments, type SourceAttachments } from './attached';
 import { databasePages, partitionPages, partitionsByValues, tablePages, type PartitionPageOf } from './pages';
 import { databaseInput, hasPartitions, partitionInput, partitionKey, tableInput } from './shapes';
 import type { AttachedKind } from '../../shared/attached-kinds';
@@ -28,6 +28,11 @@ export interface CatalogSource {
   catalogId(): Promise<string>;
   /** In-scope databases. A thrown error means the listing is incomplete and nothing may be pruned. */
   databases(): AsyncIterable<SourceDatabase>;
+  /**
+   * The objects the account's catalog owns (connections, catalogs) of the given kinds; a kind the source does not hold
+   * (an older snapshot's) is left out. Absent: the source holds none.
+   */
+  catalogAttachments?(kinds: readonly AttachedKind[]): Promise<SourceAttachments>;
 }
 
 export interface SourceDatabase {
@@ -72,6 +77,10 @@ export class LiveCatalogSource implements CatalogSource, SourceLookups {
 
   catalogId(): Promise<string> {
     return callerIdentity(this.clients, this.region).then(me => me.account);
+  }
+
+  async catalogAttachments(kinds: readonly AttachedKind[]): Promise<SourceAttachments> {
+    return readAttachments(this.glue, { ...CATALOG_OWNER, catalogId: await this.catalogId() }, kinds);
   }
 
   async* databases(): AsyncIterable<SourceDatabase> {

@@ -2,7 +2,7 @@ import { jobEngine } from './job-engine';
 import { LAKE_FORMATION_ITEMS, type ItemReport, type RunManifest, type RunOutcome, type WorkItem } from './job-types';
 import { SNAPSHOT_ITEM_TARGET } from './run-item';
 import { RunStore } from './run-store';
-import type { AttachedKind } from '../../shared/attached-kinds';
+import { ATTACHED_KINDS, type AttachedKind } from '../../shared/attached-kinds';
 import type { JobSettings } from '../../shared/job-settings';
 import { GLUE_KINDS } from '../glue';
 import { AwsClients } from '../kernel/clients';
@@ -118,7 +118,9 @@ async function writeSnapshotManifest(
     source: manifest.source,
     scope: scope.toJSON(),
     ...(kinds ? { lakeFormation: { kinds: kinds as LfKind[] } } : {}),
-    attached: { kinds: attachedKinds },
+    // The job's parts are per database: the catalog's own objects (connections, catalogs) are not in them, so the
+    // header does not claim them and a restore from this snapshot leaves them alone (docs/snapshot-format.md).
+    attached: { kinds: attachedKinds.filter(k => ATTACHED_KINDS[k].owner !== 'catalog') },
   };
   const totals: SnapshotTotals = { databases: 0, tables: 0, partitions: 0, attached: 0 };
   for (const p of parts) for (const k of ['databases', 'tables', 'partitions'] as const) totals[k] += p.totals[k];

@@ -2,7 +2,7 @@ import { GetDataLakeSettingsCommand, LakeFormationClient, type Resource } from '
 import { KIND_MODULES } from './kinds';
 import type { BatchWrite, KindConvergence, Write } from './kinds/kind';
 import { isProtected, withPrincipals, type ProtectedPrincipals } from './protected-principals';
-import { mapResource, resourceLabel } from './shapes';
+import { inTargetRegion, mapResource, resourceLabel } from './shapes';
 import { readLakeFormation, kindsToRead } from './source';
 import { kindItems, type ItemOf, type LakeFormationState } from './state';
 import type { BucketMapping } from '../../bucket-mapping';
@@ -196,7 +196,7 @@ export class TargetConvergence {
   }
 
   private mapArn(arn: string, objectKey: string): string {
-    const mapped = this.mapper.mapArn(arn);
+    const mapped = this.mapper.mapArn(inTargetRegion(arn, this.region));
     if (mapped.unmappedBucket) this.o.report.unmappedBucket(this.region, mapped.unmappedBucket, objectKey);
     return mapped.uri;
   }

@@ -3,7 +3,7 @@ import { convergeTargetState } from './converge';
 import { KIND_MODULES } from './kinds';
 import type { KindReader, RefOf } from './kinds/kind';
 import { guardedPrincipals, type ProtectedPrincipals } from './protected-principals';
-import { ownResource, resourceDatabase } from './shapes';
+import { inTargetRegion, ownResource, resourceDatabase } from './shapes';
 import { kindReader, kindsToRead, readLakeFormation } from './source';
 import { emptyState, kindItems, kindState, type LakeFormationState } from './state';
 import type { BucketMapping } from '../../bucket-mapping';
@@ -67,7 +67,7 @@ export function lakeFormationObjectConverger(o: LakeFormationObjectsOptions): La
     const mapper = new BucketMapper(o.bucketMappings, region);
     const side = (state: LakeFormationState, at: string, mapArn?: (arn: string) => string): Side =>
       ({ state, reader: kindReader({ clients: o.clients, region: at, scope: o.scope, kinds: [], catalogId: account }), mapArn });
-    const sides = [side(source, o.sourceRegion), side(target, region, arn => mapper.mapArn(arn).uri)] as const;
+    const sides = [side(source, o.sourceRegion), side(target, region, arn => mapper.mapArn(inTargetRegion(arn, region)).uri)] as const;
     for (const { key, ref } of live) {
       const readError = readErrors.get(ref.kind);
       if (readError) {

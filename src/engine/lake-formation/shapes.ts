@@ -40,12 +40,30 @@ export function ownResource(resource: Resource, catalogId: string): Resource | u
     const value = source[field];
     if (value === undefined) continue;
     if (rule === 'catalog') {
-      if (value !== catalogId) return undefined;
+      // The account's default catalog is left out; its other catalogs (`ACCOUNT:name`: federated, S3 Tables) are
+      // named, the same in every Region of the account.
+      if (typeof value === 'string' && isAccountCatalog(value, catalogId)) out[field] = value;
+      else if (value !== catalogId) return undefined;
       continue;
     }
     out[field] = structuredClone(value);
   }
   return { [kind]: out };
+}
+
+/** A non-default catalog of the account: `ACCOUNT:name`, or `ACCOUNT:parent/child` (an S3 Tables table bucket's). */
+export function isAccountCatalog(catalogId: string, account: string): boolean {
+  return catalogId.startsWith(`${account}:`) && catalogId.length > account.length + 1;
+}
+
+const GLUE_CONNECTION_ARN = /^(arn:[a-z-]+:glue:)[a-z0-9-]+(:\d{12}:connection\/.+)$/;
+
+/**
+ * A Region-specific ARN that Lake Formation names, in a target Region: a Glue connection (registered with federation
+ * for a federated catalog) is the target's connection of that name. Any other ARN is returned as it is.
+ */
+export function inTargetRegion(arn: string, region: string): string {
+  return arn.replace(GLUE_CONNECTION_ARN, `$1${region}$2`);
 }
 
 /** The database a resource belongs to; undefined for the account-wide kinds. */
@@ -108,9 +126,11 @@ export function inGrantScope<T extends { readonly Resource: Resource }>(
 /** How a resource is named in reports. */
 export function resourceLabel(resource: Resource): string {
   const r = resource;
-  if (r.Catalog) return 'Catalog';
-  if (r.Database) return `Database ${r.Database.Name}`;
-  if (r.Table) return `Table ${r.Table.DatabaseName}.${r.Table.Name ?? '*'}`;
+  // A resource of a non-default catalog names it: `Database polaris/sales`.
+  const inCatalog = (id: string | undefined) => (id?.includes(':') ? `${id.slice(id.indexOf(':') + 1)}/` : '');
+  if (r.Catalog) return r.Catalog.Id?.includes(':') ? `Catalog ${inCatalog(r.Catalog.Id).slice(0, -1)}` : 'Catalog';
+  if (r.Database) return `Database ${inCatalog(r.Database.CatalogId)}${r.Database.Name}`;
+  if (r.Table) return `Table ${inCatalog(r.Table.CatalogId)}${r.Table.DatabaseName}.${r.Table.Name ?? '*'}`;
   if (r.TableWithColumns) {
     const t = r.TableWithColumns;
     const columns = t.ColumnNames ? `(${t.ColumnNames.join(', ')})` : `(* except ${(t.ColumnWildcard?.ExcludedColumnNames ?? []).join(', ') || 'none'})`;

@@ -1,8 +1,6 @@
 import { GetCatalogCommand, UpdateCatalogCommand } from '@aws-sdk/client-glue';
-import type {
-  Catalog, CatalogInput, CatalogProperties, DataLakeAccessProperties, GlueClient, IcebergOptimizationProperties,
-} from '@aws-sdk/client-glue';
-import { keep, type FieldRules } from '../glue';
+import type { Catalog, GlueClient } from '@aws-sdk/client-glue';
+import { catalogInput } from '../glue/attached';
 import { errorMessage, isNotFound } from '../kernel/errors';
 
 /**
@@ -11,39 +9,6 @@ import { errorMessage, isNotFound } from '../kernel/errors';
  * catalog's read permission, it survives the loss of the old source Region, and `lake-replica demote` removes it.
  */
 export const PROMOTED_PARAMETER = 'lake-replica:promoted';
-
-const CATALOG_FIELDS: FieldRules<CatalogInput> = {
-  Description: true,
-  FederatedCatalog: true,
-  Parameters: true,
-  TargetRedshiftCatalog: true,
-  // Read and write shapes differ: converted below.
-  CatalogProperties: false,
-  CreateTableDefaultPermissions: true,
-  CreateDatabaseDefaultPermissions: true,
-  AllowFullTableExternalDataAccess: true,
-  // A write-only instruction, never read back.
-  OverwriteChildResourcePermissionsWithDefault: false,
-};
-const PROPERTIES_FIELDS: FieldRules<CatalogProperties> = {
-  DataLakeAccessProperties: false, IcebergOptimizationProperties: false, CustomProperties: true,
-};
-const ACCESS_FIELDS: FieldRules<DataLakeAccessProperties> = { DataLakeAccess: true, DataTransferRole: true, KmsKey: true, CatalogType: true };
-const OPTIMIZATION_FIELDS: FieldRules<IcebergOptimizationProperties> = { RoleArn: true, Compaction: true, Retention: true, OrphanFileDeletion: true };
-
-/** A catalog's write shape from its read shape, every field kept (output-only ones left out), for a read-modify-write. */
-export function catalogInput(catalog: Catalog): CatalogInput {
-  const input = keep<CatalogInput>(catalog, CATALOG_FIELDS);
-  const properties = catalog.CatalogProperties;
-  if (properties) {
-    const out = keep<CatalogProperties>(properties, PROPERTIES_FIELDS);
-    if (properties.DataLakeAccessProperties) out.DataLakeAccessProperties = keep(properties.DataLakeAccessProperties, ACCESS_FIELDS);
-    const optimization = properties.IcebergOptimizationProperties;
-    if (optimization) out.IcebergOptimizationProperties = keep(optimization, OPTIMIZATION_FIELDS);
-    input.CatalogProperties = out;
-  }
-  return input;
-}
 
 /** When the Region was promoted, or undefined when it is not. */
 export async function promotedAt(glue: GlueClient, catalogId: string): Promise<string | undefined> {

@@ -2,7 +2,7 @@ import { GlueClient, type TableInput } from '@aws-sdk/client-glue';
 import { PROMOTED_PARAMETER, promotedAt, setPromoted } from './mark';
 import { ATTACHED_KINDS, ATTACHED_KIND_NAMES, type AttachedKind } from '../../shared/attached-kinds';
 import { GlueTarget, LiveCatalogSource, promotedTable, type CatalogSource } from '../glue';
-import { ATTACHED_MODULES, attachedKindsOf, type Owner, type SourceAttachments } from '../glue/attached';
+import { ATTACHED_MODULES, attachedKindsOf, CATALOG_OWNER, CATALOG_OWNER_KEY, type Owner, type SourceAttachments } from '../glue/attached';
 import type { AwsClients } from '../kernel/clients';
 import { changedFields, fieldPrints } from '../kernel/compare';
 import { errorMessage } from '../kernel/errors';
@@ -81,6 +81,12 @@ export async function promoteRegion(settings: PromoteSettings, clients: AwsClien
   const source = settings.snapshotLocation ? await snapshotForms(settings, clients, scope, kinds) : undefined;
   const target = new GlueTarget(clients, settings.region);
   const replica: CatalogSource = new LiveCatalogSource(clients, settings.region, scope);
+  // The account catalog's own objects first (e.g. the default catalog's optimization settings), then each owner below.
+  const catalogKinds = attachedKindsOf(kinds, 'catalog');
+  if (catalogKinds.length > 0 && replica.catalogAttachments) {
+    const owner = { ...CATALOG_OWNER, catalogId: account };
+    await promoteAttached(report, glue, owner, CATALOG_OWNER_KEY, catalogKinds, await replica.catalogAttachments(catalogKinds), source, settings.dryRun);
+  }
   for await (const db of replica.databases()) {
     const database = db.input.Name!;
     const databaseKinds = attachedKindsOf(kinds, 'database');
@@ -157,6 +163,8 @@ async function snapshotForms(settings: PromoteSettings, clients: AwsClients, sco
   const snapshot = new SnapshotSource(settings.snapshotLocation!, clients, scope, region, pins);
   await snapshot.open();
   const forms: SourceForms = { tables: new Map(), attached: new Map() };
+  const catalogKinds = kinds.filter(k => ATTACHED_KINDS[k].owner === 'catalog');
+  if (catalogKinds.length > 0) forms.attached.set(CATALOG_OWNER_KEY, await snapshot.catalogAttachments(catalogKinds));
   for await (const db of snapshot.databases()) {
     const database = db.input.Name!;
     forms.attached.set(database, await db.attachments(kinds.filter(k => ATTACHED_KINDS[k].owner === 'database')));

@@ -201,6 +201,6 @@ export function describe(ref: ObjectRef): string {
     case 'dataCellsFilter': return `data cells filter ${ref.database}.${ref.table}/${ref.name}`;
     case 'dataLocation': return `data location ${ref.resourceArn}`;
     case 'dataLakeSettings': return 'data lake settings';
-    default: return `${ATTACHED_KINDS[ref.kind].field} of ${ref.table === undefined ? 'database ' : ''}${ref.database}${ref.table === undefined ? '' : `.${ref.table}`}`;
+    default: return ATTACHED_KINDS[ref.kind].owner === 'catalog' ? `the account's ${ATTACHED_KINDS[ref.kind].field}` : `${ATTACHED_KINDS[ref.kind].field} of ${ref.table === undefined ? 'database ' : ''}${ref.database}${ref.table === undefined ? '' : `.${ref.table}`}`;
   }
 }

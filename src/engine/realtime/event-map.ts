@@ -57,16 +57,23 @@ const GLUE: Record<string, Mapper> = {
   BatchDeletePartition: p => partitions(p, listOf(p.partitionsToDelete)?.map(e => obj(e).values)),
 };
 
-/** The attached kinds' events name their owner: a table (`databaseName`, `tableName`) or a database. */
-const attachedRefs = (kind: AttachedKind): Mapper => p => {
+/** The attached kinds' events name their owner: a table (`databaseName`, `tableName`), a database, or the catalog. */
+const attachedRefs = (kind: AttachedKind) => (p: Params): ObjectRef[] => {
+  // The catalog's own objects are few: an event converges all of its kind (CATALOG_OWNER has no database).
+  if (ATTACHED_KINDS[kind].owner === 'catalog') return [{ kind, database: '' }];
   const database = glueName(p.databaseName);
   if (!database) return [];
   if (ATTACHED_KINDS[kind].owner === 'database') return [{ kind, database }];
   const table = glueName(p.tableName);
   return table ? [{ kind, database, table }] : [];
 };
-const ATTACHED: Record<string, Mapper> = Object.fromEntries(
-  ATTACHED_KIND_NAMES.flatMap(kind => ATTACHED_KINDS[kind].events.map(name => [name, attachedRefs(kind)] as const)));
+/** The events of the kinds the account's catalog owns (catalogs, connections). */
+const CATALOG_EVENTS: ReadonlySet<string> = new Set(ATTACHED_KIND_NAMES.filter(k => ATTACHED_KINDS[k].owner === 'catalog').flatMap(k => ATTACHED_KINDS[k].events));
+/** An event several kinds follow (UpdateCatalog: a catalog, and the default catalog's optimization settings) names each. */
+const ATTACHED: Record<string, Mapper> = Object.fromEntries([...new Set(ATTACHED_KIND_NAMES.flatMap(k => ATTACHED_KINDS[k].events))].map(name => {
+  const kinds = ATTACHED_KIND_NAMES.filter(k => ATTACHED_KINDS[k].events.includes(name));
+  return [name, (p => kinds.flatMap(k => attachedRefs(k)(p))) as Mapper] as const;
+}));
 
 /** Lake Formation's events, each kind's parsed as lake-formation-events.ts says. */
 const LAKE_FORMATION: Record<string, Mapper> = Object.fromEntries(
@@ -116,7 +123,8 @@ export function mapEvent(record: TrailRecord): EventMapping {
   const p = record.requestParameters;
   if (!p) return { skipped: OMITTED, omitted: true };
   const catalogId = str(p.catalogId);
-  if (catalogId && record.recipientAccountId && catalogId !== record.recipientAccountId) {
+  // A catalog's own events name the catalog they change in catalogId (UpdateCatalog, DeleteCatalog).
+  if (catalogId && record.recipientAccountId && catalogId !== record.recipientAccountId && !CATALOG_EVENTS.has(record.eventName)) {
     return { skipped: `the call names catalog ${catalogId}, not the source account's catalog` };
   }
   const refs = mapper(p);

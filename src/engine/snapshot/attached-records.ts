@@ -12,6 +12,24 @@ export interface SnapshotOwner {
 }
 
 /**
+ * Writes the objects the account's catalog owns (connections, catalogs), one record a kind that has any, before the
+ * first database. A kind whose read failed fails the snapshot.
+ */
+export async function writeCatalogAttached(
+  out: LineWriter, attachments: ((kinds: readonly AttachedKind[]) => Promise<SourceAttachments>) | undefined,
+  kinds: readonly AttachedKind[], totals: SnapshotTotals,
+): Promise<void> {
+  const own = attachedKindsOf(kinds, 'catalog');
+  if (own.length === 0 || !attachments) return;
+  for (const [kind, items] of await attachments(own)) {
+    if (items instanceof Error) throw new Error(`reading the account's ${ATTACHED_KINDS[kind].field} failed: ${items.message}`, { cause: items });
+    if (items.length === 0) continue;
+    out.write({ attached: ATTACHED_KINDS[kind].field, items });
+    totals.attached = (totals.attached ?? 0) + items.length;
+  }
+}
+
+/**
  * Writes an owner's attached objects, one record a kind that has any, right after the owner's record. A kind whose
  * read failed fails the snapshot: a snapshot that silently lacked them would restore a replica without them.
  */

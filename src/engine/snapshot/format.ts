@@ -8,6 +8,7 @@ import type { LfField, LfKind } from '../lake-formation';
  *
  *   {"format":"lake-replica-snapshot","version":2,...header,"lakeFormation":{"kinds":[...]}}
  *   {"lakeFormation":"permissions","items":[...]}                      (Lake Formation state, up to 1000 items a line)
+ *   {"attached":"catalogs","items":[...]}                             (the account catalog's own objects: connections, catalogs)
  *   {"database":{...DatabaseInput}}
  *   {"table":{...TableInput},"database":"db"}
  *   {"attached":"partitionIndexes","database":"db","table":"t","items":[...]}   (a table's or, without "table", a database's attached objects)
@@ -43,5 +44,7 @@ export type SnapshotRecord =
   | { readonly database: DatabaseInput }
   | { readonly table: TableInput; readonly database: string }
   | { readonly attached: string; readonly database: string; readonly table?: string; readonly items: object[] }
+  /** The catalog's own objects (version 3, optional): after the Lake Formation records, before the first database. */
+  | { readonly attached: string; readonly database?: undefined; readonly table?: undefined; readonly items: object[] }
   | { readonly partitions: PartitionInput[]; readonly database: string; readonly table: string }
   | { readonly end: SnapshotTotals };

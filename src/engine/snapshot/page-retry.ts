@@ -1,4 +1,5 @@
-import type { CatalogSource, SourceDatabase, SourceTable } from '../glue';
+import type { AttachedKind } from '../../shared/attached-kinds';
+import type { CatalogSource, SourceAttachments, SourceDatabase, SourceTable } from '../glue';
 import { errorMessage } from '../kernel/errors';
 
 /** How often a failing source read is tried in all, and the wait before the first retry (doubled for each next). */
@@ -52,6 +53,11 @@ export class RetryingSource implements CatalogSource {
 
   catalogId(): Promise<string> {
     return this.source.catalogId();
+  }
+
+  /** The catalog's own objects: a few calls, each retried by the SDK; a kind whose read failed fails the snapshot. */
+  catalogAttachments(kinds: readonly AttachedKind[]): Promise<SourceAttachments> {
+    return this.source.catalogAttachments?.(kinds) ?? Promise.resolve(new Map());
   }
 
   databases(): AsyncIterable<SourceDatabase> {

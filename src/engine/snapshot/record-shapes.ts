@@ -106,8 +106,55 @@ export const PARTITION_SHAPE: Fields = {
   required: ['Values'],
 };
 
+/** A catalog's Iceberg optimization settings: promote reads each optimization's `enabled` back from a snapshot. */
+const OPTIMIZATION: Fields = { fields: { RoleArn: 'string', Compaction: stringMap, Retention: stringMap, OrphanFileDeletion: stringMap } };
+
 /** Each attached kind's items, as the writes take them. */
 export const ATTACHED_SHAPES: Readonly<Record<AttachedKind, Fields>> = {
+  connection: {
+    fields: {
+      Name: 'string',
+      Description: 'string',
+      ConnectionType: 'string',
+      MatchCriteria: strings,
+      ConnectionProperties: stringMap,
+      SparkProperties: stringMap,
+      AthenaProperties: stringMap,
+      PythonProperties: stringMap,
+      PhysicalConnectionRequirements: { fields: { SubnetId: 'string', SecurityGroupIdList: strings, AvailabilityZone: 'string' } },
+      AuthenticationConfiguration: { fields: { AuthenticationType: 'string', SecretArn: 'string', KmsKeyArn: 'string', OAuth2Properties: 'object' } },
+    },
+    required: ['Name', 'ConnectionType'],
+  },
+  catalogOptimization: {
+    fields: { Name: 'string', IcebergOptimizationProperties: OPTIMIZATION },
+    required: ['Name', 'IcebergOptimizationProperties'],
+  },
+  catalog: {
+    fields: {
+      Name: 'string',
+      CatalogInput: {
+        fields: {
+          Description: 'string',
+          FederatedCatalog: { fields: { Identifier: 'string', ConnectionName: 'string', ConnectionType: 'string' } },
+          Parameters: stringMap,
+          TargetRedshiftCatalog: { fields: { CatalogArn: 'string' }, required: ['CatalogArn'] },
+          CatalogProperties: {
+            fields: {
+              DataLakeAccessProperties: { fields: { DataLakeAccess: 'boolean', DataTransferRole: 'string', KmsKey: 'string', CatalogType: 'string' } },
+              // promote reads each optimization's `enabled` back from a snapshot.
+              IcebergOptimizationProperties: OPTIMIZATION,
+              CustomProperties: stringMap,
+            },
+          },
+          CreateTableDefaultPermissions: { list: { fields: { Principal: PRINCIPAL, Permissions: strings } } },
+          CreateDatabaseDefaultPermissions: { list: { fields: { Principal: PRINCIPAL, Permissions: strings } } },
+          AllowFullTableExternalDataAccess: 'string',
+        },
+      },
+    },
+    required: ['Name', 'CatalogInput'],
+  },
   partitionIndex: { fields: { IndexName: 'string', Keys: strings }, required: ['IndexName', 'Keys'] },
   userDefinedFunction: {
     fields: {

@@ -22,6 +22,8 @@ export class SnapshotSource implements CatalogSource {
   private peeked?: SnapshotRecord;
   private header?: SnapshotHeader;
   private lakeFormationState?: LakeFormationCollector;
+  /** The catalog's own objects (connections, catalogs), by field: they come before the first database. */
+  private catalogRecords = new Map<string, object[]>();
   private readonly checker = new SnapshotChecker();
 
   constructor(
@@ -48,6 +50,7 @@ export class SnapshotSource implements CatalogSource {
       }
       this.lakeFormationState = collector;
     }
+    this.catalogRecords = await this.attachedRecords();
     return this.header;
   }
 
@@ -63,6 +66,11 @@ export class SnapshotSource implements CatalogSource {
 
   async catalogId(): Promise<string> {
     return (await this.open()).source.catalogId;
+  }
+
+  async catalogAttachments(kinds: readonly AttachedKind[]): Promise<SourceAttachments> {
+    await this.open();
+    return this.attachments(this.catalogRecords, kinds);
   }
 
   async* databases(): AsyncIterable<SourceDatabase> {

@@ -4,7 +4,7 @@ import {
 import { openLines, SnapshotPins, type SnapshotLine } from './io';
 import { ATTACHED_SHAPES, DATABASE_SHAPE, describe, isObject, LAKE_FORMATION_SHAPES, PARTITION_SHAPE, shapeProblem, TABLE_SHAPE, type Shape } from './record-shapes';
 import { emptyFileRefused, SnapshotRefused } from './refusal';
-import { ATTACHED_KIND_NAMES, ATTACHED_KINDS } from '../../shared/attached-kinds';
+import { ATTACHED_KIND_NAMES, ATTACHED_KINDS, type AttachedKind } from '../../shared/attached-kinds';
 import { AwsClients } from '../kernel/clients';
 import { Scope } from '../kernel/scope';
 import { LF_KINDS, STATE_FIELDS, type LfField } from '../lake-formation';
@@ -195,6 +195,10 @@ export class SnapshotChecker {
     const kind = ATTACHED_KIND_NAMES.find(k => ATTACHED_KINDS[k].field === field);
     if (!kind) throw refuse(at, `"attached" is ${describe(field)}; one of ${ATTACHED_KIND_NAMES.map(k => ATTACHED_KINDS[k].field).join(', ')} was expected`);
     if (!this.header!.attached?.kinds.includes(kind)) throw refuse(at, `${field} are recorded, but the header does not name ${kind} among the attached kinds it captured`);
+    if (ATTACHED_KINDS[kind].owner === 'catalog') {
+      this.catalogRecord(record, field as string, kind, at);
+      return;
+    }
     const problem = shapeProblem(record.database, 'string', `the ${field}' "database"`)
       ?? (record.table === undefined ? undefined : shapeProblem(record.table, 'string', `the ${field}' "table"`))
       ?? shapeProblem(record.items, { list: ATTACHED_SHAPES[kind] }, `${field} items`);
@@ -206,6 +210,20 @@ export class SnapshotChecker {
       ? this.table !== undefined && !this.partitionsBegun && record.database === this.database!.name && record.table === this.table.name
       : this.database !== undefined && this.table === undefined && record.database === this.database.name;
     if (!follows) throw refuse(at, `${field} of ${key} do not follow their ${owner}'s record: a ${owner}'s attached objects come right after it`);
+    this.counted.attached += (record.items as unknown[]).length;
+  }
+
+  /** The catalog's own objects (connections, catalogs): no "database", after the Lake Formation records and before the first database. */
+  private catalogRecord(record: Record<string, unknown>, field: string, kind: AttachedKind, at: SnapshotLine): void {
+    if (record.database !== undefined || record.table !== undefined) {
+      throw refuse(at, `${field} belong to the account's catalog, so the record has no "database" or "table"`);
+    }
+    const problem = shapeProblem(record.items, { list: ATTACHED_SHAPES[kind] }, `${field} items`);
+    if (problem) throw refuse(at, problem);
+    if (this.database !== undefined) {
+      throw refuse(at, `${field} follow database ${this.database.name} (${where(this.database.at, at)}): the catalog's own objects come before the first database`);
+    }
+    this.stage = 'glue';
     this.counted.attached += (record.items as unknown[]).length;
   }
 

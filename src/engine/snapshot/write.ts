@@ -1,4 +1,4 @@
-import { writeAttached } from './attached-records';
+import { writeAttached, writeCatalogAttached } from './attached-records';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotHeader, type SnapshotTotals } from './format';
 import { LineWriter } from './io';
 import { lakeFormationItems, lakeFormationRecords } from './lake-formation-records';
@@ -74,6 +74,7 @@ async function writeRecords(out: LineWriter, source: CatalogSource, options: Wri
     for (const record of lakeFormationRecords(lakeFormation)) out.write(record);
     totals.lakeFormation = lakeFormationItems(lakeFormation);
   }
+  await writeCatalogAttached(out, source.catalogAttachments?.bind(source), attachedKinds, totals);
   for await (const db of source.databases()) {
     out.write({ database: db.input });
     totals.databases++;

@@ -304,6 +304,47 @@ describe('mocked Lake Formation: converging twice is the same as once', () => {
   });
 });
 
+describe('mocked Lake Formation: state on catalogs other than the default one', () => {
+  test('mocked: grants on a federated catalog and its databases, and on an S3 Tables table, are replicated naming their catalog; the federated connection\'s registration names the target\'s connection', async () => {
+    const POLARIS = `${ACCOUNT}:polaris`;
+    const S3_TABLES = `${ACCOUNT}:s3tablescatalog/analytics-bucket`;
+    source()
+      .grant(ANALYST, { Catalog: { Id: POLARIS } }, ['DESCRIBE'])
+      .grant(ANALYST, { Database: { CatalogId: POLARIS, Name: 'sales' } }, ['DESCRIBE'], ['DESCRIBE'])
+      .grant(ENGINEER, { Table: { CatalogId: S3_TABLES, DatabaseName: 'sales', Name: 'events' } }, ['SELECT', 'DESCRIBE'])
+      .grant(ENGINEER, { Database: { Name: 'sales' } }, ['DESCRIBE']);
+    const connection = (region: string) => `arn:aws:glue:${region}:${ACCOUNT}:connection/snowflake`;
+    source().locations.set(connection(SOURCE_REGION), { ResourceArn: connection(SOURCE_REGION), RoleArn: role('lf-federation'), WithFederation: true });
+
+    const r = await run();
+    expect(r.failures).toEqual([]);
+    expect(r.counts.permission).toMatchObject({ created: 4, failed: 0 });
+    expect(target().permissionsView()).toEqual(source().permissionsView());
+    const granted = batchEntries(BatchGrantPermissionsCommand).flat();
+    expect(granted.map(e => e.Resource)).toEqual(expect.arrayContaining([
+      { Catalog: { Id: POLARIS } },
+      { Database: { CatalogId: POLARIS, Name: 'sales' } },
+      { Table: { CatalogId: S3_TABLES, DatabaseName: 'sales', Name: 'events' } },
+      // The default catalog is still left unnamed.
+      { Database: { Name: 'sales' } },
+    ]));
+    expect([...target().locations.values()]).toEqual([{ ResourceArn: connection(TARGET_REGION), RoleArn: role('lf-federation'), WithFederation: true }]);
+
+    lf.stub.resetHistory();
+    const again = await run({ prune: true });
+    expect(again.failures).toEqual([]);
+    expect(lf.writes()).toEqual({});
+    expect(again.counts.permission).toMatchObject({ unchanged: 4, deleted: 0 });
+  });
+
+  test('mocked: a grant on another account\'s catalog is still left out', async () => {
+    source().grant(ANALYST, { Database: { CatalogId: '999999999999', Name: 'shared' } }, ['DESCRIBE']);
+    const r = await run();
+    expect(r.failures).toEqual([]);
+    expect(target().permissionsView()).toEqual({});
+  });
+});
+
 describe('mocked Lake Formation: idempotency conflicts converge instead of failing', () => {
   const lost = (message: string) => new AlreadyExistsException({ message, $metadata: { httpStatusCode: 400 } });
 

@@ -52,6 +52,22 @@ describe('event map: Glue events', () => {
     expect(FOLLOWED_EVENT_NAMES['glue.amazonaws.com']).toContain(name);
   });
 
+  test.each([
+    ['CreateCatalog', { name: 'polaris', catalogInput: {} }, 'catalog'],
+    ['DeleteCatalog', { catalogId: `${ACCOUNT}:polaris` }, 'catalog'],
+    ['CreateConnection', { connectionInput: { name: 'snowflake' } }, 'connection'],
+    ['UpdateConnection', { name: 'snowflake', connectionInput: {} }, 'connection'],
+    ['DeleteConnection', { connectionName: 'snowflake' }, 'connection'],
+    ['BatchDeleteConnection', { connectionNameList: ['snowflake'] }, 'connection'],
+  ])('%s converges the account\'s %ss (its catalogId names the catalog, not another account)', (name, p, kind) => {
+    expect(refs(name, p)).toEqual([{ kind, database: '' }]);
+    expect(FOLLOWED_EVENT_NAMES['glue.amazonaws.com']).toContain(name);
+  });
+
+  test('UpdateCatalog converges the catalogs and the default catalog\'s optimization settings', () => {
+    expect(refs('UpdateCatalog', { catalogId: 'polaris', catalogInput: {} })).toEqual([{ kind: 'catalog', database: '' }, { kind: 'catalogOptimization', database: '' }]);
+  });
+
   test('a partition event whose list was left out converges every partition of the table', () => {
     expect(refs('BatchDeletePartition', { databaseName: 'sales', tableName: 'orders' })).toEqual([{ kind: 'partition', database: 'sales', table: 'orders' }]);
   });

@@ -66,6 +66,35 @@ describe('a snapshot that passes', () => {
   });
 });
 
+describe('the catalog\'s own objects (connections, catalogs): a version 3 record without a database', () => {
+  const CATALOG = { Name: 'polaris', CatalogInput: { FederatedCatalog: { Identifier: 'arn:snowflake:polaris', ConnectionName: 'snowflake' } } };
+  const withCatalogs = (place: (lines: Line[], rec: Record<string, unknown>) => void, rec: Record<string, unknown> = { attached: 'catalogs', items: [CATALOG] }) =>
+    changed(lines => {
+      Object.assign(record(lines, 1), { version: 3, attached: { kinds: ['catalog'] } });
+      record(lines, lines.length).end.attached = 1;
+      place(lines, rec);
+    });
+
+  test('after the Lake Formation records and before the first database, it is accepted', async () => {
+    const file = withCatalogs((lines, rec) => lines.splice(3, 0, rec));
+    await expect(validateSnapshot(file, local.clients, 'us-east-1')).resolves.toMatchObject({ version: 3 });
+    const source = new SnapshotSource(file, local.clients, new Scope({}), 'us-east-1');
+    expect(await source.catalogAttachments(['catalog', 'connection'])).toEqual(new Map([['catalog', [CATALOG]]]));
+  });
+
+  test('after a database, it is refused', async () => {
+    const error = await refusal(withCatalogs((lines, rec) => lines.splice(4, 0, rec)));
+    expect(error.message).toMatch(/line 5: catalogs follow database sales \(line 4\): the catalog's own objects come before the first database/);
+  });
+
+  test('with a "database", or an item of the wrong shape, it is refused', async () => {
+    expect((await refusal(withCatalogs((lines, rec) => lines.splice(3, 0, rec), { attached: 'catalogs', database: 'sales', items: [CATALOG] }))).message)
+      .toMatch(/catalogs belong to the account's catalog, so the record has no "database" or "table"/);
+    expect((await refusal(withCatalogs((lines, rec) => lines.splice(3, 0, rec), { attached: 'catalogs', items: [{ Name: 'x' }] }))).message)
+      .toMatch(/catalogs items\[0\]/);
+  });
+});
+
 describe('each malformed snapshot is refused, naming the file and the line', () => {
   const cases: Array<[string, (lines: Line[]) => void, number, RegExp]> = [
     ['a well-formed line of unknown shape {} among the tables', l => l.splice(6, 0, '{}'), 7,

@@ -1,7 +1,7 @@
 import type { CreateTableRequest, GlueClient, TableInput } from '@aws-sdk/client-glue';
-import type { AttachedKindModule, AttachedRead, AttachedWrite, Owner } from './kind';
+import { CATALOG_OWNER, CATALOG_OWNER_KEY, type AttachedKindModule, type AttachedRead, type AttachedWrite, type Owner } from './kind';
 import { ATTACHED_MODULES } from './modules';
-import { ATTACHED_KINDS, type AttachedKind } from '../../../shared/attached-kinds';
+import { ATTACHED_KINDS, type AttachedKind, type AttachedOwner } from '../../../shared/attached-kinds';
 import { changedFields, fieldPrints } from '../../kernel/compare';
 import { errorMessage } from '../../kernel/errors';
 import type { ReplicaContext } from '../shapes';
@@ -14,13 +14,15 @@ export interface AttachedRules {
   fail(kind: AttachedKind, key: string, target: string, error: string): void;
   /** An object only the target has: whether to delete it (prune); otherwise it is reported as the run's mode says. */
   deleteOrReport(kind: AttachedKind, key: string, target: string): boolean;
+  /** A note for the run's warnings (an object another replication carries), given once. */
+  note?(message: string): void;
 }
 
 /** The source's attached objects of one owner, read once and shared by every target; a kind whose read failed holds its error. */
 export type SourceAttachments = ReadonlyMap<AttachedKind, readonly object[] | Error>;
 
 /** Of `kinds`, those an owner carries, in table order; for a table, `afterPartitions` picks its late or early kinds. */
-export function attachedKindsOf(kinds: readonly AttachedKind[], owner: 'database' | 'table', table?: TableInput, afterPartitions?: boolean): AttachedKind[] {
+export function attachedKindsOf(kinds: readonly AttachedKind[], owner: AttachedOwner, table?: TableInput, afterPartitions?: boolean): AttachedKind[] {
   return kinds.filter(k => {
     const m = ATTACHED_MODULES[k];
     if (ATTACHED_KINDS[k].owner !== owner) return false;
@@ -54,8 +56,13 @@ export class AttachedConvergence {
   constructor(readonly kinds: readonly AttachedKind[], private readonly rules: AttachedRules) {}
 
   /** The kinds of an owner, in table order; `afterPartitions` picks the table's late kinds. */
-  kindsOf(owner: 'database' | 'table', table?: TableInput, afterPartitions?: boolean): AttachedKind[] {
+  kindsOf(owner: AttachedOwner, table?: TableInput, afterPartitions?: boolean): AttachedKind[] {
     return attachedKindsOf(this.kinds, owner, table, afterPartitions);
+  }
+
+  /** Converges the objects the account's catalog owns (connections, catalogs) in one target: once a run, before the databases. */
+  async convergeCatalog(glue: GlueClient, ctx: ReplicaContext, source: SourceAttachments, kinds: readonly AttachedKind[]): Promise<void> {
+    await this.converge(glue, { ...CATALOG_OWNER, catalogId: ctx.sourceCatalogId }, CATALOG_OWNER_KEY, ctx, source, kinds);
   }
 
   /** The CreateTable members that give a new table its objects at once (for the kinds that have them). */
@@ -85,14 +92,23 @@ export class AttachedConvergence {
         continue;
       }
       const m = ATTACHED_MODULES[kind];
-      const desired = items.map(i => m.replica(i, ctx));
+      const kept = this.withoutExcluded(m, items);
+      const held = new Set<string>();
+      const replicable = kept.filter(i => {
+        const needs = m.needs?.(i, ctx);
+        if (needs === undefined) return true;
+        held.add(m.key(i));
+        this.rules.fail(kind, `${ownerKey}/${m.key(i)}`, ctx.targetRegion, needs);
+        return false;
+      });
+      const desired = replicable.map(i => m.replica(i, ctx));
       if (createdWith && m.withTable && desired.length > 0) {
         for (const item of desired) this.rules.differ(kind, `${ownerKey}/${m.key(item)}`, ctx.targetRegion, 'created');
         this.rules.count(kind, 'created', desired.length);
         continue;
       }
       try {
-        await this.convergeKind(kind, m, glue, owner, ownerKey, ctx.targetRegion, desired);
+        await this.convergeKind(kind, m, glue, owner, ownerKey, ctx.targetRegion, desired, held);
       } catch (error) {
         this.rules.fail(kind, `${ownerKey}/*`, ctx.targetRegion, `converging them in the target failed: ${errorMessage(error)}`);
       }
@@ -101,9 +117,13 @@ export class AttachedConvergence {
 
   private async convergeKind(
     kind: AttachedKind, m: AttachedKindModule<object>, glue: GlueClient, owner: Owner, ownerKey: string, region: string, desired: object[],
+    held: ReadonlySet<string>,
   ): Promise<void> {
     const w: KindWrites = { kind, m, glue, owner, ownerKey, region };
-    const have = new Map((await m.read(glue, owner)).map(r => [m.key(r.item), r]));
+    // Objects another replication carries, and those held back for what the target lacks, are left as they are.
+    const have = new Map((await m.read(glue, owner))
+      .filter(r => m.excluded?.(r.item) === undefined && !held.has(m.key(r.item)))
+      .map(r => [m.key(r.item), r]));
     const creates: Change[] = [];
     const updates: Change[] = [];
     for (const item of desired) {
@@ -126,6 +146,15 @@ export class AttachedConvergence {
     for (const item of left) {
       this.rules.fail(kind, `${ownerKey}/${m.key(item)}`, region, 'changed by another writer while it was converged; the next run converges it');
     }
+  }
+
+  /** The source's objects less those another replication carries, each named once in the warnings. */
+  private withoutExcluded(m: AttachedKindModule<object>, items: readonly object[]): object[] {
+    return items.filter(i => {
+      const note = m.excluded?.(i);
+      if (note !== undefined) this.rules.note?.(note);
+      return note === undefined;
+    });
   }
 
   private decide(w: KindWrites, item: object, found: AttachedRead<object> | undefined, creates: Change[], updates: Change[]): void {

@@ -2,11 +2,19 @@ import type { CreateTableRequest, GlueClient, TableInput } from '@aws-sdk/client
 import type { EntryError } from '../entry-error';
 import type { ReplicaContext } from '../shapes';
 
-/** The database, or the table, that attached objects hang off. */
+/** The database, or the table, that attached objects hang off; `CATALOG_OWNER` for the account's catalog itself. */
 export interface Owner {
   readonly database: string;
   readonly table?: string;
+  /** For the catalog's own objects: the account's catalog id (the default catalog's CatalogId). */
+  readonly catalogId?: string;
 }
+
+/** The owner of the kinds whose owner is `catalog` (connections, catalogs): no database. */
+export const CATALOG_OWNER: Owner = { database: '' };
+
+/** The report key of the catalog-owned objects' owner: `catalog/NAME`. */
+export const CATALOG_OWNER_KEY = 'catalog';
 
 /** One object as a Region holds it, in the write shape, with what Glue says is wrong with it, if anything. */
 export interface AttachedRead<T> {
@@ -41,6 +49,16 @@ export interface AttachedKindModule<T extends object> {
    * kind runs the same replicated and promoted.
    */
   promoted?(replica: T, source: T | undefined): T;
+  /**
+   * An object the kind reads but leaves to another replication (S3 Tables catalogs): never written nor deleted in any
+   * target, named once in the run's warnings with the returned note. Absent: every object is replicated.
+   */
+  excluded?(item: T): string | undefined;
+  /**
+   * What the target lacks to replicate this object (a connection's secret and network settings, which are
+   * Region-specific): the object is a failure in that target and is not written; the target's copy is left alone.
+   */
+  needs?(item: T, ctx: ReplicaContext): string | undefined;
   /** Writes objects of one owner; returns those that failed, with the service's error code (idempotency conflicts are settled). */
   write(glue: GlueClient, owner: Owner, outcome: AttachedWrite, items: readonly T[]): Promise<Array<EntryError<string>>>;
 }

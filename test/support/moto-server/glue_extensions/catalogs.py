@@ -10,6 +10,10 @@ default permissions, Parameters, ...); CatalogProperties.IcebergOptimizationProp
 LastUpdatedTime. A FederatedCatalog.ConnectionName must name an existing Glue connection unless it
 is a service's own (``aws:...``, e.g. aws:redshift, aws:s3tables). DeleteCatalog deletes its children.
 Databases and tables are not kept per catalog (moto keeps one catalog a Region).
+
+The account's default catalog (CatalogId = the account ID): GetCatalog answers it (`CatalogId` and `Name` the
+account, its ResourceArn, and the CatalogInput UpdateCatalog last gave it); UpdateCatalog replaces that input
+(FederatedCatalog and TargetRedshiftCatalog are InvalidInput there); DeleteCatalog refuses it (InvalidInput).
 """
 
 import re
@@ -78,7 +82,15 @@ def _add(backend: GlueBackend, path: str, catalog_input: dict[str, Any], tags: d
         backend.tag_resource(_arn(backend, path), tags)
 
 
-def _read_shape(backend: GlueBackend, path: str, catalog: dict[str, Any]) -> dict[str, Any]:
+def _root_shape(backend: GlueBackend) -> dict[str, Any]:
+    root = backend_state(backend).default_catalog
+    shape = {**_input_shape(root), "CatalogId": backend.account_id, "Name": backend.account_id, "ResourceArn": _arn(backend, None)}
+    if root["updated"] is not None:
+        shape.update({"CreateTime": root["created"], "UpdateTime": root["updated"]})
+    return shape
+
+
+def _input_shape(catalog: dict[str, Any]) -> dict[str, Any]:
     shape = {k: v for k, v in catalog["input"].items() if k != "OverwriteChildResourcePermissionsWithDefault"}
     properties = shape.get("CatalogProperties")
     if properties and properties.get("IcebergOptimizationProperties") is not None:
@@ -86,8 +98,12 @@ def _read_shape(backend: GlueBackend, path: str, catalog: dict[str, Any]) -> dic
             **properties,
             "IcebergOptimizationProperties": {**properties["IcebergOptimizationProperties"], "LastUpdatedTime": catalog["updated"]},
         }
+    return shape
+
+
+def _read_shape(backend: GlueBackend, path: str, catalog: dict[str, Any]) -> dict[str, Any]:
     return {
-        **shape, "CatalogId": f"{backend.account_id}:{path}", "Name": path.rsplit("/", 1)[-1],
+        **_input_shape(catalog), "CatalogId": f"{backend.account_id}:{path}", "Name": path.rsplit("/", 1)[-1],
         "ResourceArn": _arn(backend, path), "CreateTime": catalog["created"], "UpdateTime": catalog["updated"],
     }
 
@@ -101,26 +117,12 @@ def create_catalog(response: GlueResponse) -> ActionResult:
     return result()
 
 
-def _default_catalog(backend: GlueBackend) -> dict[str, Any]:
-    """The account's default catalog: always there, with an empty input until an UpdateCatalog sets one."""
-    state = backend_state(backend)
-    if state.default_catalog is None:
-        now = utcnow()
-        state.default_catalog = {"input": {}, "created": now, "updated": now}
-    return state.default_catalog
-
-
 @operation
 def get_catalog(response: GlueResponse) -> ActionResult:
     backend = response.glue_backend
     catalog_id = required(response.parameters, "CatalogId")
     if _path(backend, catalog_id) is None:
-        catalog = _default_catalog(backend)
-        shape = {k: v for k, v in catalog["input"].items() if k != "OverwriteChildResourcePermissionsWithDefault"}
-        return result({"Catalog": {
-            **shape, "CatalogId": backend.account_id, "Name": backend.account_id, "ResourceArn": _arn(backend, None),
-            "CreateTime": catalog["created"], "UpdateTime": catalog["updated"],
-        }})
+        return result({"Catalog": _root_shape(backend)})
     path, catalog = _found(backend, catalog_id)
     return result({"Catalog": _read_shape(backend, path, catalog)})
 
@@ -129,10 +131,18 @@ def get_catalog(response: GlueResponse) -> ActionResult:
 def update_catalog(response: GlueResponse) -> ActionResult:
     params = response.parameters
     backend = response.glue_backend
-    if _path(backend, required(params, "CatalogId")) is None:
-        catalog = _default_catalog(backend)
-    else:
-        _, catalog = _found(backend, params["CatalogId"])
+    catalog_id = required(params, "CatalogId")
+    if _path(backend, catalog_id) is None:
+        catalog_input = _checked_input(backend, params.get("CatalogInput"))
+        for member in ("FederatedCatalog", "TargetRedshiftCatalog"):
+            if member in catalog_input:
+                raise invalid_input(f"{member} cannot be set on the account's default catalog.")
+        root = backend_state(backend).default_catalog
+        root["input"] = catalog_input
+        root["created"] = root["created"] or utcnow()
+        root["updated"] = utcnow()
+        return result()
+    _, catalog = _found(backend, catalog_id)
     catalog["input"] = _checked_input(backend, params.get("CatalogInput"))
     catalog["updated"] = utcnow()
     return result()
@@ -141,7 +151,10 @@ def update_catalog(response: GlueResponse) -> ActionResult:
 @operation
 def delete_catalog(response: GlueResponse) -> ActionResult:
     backend = response.glue_backend
-    path, _ = _found(backend, required(response.parameters, "CatalogId"))
+    catalog_id = required(response.parameters, "CatalogId")
+    if _path(backend, catalog_id) is None:
+        raise invalid_input("The account's default catalog cannot be deleted.")
+    path, _ = _found(backend, catalog_id)
     catalogs = backend_state(backend).catalogs
     for doomed in [p for p in catalogs if p == path or p.startswith(f"{path}/")]:
         del catalogs[doomed]
@@ -171,7 +184,7 @@ def get_catalogs(response: GlueResponse) -> ActionResult:
         listed = [p for p in listed if not _children(paths, p, False)]
     shapes = [_read_shape(backend, p, catalogs[p]) for p in listed]
     if parent is None and params.get("IncludeRoot"):
-        shapes.insert(0, {"CatalogId": backend.account_id, "Name": backend.account_id, "ResourceArn": _arn(backend, None)})
+        shapes.insert(0, _root_shape(backend))
     listing = f"catalogs/{parent or ''}/{params.get('Recursive')}/{params.get('IncludeRoot')}/{params.get('HasDatabases')}"
     items, next_token = page(shapes, params, listing, 1000)
     return result({"CatalogList": items, "NextToken": next_token})

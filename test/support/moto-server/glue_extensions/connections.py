@@ -1,7 +1,8 @@
-"""Connections, which moto has in part: its Get answers lack ConnectionType, MatchCriteria and
-AuthenticationConfiguration, and it has no UpdateConnection, DeleteConnection or BatchDeleteConnection.
+"""Connections, which moto has in part: its Get answers lack ConnectionType, MatchCriteria,
+PhysicalConnectionRequirements and AuthenticationConfiguration, and it has no UpdateConnection,
+DeleteConnection or BatchDeleteConnection.
 
-The read shape here adds those three members from the ConnectionInput (AuthenticationConfiguration
+The read shape here adds those four members from the ConnectionInput (AuthenticationConfiguration
 without the input-only credentials). UpdateConnection replaces the input (a new Name renames it);
 DeleteConnection is EntityNotFoundException for a missing connection; BatchDeleteConnection takes at
 most 25 names and answers Succeeded plus an Errors map by name.
@@ -80,6 +81,7 @@ def install() -> None:
         given = self.connection_input
         shape["ConnectionType"] = given.get("ConnectionType")
         shape["MatchCriteria"] = given.get("MatchCriteria")
+        shape["PhysicalConnectionRequirements"] = given.get("PhysicalConnectionRequirements")
         authentication = given.get("AuthenticationConfiguration")
         if authentication:
             shape["AuthenticationConfiguration"] = {k: v for k, v in authentication.items() if k in AUTHENTICATION_READ_MEMBERS}

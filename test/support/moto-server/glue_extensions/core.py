@@ -103,8 +103,8 @@ class BackendState:
 
     def __init__(self) -> None:
         self.catalogs: dict[str, Any] = {}
-        # The account's default catalog, as GetCatalog/UpdateCatalog on the account ID read and replace it.
-        self.default_catalog: dict[str, Any] | None = None
+        # The account's default catalog: its CatalogInput as UpdateCatalog last set it (none at first).
+        self.default_catalog: dict[str, Any] = {"input": {}, "created": None, "updated": None}
         self.view_failures: dict[tuple[str, str], dict[str, str]] = {}
 
 
