@@ -85,7 +85,8 @@ export async function promoteRegion(settings: PromoteSettings, clients: AwsClien
   const catalogKinds = attachedKindsOf(kinds, 'catalog');
   if (catalogKinds.length > 0 && replica.catalogAttachments) {
     const owner = { ...CATALOG_OWNER, catalogId: account };
-    await promoteAttached(report, glue, owner, CATALOG_OWNER_KEY, catalogKinds, await replica.catalogAttachments(catalogKinds), source, settings.dryRun);
+    const held = await replica.catalogAttachments(catalogKinds);
+    await promoteAttached(report, glue, owner, CATALOG_OWNER_KEY, catalogKinds, held, source, settings.dryRun);
   }
   for await (const db of replica.databases()) {
     const database = db.input.Name!;
