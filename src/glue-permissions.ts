@@ -7,7 +7,9 @@ export const SOURCE_READ_ACTIONS = [
   'glue:GetDatabase', 'glue:GetDatabases', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartitions', 'glue:BatchGetPartition',
 ];
 /** Single-object reads (GetTable, BatchGetPartition) are the near-real-time applier's; the job lists. */
-export const TARGET_READ_ACTIONS = ['glue:GetDatabase', 'glue:GetDatabases', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartitions', 'glue:BatchGetPartition'];
+export const TARGET_READ_ACTIONS = ['glue:GetDatabase', 'glue:GetDatabases', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartitions', 'glue:BatchGetPartition',
+  // The promoted-Region guard reads the default catalog's parameters (src/engine/promote/mark.ts).
+  'glue:GetCatalog'];
 export const TARGET_WRITE_ACTIONS = [
   'glue:CreateDatabase', 'glue:UpdateDatabase', 'glue:DeleteDatabase',
   'glue:CreateTable', 'glue:UpdateTable', 'glue:BatchDeleteTable',
@@ -63,6 +65,16 @@ export function gluePolicyStatements(
       resources: targetRegions.flatMap(arns),
     }),
   ];
+  if (attachedKinds.includes('tableOptimizer')) {
+    // Creating or updating an optimizer passes its role to Glue. The roles are the source's (or their mappings),
+    // known only at run time, so the account's roles, and only when passed to Glue.
+    statements.push(new iam.PolicyStatement({
+      sid: 'PassOptimizerRolesToGlue',
+      actions: ['iam:PassRole'],
+      resources: [stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: '*' })],
+      conditions: { StringEquals: { 'iam:PassedToService': 'glue.amazonaws.com' } },
+    }));
+  }
   const excluded = iamDatabasePatterns(excludeDatabases).filter(p => p !== '*');
   if (excluded.length > 0) {
     // Defence in depth: excluded databases cannot be written even by a run that asks for them.

@@ -283,6 +283,16 @@ export interface MultiRegionLakeReplicaProps {
   readonly replicateCatalogOptimization?: boolean;
 
   /**
+   * Replicate Iceberg tables' optimizers (compaction, snapshot retention, orphan-file deletion): their
+   * configuration, role mapped (`roleMappings`), but always disabled in the targets, so the DR Region never
+   * deletes files S3 replication has delivered before the metadata points at them; runs are never replicated.
+   * `lake-replica promote` enables them as the source ran them. Grants iam:PassRole on the account's roles, only
+   * when passed to glue.amazonaws.com; a pruning run deletes the extra ones.
+   * @default true
+   */
+  readonly replicateTableOptimizers?: boolean;
+
+  /**
    * Principals (ARNs, account ids or `IAM_ALLOWED_PRINCIPALS`) whose permissions and opt-ins are never
    * revoked in a target, even by a pruning run. The replicator role and each target's data lake
    * admins are always protected.

@@ -398,6 +398,7 @@ function skippedGroups(props: MultiRegionLakeReplicaProps): string[] {
     [props.replicateCatalogs, 'catalogs'],
     [props.replicateConnections, 'connections'],
     [props.replicateCatalogOptimization, 'catalog-optimization'],
+    [props.replicateTableOptimizers, 'table-optimizers'],
   ];
   return switches.filter(([on]) => on === false).map(([, group]) => group);
 }

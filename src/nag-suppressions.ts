@@ -14,7 +14,8 @@ export const NAG_JUSTIFICATIONS = {
     + 'version qualifiers (<arn>:*) and the state machine\'s own child executions (distributed map); X-Ray and CloudWatch Logs delivery and '
     + 'Lake Formation actions, which have no resource-level permissions (limited by aws:RequestedRegion: reads to the source and target '
     + 'Regions, writes to the targets); iam:PassRole on the account\'s roles only when passed to lakeformation.amazonaws.com, because a '
-    + 'registered location may name any role of the account; cloudtrail:LookupEvents and dynamodb:ListStreams, which have no resource-level '
+    + 'registered location may name any role of the account, and only when passed to glue.amazonaws.com, because a replicated table '
+    + 'optimizer may name any role of the account; cloudtrail:LookupEvents and dynamodb:ListStreams, which have no resource-level '
     + 'permissions (LookupEvents limited by aws:RequestedRegion to the source Region); the near-real-time ledger\'s own indexes '
     + '(<table>/index/*). Each acknowledgement names one of these findings: a wildcard added later is reported.',
   'AwsSolutions-SQS3': 'This queue is the dead-letter queue of the applier\'s DynamoDB stream event source; it has no dead-letter queue of its own.',

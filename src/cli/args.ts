@@ -3,6 +3,7 @@ import { COMMANDS, didYouMean, OPTIONS, optionName, UsageError, type CommandName
 import { BUCKET_MAPPINGS } from '../bucket-mapping';
 import type { EngineSettings } from '../engine/engine';
 import type { Mode } from '../engine/kernel/report';
+import type { PromoteSettings } from '../engine/promote/promote';
 import { ROLE_MAPPINGS } from '../shared/role-mapping';
 import { ATTACHED_SWITCH_NAMES, attachedKindsWithout } from '../shared/attached-kinds';
 import { connectionMappingErrors, parseConnectionMapping, type ConnectionMapping } from '../shared/connection-mapping';
@@ -18,6 +19,14 @@ export interface CliCommand {
   readonly json: boolean;
   readonly job?: CliJob;
   readonly redrive?: RedriveConfig;
+  readonly promote?: PromoteConfig;
+}
+
+/** `promote` / `demote`: one Region, and how to reach AWS. */
+export interface PromoteConfig extends PromoteSettings {
+  readonly command: 'promote' | 'demote';
+  readonly endpoint?: string;
+  readonly maxAttempts?: number;
 }
 
 /** A plan, sync, verify, snapshot or restore: the engine's settings, and how to reach AWS. */
@@ -63,6 +72,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
       strict: true,
       options: {
         'source-region': { type: 'string' },
+        'region': { type: 'string' },
         'target-region': { type: 'string', multiple: true },
         'database': { type: 'string', multiple: true },
         'exclude-database': { type: 'string', multiple: true },
@@ -108,6 +118,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   const endpoint = v['endpoint-url'] ?? (env.AWS_ENDPOINT_URL || undefined);
   const endpointError = endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(endpoint) ? `endpoint URL "${endpoint}" is not an http(s) URL` : undefined;
   if (command === 'redrive') return { help: false, json: v.json ?? false, redrive: redriveConfig(v, env, endpoint, endpointError) };
+  if (command === 'promote' || command === 'demote') {
+    return { help: false, json: v.json ?? false, promote: promoteConfig(command, v, env, endpoint, endpointError) };
+  }
   const mode = command as Mode;
 
   const targets = v['target-region'] ?? [];
@@ -203,6 +216,33 @@ function redriveConfig(
     targetRegion: targets[0],
     dryRun: v['dry-run'] ?? false,
     includeStalePending: v['include-stale-pending'] ?? false,
+    endpoint,
+    maxAttempts: Number(env.AWS_MAX_ATTEMPTS) || undefined,
+  };
+}
+
+function promoteConfig(
+  command: 'promote' | 'demote',
+  v: { 'region'?: string; 'from'?: string; 'dry-run'?: boolean; 'database'?: string[]; 'exclude-database'?: string[]; 'skip'?: string[] },
+  env: NodeJS.ProcessEnv, endpoint: string | undefined, endpointError: string | undefined,
+): PromoteConfig {
+  const errors: string[] = [];
+  const region = v.region;
+  if (!region) {errors.push(`${command} needs --region R (the Region to ${command})`);} else { const e = regionError('Region', region); if (e) errors.push(e); }
+  for (const p of v.database ?? []) { const e = globError('--database', p); if (e) errors.push(e); }
+  for (const p of v['exclude-database'] ?? []) { const e = globError('--exclude-database', p); if (e) errors.push(e); }
+  for (const name of v.skip ?? []) {
+    if (!ATTACHED_SWITCH_NAMES.includes(name)) errors.push(`--skip "${name}" is not allowed for ${command}; expected one of ${ATTACHED_SWITCH_NAMES.join(', ')}`);
+  }
+  if (endpointError) errors.push(endpointError);
+  if (errors.length > 0) throw new UsageError(errors.join('\n'));
+  return {
+    command,
+    region: region!,
+    snapshotLocation: v.from,
+    scope: { databases: v.database, excludeDatabases: v['exclude-database'] },
+    attachedKinds: attachedKindsWithout(v.skip ?? []),
+    dryRun: v['dry-run'] ?? false,
     endpoint,
     maxAttempts: Number(env.AWS_MAX_ATTEMPTS) || undefined,
   };

@@ -1,4 +1,5 @@
-import { parseCli, type CliCommand, type RedriveConfig } from './args';
+import { parseCli, type CliCommand, type PromoteConfig, type RedriveConfig } from './args';
+import { promoteSummary, runPromote } from './promote';
 import { redriveSummary, runRedrive } from './redrive';
 import { Progress, summary } from './render';
 import { runEngine, RunFailed } from './run';
@@ -33,6 +34,7 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
     return EXIT.usage;
   }
   if (command.redrive) return redrive(command.redrive, command.json, io);
+  if (command.promote) return promote(command.promote, command.json, io);
   if (command.help || !command.job) {
     io.stdout.write(`${helpText(command.helpCommand)}\n`);
     return EXIT.ok;
@@ -63,6 +65,18 @@ async function redrive(config: RedriveConfig, json: boolean, io: CliIo): Promise
     io.stderr.write(`lake-replica: redrive failed: ${errorMessage(error)}\n`);
     if (json) io.stdout.write(`${JSON.stringify({ mode: 'redrive', ...config, error: errorMessage(error) }, null, 2)}\n`);
     return EXIT.failure;
+  }
+}
+
+async function promote(config: PromoteConfig, json: boolean, io: CliIo): Promise<number> {
+  try {
+    const report = await runPromote(config);
+    io.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${promoteSummary(report)}\n`);
+    return report.failures.length > 0 ? EXIT.failure : EXIT.ok;
+  } catch (error) {
+    io.stderr.write(`lake-replica: ${config.command} failed: ${errorMessage(error)}\n`);
+    if (json) io.stdout.write(`${JSON.stringify({ mode: config.command, region: config.region, error: errorMessage(error) }, null, 2)}\n`);
+    return error instanceof SnapshotRefused && error.notASnapshot ? EXIT.usage : EXIT.failure;
   }
 }
 

@@ -1,11 +1,13 @@
 import { ATTACHED_SWITCH_NAMES } from '../shared/attached-kinds';
 /** The CLI's commands, options and help texts: one table, from which `--help`, `<command> --help` and the option checks come. */
 
-export const COMMANDS = ['plan', 'sync', 'verify', 'snapshot', 'restore', 'redrive'] as const;
+export const COMMANDS = ['plan', 'sync', 'verify', 'snapshot', 'restore', 'redrive', 'promote', 'demote'] as const;
 export type CommandName = typeof COMMANDS[number];
 
 const ENGINE: readonly CommandName[] = ['plan', 'sync', 'verify', 'snapshot', 'restore'];
 const WRITING: readonly CommandName[] = ['plan', 'sync', 'verify', 'restore'];
+/** The commands of the day of failover (and of failing back). */
+const FAILOVER: readonly CommandName[] = ['promote', 'demote'];
 
 interface OptionHelp {
   /** As typed, with its value's placeholder: `--source-region R`. */
@@ -18,8 +20,9 @@ interface OptionHelp {
 export const OPTIONS: readonly OptionHelp[] = [
   { flag: '--source-region R', text: 'Source Region (not needed by restore: the snapshot names it).', commands: ENGINE },
   { flag: '--target-region R', text: 'Target Region; repeat for several.', commands: [...WRITING, 'redrive'] },
-  { flag: '--database GLOB', text: 'Database name pattern (* ? [..]); repeat; default all.', commands: ENGINE },
-  { flag: '--exclude-database GLOB', text: 'Database name pattern to leave out; repeat.', commands: ENGINE },
+  { flag: '--region R', text: 'promote, demote: the Region to promote to the primary (or demote).', commands: FAILOVER },
+  { flag: '--database GLOB', text: 'Database name pattern (* ? [..]); repeat; default all.', commands: [...ENGINE, 'promote'] },
+  { flag: '--exclude-database GLOB', text: 'Database name pattern to leave out; repeat.', commands: [...ENGINE, 'promote'] },
   { flag: '--role-map SRC=DST[@R]', text: 'Name IAM role DST where the source names role SRC (only for target R); repeat.\nRoles with no mapping are kept (IAM is global).', commands: WRITING },
   {
     flag: '--connection-map NAME@R=MEMBERS',
@@ -29,13 +32,13 @@ export const OPTIONS: readonly OptionHelp[] = [
   { flag: '--bucket-map SRC=DST[@R]', text: 'Rewrite bucket SRC to DST in S3 locations (only for target R); repeat.\nIn target R, a mapping for R wins over one without @R.', commands: WRITING },
   { flag: '--prune', text: 'Delete target objects and revoke permissions in scope that the source\nlacks (plan, sync, restore).', commands: ['plan', 'sync', 'restore'] },
   { flag: '--out LOCATION', text: 'Where snapshot writes.', commands: ['snapshot'] },
-  { flag: '--from LOCATION', text: 'What restore reads.', commands: ['restore'] },
+  { flag: '--from LOCATION', text: 'What restore reads; promote: a snapshot of the old source, whose enabled\nstates and refresh intervals it restores (default: the replica\'s own form).', commands: ['restore', 'promote'] },
   { flag: '--endpoint-url URL', text: 'One endpoint for every AWS service (AWS_ENDPOINT_URL works too).' },
   { flag: '--concurrency N', text: 'Tables converged at once, 1-64 (default 8).', commands: ENGINE },
   {
     flag: '--skip GROUP',
     text: 'Leave a group alone; repeat. GROUP is a group of Lake Formation state:\ndata-lake-settings, data-locations, opt-ins, lf-tags, lf-tag-expressions,\ndata-cells-filters, permissions, or lake-formation (all of them); or Glue\nobjects of the account catalog and attached to tables and databases:\n' + `${ATTACHED_SWITCH_NAMES.join(', ')}.\n` + 'iceberg-metadata leaves Iceberg tables\' metadata files unrewritten: the\nreplicas then still read the source Region (a warning per table).',
-    commands: ENGINE,
+    commands: [...ENGINE, 'promote'],
   },
   {
     flag: '--storage',
@@ -49,7 +52,7 @@ export const OPTIONS: readonly OptionHelp[] = [
   },
   { flag: '--ledger-table NAME', text: 'redrive: the construct\'s ledger table (its stack output <id>LedgerTableName).', commands: ['redrive'] },
   { flag: '--ledger-region R', text: 'redrive: the ledger\'s Region (default AWS_REGION).', commands: ['redrive'] },
-  { flag: '--dry-run', text: 'redrive: list the events it would retry, change nothing.', commands: ['redrive'] },
+  { flag: '--dry-run', text: 'redrive: list the events it would retry; promote, demote: print the plan;\nneither changes anything.', commands: ['redrive', ...FAILOVER] },
   {
     flag: '--include-stale-pending',
     text: 'redrive: also retry PENDING events the applier has not answered for in\n15 minutes (it timed out, or their stream records expired or were dead-lettered).',
@@ -94,6 +97,16 @@ const COMMAND_HELP: Readonly<Record<CommandName, { readonly summary: string; rea
     summary: 'Retry the near-real-time ledger\'s FAILED events (--ledger-table, --ledger-region).',
     usage: 'redrive --ledger-table NAME --ledger-region R [--target-region R] [--include-stale-pending] [--dry-run]',
     examples: ['lake-replica redrive --ledger-table LakeReplica-Ledger --ledger-region us-west-2 --target-region us-west-2'],
+  },
+  promote: {
+    summary: 'Failover: turn --region into the primary (optimizers, refresh on) and stop replicating into it.',
+    usage: 'promote --region R [--from FILE|s3://bucket/key] [--dry-run] [--database GLOB ...] [--skip GROUP ...]',
+    examples: ['lake-replica promote --region us-west-2 --from s3://dr-snapshots/lake.jsonl.gz --dry-run'],
+  },
+  demote: {
+    summary: 'Failing back: remove --region\'s promoted mark, so it takes replication again.',
+    usage: 'demote --region R [--dry-run]',
+    examples: ['lake-replica demote --region us-west-2'],
   },
 };
 

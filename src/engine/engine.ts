@@ -1,3 +1,4 @@
+import { GlueClient } from '@aws-sdk/client-glue';
 import type { BucketMapping } from '../bucket-mapping';
 import type { RoleMapping } from '../shared/role-mapping';
 import { convergeDatabase, convergeGlue, pruneDatabases, GLUE_KINDS, glueObjectConverger } from './glue';
@@ -7,6 +8,7 @@ import type { ConnectionMapping } from '../shared/connection-mapping';
 import type { JobSettings, RunOptions } from '../shared/job-settings';
 import type { AwsClients } from './kernel/clients';
 import { errorMessage } from './kernel/errors';
+import { callerIdentity } from './kernel/identity';
 import { GLUE_REF_KINDS, refKey, type ObjectConverger, type ObjectOutcome, type ObjectRef } from './kernel/object-ref';
 import { mergeInto, ReportBuilder, type Counts, type Mode, type Report } from './kernel/report';
 import type { Cursor, Deadline, LakeFormationProgress } from './kernel/resume';
@@ -16,6 +18,7 @@ import {
   readSourceLakeFormation, type ConvergeLakeFormationOptions, type LakeFormationConfig, type LakeFormationState, type LfPhase,
   type ProtectedPrincipals,
 } from './lake-formation';
+import { refusePromotedTargets } from './promote/mark';
 import {
   LineWriter, lakeFormationRecords, writeSnapshotPart, SnapshotPins, SnapshotRefused, SnapshotSource, validateSnapshot,
   writeSnapshot,
@@ -117,6 +120,7 @@ export class ReplicationEngine {
    */
   static async create(settings: EngineSettings, clients: AwsClients): Promise<ReplicationEngine> {
     let scope = new Scope(settings.scope);
+    if (settings.mode === 'sync' || settings.mode === 'restore') await refuseToWriteIntoPromoted(settings, clients);
     if (settings.mode !== 'restore') {
       return new ReplicationEngine(settings, clients, scope, new LiveCatalogSource(clients, settings.sourceRegion!, scope));
     }
@@ -410,6 +414,17 @@ export class ReplicationEngine {
       dryRun: snapshot ? false : this.dryRun,
     }, kinds);
   }
+}
+
+/**
+ * The promoted-Region guard: a writing run (sync, restore, the job's steps, the near-real-time applier) refuses every
+ * target that `lake-replica promote` marked, before anything is written, so the old source coming back never
+ * overwrites the new primary. One GetCatalog a target (and the caller's identity, once) per engine.
+ */
+async function refuseToWriteIntoPromoted(settings: EngineSettings, clients: AwsClients): Promise<void> {
+  if (settings.targetRegions.length === 0) return;
+  const { account } = await callerIdentity(clients, settings.targetRegions[0]);
+  await refusePromotedTargets(region => clients.get(GlueClient, region), account, settings.targetRegions);
 }
 
 /** Splits refs between the Glue and Lake Formation convergers; a converger that throws fails only its own refs. */

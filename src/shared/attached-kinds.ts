@@ -52,6 +52,16 @@ const KINDS = {
     events: ['CreateUserDefinedFunction', 'UpdateUserDefinedFunction', 'DeleteUserDefinedFunction'],
     field: 'userDefinedFunctions',
   },
+  tableOptimizer: {
+    switch: 'table-optimizers',
+    owner: 'table',
+    // GetDatabase, granted anyway, gives the catalog id the optimizer APIs take. Creating one also passes its role
+    // to Glue (iam:PassRole, granted beside: src/glue-permissions.ts).
+    read: ['BatchGetTableOptimizer'],
+    write: ['CreateTableOptimizer', 'UpdateTableOptimizer', 'DeleteTableOptimizer'],
+    events: ['CreateTableOptimizer', 'UpdateTableOptimizer', 'DeleteTableOptimizer'],
+    field: 'tableOptimizers',
+  },
 } as const;
 
 /** What attached objects hang off. */

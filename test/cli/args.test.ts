@@ -67,7 +67,16 @@ describe('parseCli refusals', () => {
     ['a mistyped command', ['snyc', ...BASE], /unknown command "snyc" \(did you mean "sync"\?\); expected one of plan, sync/],
     ['a mistyped flag', ['sync', '--sorce-region', 'us-east-1', '--target-region', 'us-west-2'], /Unknown option '--sorce-region' \(did you mean --source-region\?\)/],
     ['a flag with swapped letters', ['sync', ...BASE, '--prnue'], /did you mean --prune\?/],
-    ['--dry-run on sync points to plan', ['sync', ...BASE, '--dry-run'], /--dry-run does not apply to sync; it is for redrive \(plan shows what sync would change\)/],
+    ['--dry-run on sync points to plan', ['sync', ...BASE, '--dry-run'], /--dry-run does not apply to sync; it is for redrive, promote, demote \(plan shows what sync would change\)/],
+    ['promote without --region', ['promote'], /promote needs --region R \(the Region to promote\)/],
+    ['demote without --region', ['demote', '--dry-run'], /demote needs --region R/],
+    ['promote with an invalid Region', ['promote', '--region', 'uswest2'], /"uswest2" is not a valid AWS Region/],
+    ['promote with a target Region', ['promote', '--region', 'us-west-2', '--target-region', 'eu-west-1'], /--target-region does not apply to promote/],
+    ['promote with a source Region', ['promote', '--region', 'us-west-2', '--source-region', 'us-east-1'], /--source-region does not apply to promote/],
+    ['promote skipping a Lake Formation group', ['promote', '--region', 'us-west-2', '--skip', 'permissions'],
+      /--skip "permissions" is not allowed for promote; expected one of connections, catalogs, catalog-optimization, partition-indexes, user-defined-functions, table-optimizers/],
+    ['demote with --from', ['demote', '--region', 'us-west-2', '--from', 'lake.jsonl'], /--from does not apply to demote; it is for restore, promote/],
+    ['--region on sync', ['sync', ...BASE, '--region', 'us-west-2'], /--region does not apply to sync; it is for promote, demote/],
     ['endpoint that is not http(s)', ['sync', ...BASE, '--endpoint-url', 'localhost:5000'], /endpoint URL "localhost:5000"/],
   ])('%s', (_why, argv, message) => {
     expect(refusal(argv).message).toMatch(message);
@@ -147,7 +156,7 @@ describe('parseCli accepted command lines', () => {
           kinds: ['dataLakeSettings', 'lfTagExpression', 'dataLocation', 'dataCellsFilter', 'permission'],
           protectedPrincipals: ['arn:aws:iam::111122223333:role/BreakGlass'],
         },
-        attachedKinds: ['connection', 'catalog', 'catalogOptimization', 'partitionIndex', 'userDefinedFunction'],
+        attachedKinds: ['connection', 'catalog', 'catalogOptimization', 'partitionIndex', 'userDefinedFunction', 'tableOptimizer'],
         snapshotLocation: undefined,
         endpoint: undefined,
       },
@@ -197,6 +206,24 @@ describe('parseCli accepted command lines', () => {
       prune: true,
       bucketMappings: [{ sourceBucket: 'a-src', targetBucket: 'a-dst', targetRegion: 'us-west-2' }],
     });
+  });
+
+  test('promote and demote: one Region, an optional snapshot, a dry run', () => {
+    expect(parseCli(['promote', '--region', 'us-west-2', '--from', 's3://dr/lake.jsonl.gz', '--dry-run', '--skip', 'table-optimizers', '--json'], NO_ENV)).toEqual({
+      help: false,
+      json: true,
+      promote: {
+        command: 'promote',
+        region: 'us-west-2',
+        snapshotLocation: 's3://dr/lake.jsonl.gz',
+        scope: { databases: undefined, excludeDatabases: undefined },
+        attachedKinds: ['connection', 'catalog', 'catalogOptimization', 'partitionIndex', 'userDefinedFunction'],
+        dryRun: true,
+        endpoint: undefined,
+        maxAttempts: undefined,
+      },
+    });
+    expect(parseCli(['demote', '--region', 'us-west-2'], NO_ENV).promote).toMatchObject({ command: 'demote', region: 'us-west-2', dryRun: false });
   });
 
   test('options may come before the command and use --flag=value', () => {

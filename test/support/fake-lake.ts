@@ -1,7 +1,7 @@
 import {
   AlreadyExistsException, BatchCreatePartitionCommand, BatchDeletePartitionCommand, BatchDeleteTableCommand, BatchGetPartitionCommand,
   BatchUpdatePartitionCommand, CreateDatabaseCommand, CreateTableCommand, DeleteDatabaseCommand, EntityNotFoundException, GetDatabaseCommand,
-  GetCatalogCommand, GetCatalogsCommand, GetPartitionIndexesCommand, GetUserDefinedFunctionsCommand,
+  GetCatalogCommand, GetCatalogsCommand, GetPartitionIndexesCommand, GetUserDefinedFunctionsCommand, BatchGetTableOptimizerCommand,
   GetDatabasesCommand, GetPartitionsCommand, GetTableCommand, GetTablesCommand, GlueClient, InvalidInputException, UpdateDatabaseCommand,
   UpdateTableCommand,
 } from '@aws-sdk/client-glue';
@@ -516,6 +516,11 @@ export class FakeLake {
     // Nor catalogs other than the default one, nor settings of the default one (test/support/moto has stateful ones).
     this.glue.on(GetCatalogsCommand).resolves({ CatalogList: [] });
     this.glue.on(GetCatalogCommand).callsFake((input: GetCatalogRequest) => ({ Catalog: { CatalogId: input.CatalogId, Name: input.CatalogId } }));
+    // No table here has optimizers: every entry answers not found.
+    this.glue.on(BatchGetTableOptimizerCommand).callsFake(async (input: { Entries?: Array<Record<string, string>> }) => ({
+      TableOptimizers: [],
+      Failures: (input.Entries ?? []).map(e => ({ ...e, error: { ErrorCode: 'EntityNotFoundException', ErrorMessage: 'no optimizer' } })),
+    }));
     for (const command of [CreateDatabaseCommand, UpdateDatabaseCommand, DeleteDatabaseCommand, CreateTableCommand, UpdateTableCommand]) {
       this.glue.on(command as typeof CreateDatabaseCommand).resolves({});
     }

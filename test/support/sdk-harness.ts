@@ -1,4 +1,4 @@
-import { GlueClient } from '@aws-sdk/client-glue';
+import { GetCatalogCommand, GlueClient } from '@aws-sdk/client-glue';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext, MetadataBearer } from '@smithy/types';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
@@ -67,6 +67,8 @@ export function mockAws(): MockedAws {
   active = true;
   const glue = mockClient(GlueClient);
   const sts = mockClient(STSClient);
+  // The account's default catalog, not promoted: the promoted-Region guard of every writing run reads it.
+  glue.on(GetCatalogCommand).resolves({ Catalog: { CatalogId: ACCOUNT, Name: ACCOUNT } });
   sts.on(GetCallerIdentityCommand).resolves({
     Account: ACCOUNT,
     Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/LakeReplicaRole/lake-replica`,

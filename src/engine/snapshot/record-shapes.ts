@@ -169,6 +169,22 @@ export const ATTACHED_SHAPES: Readonly<Record<AttachedKind, Fields>> = {
     },
     required: ['FunctionName'],
   },
+  tableOptimizer: {
+    fields: {
+      type: 'string',
+      configuration: {
+        fields: {
+          roleArn: 'string',
+          enabled: 'boolean',
+          vpcConfiguration: 'object',
+          compactionConfiguration: 'object',
+          retentionConfiguration: 'object',
+          orphanFileDeletionConfiguration: 'object',
+        },
+      },
+    },
+    required: ['type', 'configuration'],
+  },
 };
 
 const LF_TAG: Fields = { fields: { TagKey: 'string', TagValues: strings }, required: ['TagKey', 'TagValues'] };

@@ -2,4 +2,4 @@ export { AttachedConvergence, attachedKindsOf, readAttachments, type AttachedRul
 export { ATTACHED_MODULES } from './modules';
 export type { AttachedKindModule, AttachedRead, AttachedWrite, Owner } from './kind';
 export { CATALOG_OWNER, CATALOG_OWNER_KEY } from './kind';
-export { promotedOptimization, replicaOptimization, S3_TABLES_CATALOG } from './catalog';
+export { catalogInput, promotedOptimization, replicaOptimization, S3_TABLES_CATALOG } from './catalog';

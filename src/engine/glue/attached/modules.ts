@@ -3,6 +3,7 @@ import { catalogOptimization } from './catalog-optimization';
 import { connection } from './connection';
 import type { AttachedKindModule } from './kind';
 import { partitionIndex } from './partition-index';
+import { tableOptimizer } from './table-optimizer';
 import { userDefinedFunction } from './user-defined-function';
 import type { AttachedKind } from '../../../shared/attached-kinds';
 
@@ -13,4 +14,5 @@ export const ATTACHED_MODULES: { readonly [K in AttachedKind]: AttachedKindModul
   catalogOptimization: catalogOptimization as AttachedKindModule<object>,
   partitionIndex: partitionIndex as AttachedKindModule<object>,
   userDefinedFunction: userDefinedFunction as AttachedKindModule<object>,
+  tableOptimizer: tableOptimizer as AttachedKindModule<object>,
 };
