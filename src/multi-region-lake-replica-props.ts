@@ -251,6 +251,29 @@ export interface MultiRegionLakeReplicaProps {
   readonly replicateUserDefinedFunctions?: boolean;
 
   /**
+   * Replicate Hive tables' column statistics (table level), compared canonically so an unchanged lake costs no
+   * write; a pruning run deletes the target's statistics of columns the source has none for. Iceberg tables'
+   * statistics are Puffin files that the metadata rewrite carries, so they are not copied.
+   * @default true
+   */
+  readonly replicateColumnStatistics?: boolean;
+
+  /**
+   * Replicate Hive tables' partition column statistics. This costs one `GetColumnStatisticsForPartition` a
+   * partition in each Region on every full run, and pages the source's partitions once more: turn it off for
+   * tables with millions of partitions whose planners do without partition statistics.
+   * @default true
+   */
+  readonly replicatePartitionColumnStatistics?: boolean;
+
+  /**
+   * Replicate Hive tables' column-statistics task settings, their role mapped, with the schedule stopped in
+   * the target (the DR Region computes no statistics of its own; `lake-replica promote` starts it again).
+   * @default true
+   */
+  readonly replicateStatisticsTaskSettings?: boolean;
+
+  /**
    * Principals (ARNs, account ids or `IAM_ALLOWED_PRINCIPALS`) whose permissions and opt-ins are never
    * revoked in a target, even by a pruning run. The replicator role and each target's data lake
    * admins are always protected.

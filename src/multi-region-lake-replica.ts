@@ -385,6 +385,9 @@ function skippedGroups(props: MultiRegionLakeReplicaProps): string[] {
     [props.replicatePermissions, 'permissions'],
     [props.replicatePartitionIndexes, 'partition-indexes'],
     [props.replicateUserDefinedFunctions, 'user-defined-functions'],
+    [props.replicateColumnStatistics, 'column-statistics'],
+    [props.replicatePartitionColumnStatistics, 'partition-column-statistics'],
+    [props.replicateStatisticsTaskSettings, 'statistics-task-settings'],
   ];
   return switches.filter(([on]) => on === false).map(([, group]) => group);
 }

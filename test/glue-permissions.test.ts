@@ -23,6 +23,9 @@ function settingsText(template: Template): string {
 const SWITCHES: Record<AttachedKind, keyof MultiRegionLakeReplicaProps> = {
   partitionIndex: 'replicatePartitionIndexes',
   userDefinedFunction: 'replicateUserDefinedFunctions',
+  columnStatistics: 'replicateColumnStatistics',
+  partitionColumnStatistics: 'replicatePartitionColumnStatistics',
+  statisticsTaskSettings: 'replicateStatisticsTaskSettings',
 };
 
 describe.each(ATTACHED_KIND_NAMES)('the %s kind in the construct', (kind) => {

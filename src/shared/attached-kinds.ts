@@ -23,6 +23,40 @@ const KINDS = {
     events: ['CreateUserDefinedFunction', 'UpdateUserDefinedFunction', 'DeleteUserDefinedFunction'],
     field: 'userDefinedFunctions',
   },
+  columnStatistics: {
+    switch: 'column-statistics',
+    owner: 'table',
+    // Hive tables only: an Iceberg table's statistics are Puffin files the metadata rewrite carries.
+    read: ['GetColumnStatisticsForTable'],
+    write: ['UpdateColumnStatisticsForTable', 'DeleteColumnStatisticsForTable'],
+    events: ['UpdateColumnStatisticsForTable', 'DeleteColumnStatisticsForTable'],
+    field: 'columnStatistics',
+  },
+  partitionColumnStatistics: {
+    switch: 'partition-column-statistics',
+    owner: 'table',
+    // The kind pages the source's partitions itself (GetPartitions, granted to every run), one
+    // GetColumnStatisticsForPartition a partition in each Region.
+    read: ['GetColumnStatisticsForPartition'],
+    write: ['UpdateColumnStatisticsForPartition', 'DeleteColumnStatisticsForPartition'],
+    events: ['UpdateColumnStatisticsForPartition', 'DeleteColumnStatisticsForPartition'],
+    field: 'partitionColumnStatistics',
+  },
+  statisticsTaskSettings: {
+    switch: 'statistics-task-settings',
+    owner: 'table',
+    read: ['GetColumnStatisticsTaskSettings'],
+    // Start: `lake-replica promote` turns a replica's stopped schedule back on.
+    write: [
+      'CreateColumnStatisticsTaskSettings', 'UpdateColumnStatisticsTaskSettings', 'DeleteColumnStatisticsTaskSettings',
+      'StopColumnStatisticsTaskRunSchedule', 'StartColumnStatisticsTaskRunSchedule',
+    ],
+    events: [
+      'CreateColumnStatisticsTaskSettings', 'UpdateColumnStatisticsTaskSettings', 'DeleteColumnStatisticsTaskSettings',
+      'StartColumnStatisticsTaskRunSchedule', 'StopColumnStatisticsTaskRunSchedule',
+    ],
+    field: 'statisticsTaskSettings',
+  },
 } as const;
 
 /** The report kinds of the attached objects. */

@@ -391,7 +391,7 @@ export class GlueConvergence {
     const name = table.input.Name!;
     const key = `${table.databaseName}.${name}`;
     const owner = { database: table.databaseName, table: name };
-    await this.attached.converge(state.target.glue, owner, key, this.objectContext(state.ctx, key), source, kinds, createdWith);
+    await this.attached.converge(state.target.glue, owner, key, this.objectContext(state.ctx, key), source, kinds, createdWith, table.input);
   }
 
   private async extraTables(state: TargetDatabase, db: string, names: string[]) {
@@ -678,7 +678,7 @@ export class GlueConvergence {
     if (!await target.table(db, table)) return this.tableObject(db, table, known);
     const key = `${db}.${table}`;
     const kinds = this.attached.kindsOf('table', source.input).filter(k => k === kind);
-    await this.attached.converge(target.glue, { database: db, table }, key, this.objectContext(ctx, key), await source.attachments(kinds), kinds);
+    await this.attached.converge(target.glue, { database: db, table }, key, this.objectContext(ctx, key), await source.attachments(kinds), kinds, undefined, source.input);
     return { outcome: 'attached' };
   }
 

@@ -4,5 +4,5 @@ export { glueObjectConverger } from './objects';
 export { databasePages, tablePages } from './pages';
 export { databaseInput, partitionInput, promotedTable, reviveTimestamps, tableInput } from './shapes';
 export { LiveCatalogSource, type CatalogSource, type PartitionPage, type SourceDatabase, type SourceLookups, type SourceTable } from './source';
-export { attachedKindsOf, type SourceAttachments } from './attached';
+export { attachedKindsOf, isPaged, type SourceAttachments } from './attached';
 export { isDataCatalogView, isMaterializedView } from './views';

@@ -2,7 +2,7 @@ import type { TableInput } from '@aws-sdk/client-glue';
 import type { SnapshotTotals } from './format';
 import type { LineWriter } from './io';
 import { ATTACHED_KINDS, type AttachedKind } from '../../shared/attached-kinds';
-import { attachedKindsOf, type SourceAttachments } from '../glue';
+import { attachedKindsOf, isPaged, type SourceAttachments } from '../glue';
 
 /** An owner whose attached objects a snapshot records: a database, or a table (with its definition). */
 export interface SnapshotOwner {
@@ -21,8 +21,12 @@ export async function writeAttached(out: LineWriter, owner: SnapshotOwner, kinds
   const where = owner.table ? `${owner.database}.${owner.table.Name}` : owner.database;
   for (const [kind, items] of await owner.attachments(own)) {
     if (items instanceof Error) throw new Error(`reading the ${ATTACHED_KINDS[kind].field} of ${where} failed: ${items.message}`, { cause: items });
-    if (items.length === 0) continue;
-    out.write({ attached: ATTACHED_KINDS[kind].field, database: owner.database, ...owner.table ? { table: owner.table.Name } : {}, items });
-    totals.attached = (totals.attached ?? 0) + items.length;
+    // A paged kind writes a record a page, so the snapshot holds one page at a time.
+    const pages = isPaged(items) ? items.pages() : [{ items }];
+    for await (const page of pages) {
+      if (page.items.length === 0) continue;
+      out.write({ attached: ATTACHED_KINDS[kind].field, database: owner.database, ...owner.table ? { table: owner.table.Name } : {}, items: page.items });
+      totals.attached = (totals.attached ?? 0) + page.items.length;
+    }
   }
 }

@@ -106,6 +106,12 @@ export const PARTITION_SHAPE: Fields = {
   required: ['Values'],
 };
 
+/** One column's statistics, canonical: times as ISO strings, decimal bytes as base64 (`column-statistics-data.ts`). */
+const COLUMN_STATISTICS: Fields = {
+  fields: { ColumnName: 'string', ColumnType: 'string', AnalyzedTime: 'timestamp', StatisticsData: 'object' },
+  required: ['ColumnName', 'ColumnType', 'AnalyzedTime', 'StatisticsData'],
+};
+
 /** Each attached kind's items, as the writes take them. */
 export const ATTACHED_SHAPES: Readonly<Record<AttachedKind, Fields>> = {
   partitionIndex: { fields: { IndexName: 'string', Keys: strings }, required: ['IndexName', 'Keys'] },
@@ -121,6 +127,14 @@ export const ATTACHED_SHAPES: Readonly<Record<AttachedKind, Fields>> = {
       GovernanceMode: 'string',
     },
     required: ['FunctionName'],
+  },
+  columnStatistics: COLUMN_STATISTICS,
+  partitionColumnStatistics: { fields: { Values: strings, ...COLUMN_STATISTICS.fields }, required: ['Values', ...COLUMN_STATISTICS.required!] },
+  statisticsTaskSettings: {
+    fields: {
+      Role: 'string', Schedule: 'string', ScheduleState: 'string', ColumnNameList: strings, SecurityConfiguration: 'string',
+    },
+    required: ['Role'],
   },
 };
 

@@ -1,5 +1,8 @@
 import type { AttachedKindModule } from './kind';
+import { columnStatistics } from './column-statistics';
+import { partitionColumnStatistics } from './partition-column-statistics';
 import { partitionIndex } from './partition-index';
+import { statisticsTaskSettings } from './statistics-task-settings';
 import { userDefinedFunction } from './user-defined-function';
 import type { AttachedKind } from '../../../shared/attached-kinds';
 
@@ -7,4 +10,7 @@ import type { AttachedKind } from '../../../shared/attached-kinds';
 export const ATTACHED_MODULES: { readonly [K in AttachedKind]: AttachedKindModule<object> } = {
   partitionIndex: partitionIndex as AttachedKindModule<object>,
   userDefinedFunction: userDefinedFunction as AttachedKindModule<object>,
+  columnStatistics: columnStatistics as AttachedKindModule<object>,
+  partitionColumnStatistics: partitionColumnStatistics as AttachedKindModule<object>,
+  statisticsTaskSettings: statisticsTaskSettings as AttachedKindModule<object>,
 };
