@@ -678,7 +678,8 @@ export class GlueConvergence {
     if (!await target.table(db, table)) return this.tableObject(db, table, known);
     const key = `${db}.${table}`;
     const kinds = this.attached.kindsOf('table', source.input).filter(k => k === kind);
-    await this.attached.converge(target.glue, { database: db, table }, key, this.objectContext(ctx, key), await source.attachments(kinds), kinds, undefined, source.input);
+    const [owner, attachments] = [{ database: db, table }, await source.attachments(kinds)];
+    await this.attached.converge(target.glue, owner, key, this.objectContext(ctx, key), attachments, kinds, undefined, source.input);
     return { outcome: 'attached' };
   }
 

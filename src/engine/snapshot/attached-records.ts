@@ -19,13 +19,14 @@ export async function writeAttached(out: LineWriter, owner: SnapshotOwner, kinds
   const own = attachedKindsOf(kinds, owner.table ? 'table' : 'database', owner.table);
   if (own.length === 0) return;
   const where = owner.table ? `${owner.database}.${owner.table.Name}` : owner.database;
+  const ownerFields = { database: owner.database, ...owner.table ? { table: owner.table.Name } : {} };
   for (const [kind, items] of await owner.attachments(own)) {
     if (items instanceof Error) throw new Error(`reading the ${ATTACHED_KINDS[kind].field} of ${where} failed: ${items.message}`, { cause: items });
     // A paged kind writes a record a page, so the snapshot holds one page at a time.
     const pages = isPaged(items) ? items.pages() : [{ items }];
     for await (const page of pages) {
       if (page.items.length === 0) continue;
-      out.write({ attached: ATTACHED_KINDS[kind].field, database: owner.database, ...owner.table ? { table: owner.table.Name } : {}, items: page.items });
+      out.write({ attached: ATTACHED_KINDS[kind].field, ...ownerFields, items: page.items });
       totals.attached = (totals.attached ?? 0) + page.items.length;
     }
   }

@@ -76,7 +76,9 @@ export function requestStatistics(item: ColumnStatisticsItem): ColumnStatistics 
     }
   }
   return {
-    ColumnName: item.ColumnName, ColumnType: item.ColumnType, AnalyzedTime: new Date(item.AnalyzedTime),
+    ColumnName: item.ColumnName,
+    ColumnType: item.ColumnType,
+    AnalyzedTime: new Date(item.AnalyzedTime),
     StatisticsData: data as unknown as ColumnStatisticsData,
   };
 }
@@ -111,7 +113,9 @@ export function updateErrors(errors: readonly ColumnStatisticsError[] | undefine
 }
 
 /** Runs one call per item, collecting the failures by key. */
-export async function eachItem<T>(items: readonly T[], key: (item: T) => string, call: (item: T) => Promise<unknown>): Promise<Array<EntryError<string>>> {
+export async function eachItem<T>(
+  items: readonly T[], key: (item: T) => string, call: (item: T) => Promise<unknown>,
+): Promise<Array<EntryError<string>>> {
   const errors: Array<EntryError<string>> = [];
   for (const item of items) {
     try {

@@ -124,7 +124,8 @@ export class AttachedConvergence {
 
   /** A paged kind: each source page is compared with the same page in the target and written before the next is read. */
   private async convergePages(
-    kind: AttachedKind, m: AttachedKindModule<object>, glue: GlueClient, owner: Owner, ownerKey: string, ctx: ReplicaContext, source: PagedAttachments,
+    kind: AttachedKind, m: AttachedKindModule<object>, glue: GlueClient, owner: Owner, ownerKey: string, ctx: ReplicaContext,
+    source: PagedAttachments,
   ): Promise<void> {
     try {
       for await (const page of source.pages()) {

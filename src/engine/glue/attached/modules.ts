@@ -1,5 +1,5 @@
-import type { AttachedKindModule } from './kind';
 import { columnStatistics } from './column-statistics';
+import type { AttachedKindModule } from './kind';
 import { partitionColumnStatistics } from './partition-column-statistics';
 import { partitionIndex } from './partition-index';
 import { statisticsTaskSettings } from './statistics-task-settings';

@@ -113,7 +113,9 @@ async function updatePartitions(glue: GlueClient, owner: Owner, items: readonly 
     for (const batch of chunks(entries, UPDATE_ENTRIES)) {
       try {
         const r = await glue.send(new UpdateColumnStatisticsForPartitionCommand({
-          DatabaseName: owner.database, TableName: owner.table, PartitionValues: Values,
+          DatabaseName: owner.database,
+          TableName: owner.table,
+          PartitionValues: Values,
           ColumnStatisticsList: batch.map(({ Values: _, ...s }) => requestStatistics(s)),
         }));
         errors.push(...updateErrors(r.Errors).map(e => ({ ...e, key: keyOf(e.key) })));

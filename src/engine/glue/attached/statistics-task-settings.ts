@@ -81,8 +81,13 @@ function settingsItem(s: ColumnStatisticsTaskSettings): StatisticsTaskSettingsIt
 
 function request(owner: Owner, s: StatisticsTaskSettingsItem) {
   return {
-    DatabaseName: owner.database, TableName: owner.table!, Role: s.Role, Schedule: s.Schedule,
-    ColumnNameList: s.ColumnNameList, SampleSize: s.SampleSize, SecurityConfiguration: s.SecurityConfiguration,
+    DatabaseName: owner.database,
+    TableName: owner.table!,
+    Role: s.Role,
+    Schedule: s.Schedule,
+    ColumnNameList: s.ColumnNameList,
+    SampleSize: s.SampleSize,
+    SecurityConfiguration: s.SecurityConfiguration,
   };
 }
 
