@@ -128,7 +128,7 @@ describe('parseCli accepted command lines', () => {
           kinds: ['dataLakeSettings', 'lfTagExpression', 'dataLocation', 'dataCellsFilter', 'permission'],
           protectedPrincipals: ['arn:aws:iam::111122223333:role/BreakGlass'],
         },
-        attachedKinds: ['partitionIndex', 'userDefinedFunction'],
+        attachedKinds: ['partitionIndex', 'userDefinedFunction', 'columnStatistics', 'partitionColumnStatistics', 'statisticsTaskSettings'],
         snapshotLocation: undefined,
         endpoint: undefined,
       },
