@@ -6,14 +6,20 @@ const ctx = { roles: { map: (arn: string) => arn.replace('us-east-1', 'us-west-2
 
 test('canonical statistics: dates as ISO strings, decimal bytes as base64, and back to the request form', () => {
   const item = canonicalStatistics({
-    ColumnName: 'amount', ColumnType: 'decimal(10,2)', AnalyzedTime: new Date('2026-03-01T10:00:00Z'),
+    ColumnName: 'amount',
+    ColumnType: 'decimal(10,2)',
+    AnalyzedTime: new Date('2026-03-01T10:00:00Z'),
     StatisticsData: {
       Type: 'DECIMAL',
-      DecimalColumnStatisticsData: { MinimumValue: { UnscaledValue: Uint8Array.from([1, 44]), Scale: 2 }, MaximumValue: undefined, NumberOfNulls: 0, NumberOfDistinctValues: 3 },
+      DecimalColumnStatisticsData: {
+        MinimumValue: { UnscaledValue: Uint8Array.from([1, 44]), Scale: 2 }, MaximumValue: undefined, NumberOfNulls: 0, NumberOfDistinctValues: 3,
+      },
     },
   });
   expect(item).toEqual({
-    ColumnName: 'amount', ColumnType: 'decimal(10,2)', AnalyzedTime: '2026-03-01T10:00:00.000Z',
+    ColumnName: 'amount',
+    ColumnType: 'decimal(10,2)',
+    AnalyzedTime: '2026-03-01T10:00:00.000Z',
     StatisticsData: { DecimalColumnStatisticsData: { MinimumValue: { Scale: 2, UnscaledValue: 'ASw=' }, NumberOfDistinctValues: 3, NumberOfNulls: 0 }, Type: 'DECIMAL' },
   });
   const request = requestStatistics(item);
@@ -21,7 +27,9 @@ test('canonical statistics: dates as ISO strings, decimal bytes as base64, and b
   expect(request.StatisticsData?.DecimalColumnStatisticsData?.MinimumValue?.UnscaledValue).toEqual(Uint8Array.from([1, 44]));
   expect(canonicalStatistics(request)).toEqual(item);
   const date = requestStatistics(canonicalStatistics({
-    ColumnName: 'day', ColumnType: 'date', AnalyzedTime: new Date(0),
+    ColumnName: 'day',
+    ColumnType: 'date',
+    AnalyzedTime: new Date(0),
     StatisticsData: { Type: 'DATE', DateColumnStatisticsData: { MinimumValue: new Date('2025-01-01T00:00:00Z'), NumberOfNulls: 0, NumberOfDistinctValues: 1 } },
   }));
   expect(date.StatisticsData?.DateColumnStatisticsData?.MinimumValue).toEqual(new Date('2025-01-01T00:00:00Z'));
