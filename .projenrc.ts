@@ -105,7 +105,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     projectService: false,
   },
   gitignore: [
-    '/.venv/', '/.bench/', '/.demo/',
+    // Without the trailing slash, so a worktree's links to the shared install are ignored too (a committed link
+    // replaced the checkout's install when merged).
+    '/.venv', '/node_modules', '/.bench/', '/.demo/',
     // jsii-rosetta's tablet of translated README examples (written by the rosetta task).
     '/.jsii.tabl.json',
     '__pycache__/', '.pytest_cache/',

@@ -65,11 +65,11 @@ export function gluePolicyStatements(
       resources: targetRegions.flatMap(arns),
     }),
   ];
-  if (attachedKinds.includes('tableOptimizer')) {
-    // Creating or updating an optimizer passes its role to Glue. The roles are the source's (or their mappings),
-    // known only at run time, so the account's roles, and only when passed to Glue.
+  if (attachedKinds.some(k => ATTACHED_KINDS[k].passesRole)) {
+    // Writing an optimizer, a statistics task or a catalog's optimization settings passes its role to Glue. The roles
+    // are the source's (or their mappings), known only at run time, so the account's roles, only when passed to Glue.
     statements.push(new iam.PolicyStatement({
-      sid: 'PassOptimizerRolesToGlue',
+      sid: 'PassRolesToGlue',
       actions: ['iam:PassRole'],
       resources: [stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: '*' })],
       conditions: { StringEquals: { 'iam:PassedToService': 'glue.amazonaws.com' } },

@@ -5,8 +5,8 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { BucketMapping } from './bucket-mapping';
-import type { RoleMapping } from './shared/role-mapping';
 import type { ConnectionMapping } from './shared/connection-mapping';
+import type { RoleMapping } from './shared/role-mapping';
 
 /** Properties of {@link MultiRegionLakeReplica}. */
 export interface MultiRegionLakeReplicaProps {
@@ -291,6 +291,29 @@ export interface MultiRegionLakeReplicaProps {
    * @default true
    */
   readonly replicateTableOptimizers?: boolean;
+
+  /**
+   * Replicate Hive tables' column statistics (table level), compared canonically so an unchanged lake costs no
+   * write; a pruning run deletes the target's statistics of columns the source has none for. Iceberg tables'
+   * statistics are Puffin files that the metadata rewrite carries, so they are not copied.
+   * @default true
+   */
+  readonly replicateColumnStatistics?: boolean;
+
+  /**
+   * Replicate Hive tables' partition column statistics. This costs one `GetColumnStatisticsForPartition` a
+   * partition in each Region on every full run, and pages the source's partitions once more: turn it off for
+   * tables with millions of partitions whose planners do without partition statistics.
+   * @default true
+   */
+  readonly replicatePartitionColumnStatistics?: boolean;
+
+  /**
+   * Replicate Hive tables' column-statistics task settings, their role mapped, with the schedule stopped in
+   * the target (the DR Region computes no statistics of its own; `lake-replica promote` starts it again).
+   * @default true
+   */
+  readonly replicateStatisticsTaskSettings?: boolean;
 
   /**
    * Principals (ARNs, account ids or `IAM_ALLOWED_PRINCIPALS`) whose permissions and opt-ins are never

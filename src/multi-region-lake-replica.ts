@@ -399,6 +399,9 @@ function skippedGroups(props: MultiRegionLakeReplicaProps): string[] {
     [props.replicateConnections, 'connections'],
     [props.replicateCatalogOptimization, 'catalog-optimization'],
     [props.replicateTableOptimizers, 'table-optimizers'],
+    [props.replicateColumnStatistics, 'column-statistics'],
+    [props.replicatePartitionColumnStatistics, 'partition-column-statistics'],
+    [props.replicateStatisticsTaskSettings, 'statistics-task-settings'],
   ];
   return switches.filter(([on]) => on === false).map(([, group]) => group);
 }

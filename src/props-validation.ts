@@ -3,9 +3,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { bucketMappingErrors } from './bucket-mapping';
 import { CloudTrailLookupStrategy, type MultiRegionLakeReplicaProps } from './multi-region-lake-replica-props';
-import { roleMappingErrors } from './shared/role-mapping';
 import { connectionMappingErrors } from './shared/connection-mapping';
 import { globError } from './shared/glob';
+import { roleMappingErrors } from './shared/role-mapping';
 import { principalError, regionListErrors } from './shared/validation';
 
 /** CloudTrail LookupEvents reaches back 90 days. */

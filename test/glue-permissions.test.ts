@@ -28,6 +28,9 @@ const SWITCHES: Record<AttachedKind, keyof MultiRegionLakeReplicaProps> = {
   catalog: 'replicateCatalogs',
   catalogOptimization: 'replicateCatalogOptimization',
   tableOptimizer: 'replicateTableOptimizers',
+  columnStatistics: 'replicateColumnStatistics',
+  partitionColumnStatistics: 'replicatePartitionColumnStatistics',
+  statisticsTaskSettings: 'replicateStatisticsTaskSettings',
 };
 
 describe.each(ATTACHED_KIND_NAMES)('the %s kind in the construct', (kind) => {

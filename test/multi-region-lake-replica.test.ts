@@ -220,7 +220,7 @@ describe('props', () => {
   test('with every Lake Formation kind switched off and no registerAsLakeFormationAdmin, nothing touches Lake Formation', () => {
     const { template } = synth(NO_LAKE_FORMATION);
     // Table optimizers pass their roles to Glue, never to Lake Formation.
-    const lakeFormation = statements(template).filter(s => s.Sid !== 'PassOptimizerRolesToGlue');
+    const lakeFormation = statements(template).filter(s => s.Sid !== 'PassRolesToGlue');
     expect(lakeFormation.flatMap(s => [s.Action].flat()).filter(a => /^lakeformation:|^iam:/.test(a))).toEqual([]);
     expect(settingsOf(template).lakeFormationKinds).toEqual([]);
   });

@@ -4,12 +4,12 @@ import { BUCKET_MAPPINGS } from '../bucket-mapping';
 import type { EngineSettings } from '../engine/engine';
 import type { Mode } from '../engine/kernel/report';
 import type { PromoteSettings } from '../engine/promote/promote';
-import { ROLE_MAPPINGS } from '../shared/role-mapping';
 import { ATTACHED_SWITCH_NAMES, attachedKindsWithout } from '../shared/attached-kinds';
 import { connectionMappingErrors, parseConnectionMapping, type ConnectionMapping } from '../shared/connection-mapping';
 import { globError } from '../shared/glob';
 import { kindsWithout, LF_SWITCHES, SKIP_ALL_LAKE_FORMATION } from '../shared/lake-formation-kinds';
 import { mappingErrors, parseMapping, type Mapping, type MappingKind } from '../shared/mappings';
+import { ROLE_MAPPINGS } from '../shared/role-mapping';
 import { principalError, regionError, regionListErrors } from '../shared/validation';
 
 export interface CliCommand {

@@ -1,11 +1,11 @@
 import { GlueClient } from '@aws-sdk/client-glue';
 import type { BucketMapping } from '../bucket-mapping';
-import type { RoleMapping } from '../shared/role-mapping';
 import { convergeDatabase, convergeGlue, pruneDatabases, GLUE_KINDS, glueObjectConverger } from './glue';
 import { LiveCatalogSource, type CatalogSource } from './glue';
 import { ATTACHED_KIND_NAMES, type AttachedKind } from '../shared/attached-kinds';
 import type { ConnectionMapping } from '../shared/connection-mapping';
 import type { JobSettings, RunOptions } from '../shared/job-settings';
+import type { RoleMapping } from '../shared/role-mapping';
 import type { AwsClients } from './kernel/clients';
 import { errorMessage } from './kernel/errors';
 import { callerIdentity } from './kernel/identity';

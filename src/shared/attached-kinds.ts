@@ -34,6 +34,7 @@ const KINDS = {
     write: ['UpdateCatalog'],
     events: ['UpdateCatalog'],
     field: 'catalogOptimization',
+    passesRole: true,
   },
   partitionIndex: {
     switch: 'partition-indexes',
@@ -61,6 +62,42 @@ const KINDS = {
     write: ['CreateTableOptimizer', 'UpdateTableOptimizer', 'DeleteTableOptimizer'],
     events: ['CreateTableOptimizer', 'UpdateTableOptimizer', 'DeleteTableOptimizer'],
     field: 'tableOptimizers',
+    passesRole: true,
+  },
+  columnStatistics: {
+    switch: 'column-statistics',
+    owner: 'table',
+    // Hive tables only: an Iceberg table's statistics are Puffin files the metadata rewrite carries.
+    read: ['GetColumnStatisticsForTable'],
+    write: ['UpdateColumnStatisticsForTable', 'DeleteColumnStatisticsForTable'],
+    events: ['UpdateColumnStatisticsForTable', 'DeleteColumnStatisticsForTable'],
+    field: 'columnStatistics',
+  },
+  partitionColumnStatistics: {
+    switch: 'partition-column-statistics',
+    owner: 'table',
+    // The kind pages the source's partitions itself (GetPartitions, granted to every run), one
+    // GetColumnStatisticsForPartition a partition in each Region.
+    read: ['GetColumnStatisticsForPartition'],
+    write: ['UpdateColumnStatisticsForPartition', 'DeleteColumnStatisticsForPartition'],
+    events: ['UpdateColumnStatisticsForPartition', 'DeleteColumnStatisticsForPartition'],
+    field: 'partitionColumnStatistics',
+  },
+  statisticsTaskSettings: {
+    switch: 'statistics-task-settings',
+    owner: 'table',
+    read: ['GetColumnStatisticsTaskSettings'],
+    // Start: `lake-replica promote` turns a replica's stopped schedule back on.
+    write: [
+      'CreateColumnStatisticsTaskSettings', 'UpdateColumnStatisticsTaskSettings', 'DeleteColumnStatisticsTaskSettings',
+      'StopColumnStatisticsTaskRunSchedule', 'StartColumnStatisticsTaskRunSchedule',
+    ],
+    events: [
+      'CreateColumnStatisticsTaskSettings', 'UpdateColumnStatisticsTaskSettings', 'DeleteColumnStatisticsTaskSettings',
+      'StartColumnStatisticsTaskRunSchedule', 'StopColumnStatisticsTaskRunSchedule',
+    ],
+    field: 'statisticsTaskSettings',
+    passesRole: true,
   },
 } as const;
 
@@ -81,6 +118,8 @@ export interface AttachedKindRow extends KindRow {
   readonly owner: AttachedOwner;
   /** The member of a snapshot's owner record that holds the kind's objects. */
   readonly field: string;
+  /** Its writes name a role Glue assumes (iam:PassRole to glue.amazonaws.com, granted only while the kind is on). */
+  readonly passesRole?: boolean;
 }
 
 export const ATTACHED_KINDS: { readonly [K in AttachedKind]: AttachedKindRow } = KINDS;

@@ -1,8 +1,8 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { BucketMapping } from '../bucket-mapping';
 import type { ConnectionMapping } from './connection-mapping';
-import type { RoleMapping } from './role-mapping';
 import { globError } from './glob';
+import type { RoleMapping } from './role-mapping';
 
 /**
  * What the construct tells the job's handlers, as JSON in one environment variable.

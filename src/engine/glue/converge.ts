@@ -7,9 +7,9 @@ import { checkReplicaStorage, hasHiveStorage } from './storage-check';
 import { BATCH_CREATE_PARTITIONS as BATCH, GlueTarget, type EntryError } from './target';
 import { isDataCatalogView, type ViewWait } from './views';
 import { BucketMapper, type BucketMapping } from '../../bucket-mapping';
-import { RoleMapper, type RoleMapping } from '../../shared/role-mapping';
 import { ATTACHED_KINDS, type AttachedKind } from '../../shared/attached-kinds';
 import { ConnectionMapper, type ConnectionMapping } from '../../shared/connection-mapping';
+import { RoleMapper, type RoleMapping } from '../../shared/role-mapping';
 import { AwsClients } from '../kernel/clients';
 import { changedFields, fieldPrints, fingerprint, type FieldPrints } from '../kernel/compare';
 import { forEachConcurrent, Limiter } from '../kernel/concurrency';
@@ -414,7 +414,7 @@ export class GlueConvergence {
     const name = table.input.Name!;
     const key = `${table.databaseName}.${name}`;
     const owner = { database: table.databaseName, table: name };
-    await this.attached.converge(state.target.glue, owner, key, this.objectContext(state.ctx, key), source, kinds, createdWith);
+    await this.attached.converge(state.target.glue, owner, key, this.objectContext(state.ctx, key), source, kinds, createdWith, table.input);
   }
 
   private async extraTables(state: TargetDatabase, db: string, names: string[]) {
@@ -708,7 +708,8 @@ export class GlueConvergence {
     if (!await target.table(db, table)) return this.tableObject(db, table, known);
     const key = `${db}.${table}`;
     const kinds = this.attached.kindsOf('table', source.input).filter(k => k === kind);
-    await this.attached.converge(target.glue, { database: db, table }, key, this.objectContext(ctx, key), await source.attachments(kinds), kinds);
+    const [owner, attachments] = [{ database: db, table }, await source.attachments(kinds)];
+    await this.attached.converge(target.glue, owner, key, this.objectContext(ctx, key), attachments, kinds, undefined, source.input);
     return { outcome: 'attached' };
   }
 

@@ -5,5 +5,5 @@ export { databasePages, tablePages } from './pages';
 export { databaseInput, partitionInput, promotedTable, reviveTimestamps, tableInput } from './shapes';
 export { GlueTarget } from './target';
 export { LiveCatalogSource, type CatalogSource, type PartitionPage, type SourceDatabase, type SourceLookups, type SourceTable } from './source';
-export { attachedKindsOf, type SourceAttachments } from './attached';
+export { attachedKindsOf, isPaged, type PagedAttachments, type SourceAttachments } from './attached';
 export { isDataCatalogView, isMaterializedView } from './views';

@@ -1,9 +1,9 @@
 import { GLUE_KINDS, GlueConvergence, type KnownDatabases, type ObjectChange } from './converge';
 import type { LiveCatalogSource } from './source';
 import type { BucketMapping } from '../../bucket-mapping';
-import type { RoleMapping } from '../../shared/role-mapping';
 import { ATTACHED_KIND_NAMES, ATTACHED_KINDS, type AttachedKind } from '../../shared/attached-kinds';
 import type { ConnectionMapping } from '../../shared/connection-mapping';
+import type { RoleMapping } from '../../shared/role-mapping';
 import type { AwsClients } from '../kernel/clients';
 import { errorMessage } from '../kernel/errors';
 import { refKey, type ObjectConverger, type ObjectOutcome, type ObjectRef } from '../kernel/object-ref';

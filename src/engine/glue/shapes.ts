@@ -3,8 +3,8 @@ import type {
   ViewDefinition, ViewDefinitionInput, ViewRepresentation, ViewRepresentationInput,
 } from '@aws-sdk/client-glue';
 import type { BucketMapper } from '../../bucket-mapping';
-import type { RoleMapper } from '../../shared/role-mapping';
 import type { ConnectionMapper } from '../../shared/connection-mapping';
+import type { RoleMapper } from '../../shared/role-mapping';
 
 /**
  * Write shapes are built from read shapes by keeping the fields of the SDK's input type.

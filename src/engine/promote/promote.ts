@@ -2,7 +2,7 @@ import { GlueClient, type TableInput } from '@aws-sdk/client-glue';
 import { PROMOTED_PARAMETER, promotedAt, setPromoted } from './mark';
 import { ATTACHED_KINDS, ATTACHED_KIND_NAMES, type AttachedKind } from '../../shared/attached-kinds';
 import { GlueTarget, LiveCatalogSource, promotedTable, type CatalogSource } from '../glue';
-import { ATTACHED_MODULES, attachedKindsOf, CATALOG_OWNER, CATALOG_OWNER_KEY, type Owner, type SourceAttachments } from '../glue/attached';
+import { ATTACHED_MODULES, attachedKindsOf, CATALOG_OWNER, isPaged, CATALOG_OWNER_KEY, type Owner, type SourceAttachments } from '../glue/attached';
 import type { AwsClients } from '../kernel/clients';
 import { changedFields, fieldPrints } from '../kernel/compare';
 import { errorMessage } from '../kernel/errors';
@@ -139,6 +139,8 @@ async function promoteAttached(
       report.failures.push({ kind, key: `${ownerKey}/*`, error: `reading them failed, none was promoted: ${items.message}` });
       continue;
     }
+    // Paged kinds (partition column statistics) run the same replicated and promoted: they have no promoted form.
+    if (isPaged(items)) continue;
     const sourceItems = source?.attached.get(ownerKey)?.get(kind);
     const byKey = new Map(Array.isArray(sourceItems) ? sourceItems.map(i => [m.key(i), i]) : []);
     const updates: object[] = [];

@@ -108,6 +108,11 @@ export const PARTITION_SHAPE: Fields = {
 
 /** A catalog's Iceberg optimization settings: promote reads each optimization's `enabled` back from a snapshot. */
 const OPTIMIZATION: Fields = { fields: { RoleArn: 'string', Compaction: stringMap, Retention: stringMap, OrphanFileDeletion: stringMap } };
+/** One column's statistics, canonical: times as ISO strings, decimal bytes as base64 (`column-statistics-data.ts`). */
+const COLUMN_STATISTICS: Fields = {
+  fields: { ColumnName: 'string', ColumnType: 'string', AnalyzedTime: 'timestamp', StatisticsData: 'object' },
+  required: ['ColumnName', 'ColumnType', 'AnalyzedTime', 'StatisticsData'],
+};
 
 /** Each attached kind's items, as the writes take them. */
 export const ATTACHED_SHAPES: Readonly<Record<AttachedKind, Fields>> = {
@@ -184,6 +189,14 @@ export const ATTACHED_SHAPES: Readonly<Record<AttachedKind, Fields>> = {
       },
     },
     required: ['type', 'configuration'],
+  },
+  columnStatistics: COLUMN_STATISTICS,
+  partitionColumnStatistics: { fields: { Values: strings, ...COLUMN_STATISTICS.fields }, required: ['Values', ...COLUMN_STATISTICS.required!] },
+  statisticsTaskSettings: {
+    fields: {
+      Role: 'string', Schedule: 'string', ScheduleState: 'string', ColumnNameList: strings, SecurityConfiguration: 'string',
+    },
+    required: ['Role'],
   },
 };
 

@@ -1,5 +1,5 @@
 import type { CreateTableRequest, GlueClient, TableInput } from '@aws-sdk/client-glue';
-import { CATALOG_OWNER, CATALOG_OWNER_KEY, type AttachedKindModule, type AttachedRead, type AttachedWrite, type Owner } from './kind';
+import { CATALOG_OWNER, CATALOG_OWNER_KEY, type AttachedKindModule, type AttachedPage, type AttachedRead, type AttachedWrite, type Owner } from './kind';
 import { ATTACHED_MODULES } from './modules';
 import { ATTACHED_KINDS, type AttachedKind, type AttachedOwner } from '../../../shared/attached-kinds';
 import { changedFields, fieldPrints } from '../../kernel/compare';
@@ -18,8 +18,21 @@ export interface AttachedRules {
   note?(message: string): void;
 }
 
-/** The source's attached objects of one owner, read once and shared by every target; a kind whose read failed holds its error. */
-export type SourceAttachments = ReadonlyMap<AttachedKind, readonly object[] | Error>;
+/**
+ * The source's attached objects of one owner, read once and shared by every target; a kind whose read failed holds
+ * its error; a paged kind (`AttachedKindModule.pages`) holds its pages, read again by each target that converges them.
+ */
+export type SourceAttachments = ReadonlyMap<AttachedKind, readonly object[] | Error | PagedAttachments>;
+
+/** A paged kind's source objects of one owner: each call reads them again, a page at a time. */
+export interface PagedAttachments {
+  pages(): AsyncIterable<AttachedPage<object>>;
+}
+
+/** Whether an owner's objects of a kind come in pages. */
+export function isPaged(items: readonly object[] | Error | PagedAttachments): items is PagedAttachments {
+  return !Array.isArray(items) && !(items instanceof Error);
+}
 
 /** Of `kinds`, those an owner carries, in table order; for a table, `afterPartitions` picks its late or early kinds. */
 export function attachedKindsOf(kinds: readonly AttachedKind[], owner: AttachedOwner, table?: TableInput, afterPartitions?: boolean): AttachedKind[] {
@@ -35,10 +48,15 @@ export function attachedKindsOf(kinds: readonly AttachedKind[], owner: AttachedO
 export async function readAttachments(
   glue: GlueClient, owner: Owner, kinds: readonly AttachedKind[], table?: TableInput,
 ): Promise<SourceAttachments> {
-  const out = new Map<AttachedKind, readonly object[] | Error>();
+  const out = new Map<AttachedKind, readonly object[] | Error | PagedAttachments>();
   for (const kind of kinds) {
+    const m = ATTACHED_MODULES[kind];
+    if (m.pages && table) {
+      out.set(kind, { pages: () => m.pages!(glue, owner, table) });
+      continue;
+    }
     try {
-      out.set(kind, (await ATTACHED_MODULES[kind].read(glue, owner, table)).map(r => r.item));
+      out.set(kind, (await m.read(glue, owner, table)).map(r => r.item));
     } catch (error) {
       out.set(kind, error instanceof Error ? error : new Error(errorMessage(error)));
     }
@@ -70,7 +88,7 @@ export class AttachedConvergence {
     let extra: Partial<CreateTableRequest> = {};
     for (const [kind, items] of source) {
       const m = ATTACHED_MODULES[kind];
-      if (!m.withTable || items instanceof Error || items.length === 0) continue;
+      if (!m.withTable || !Array.isArray(items) || items.length === 0) continue;
       extra = { ...extra, ...m.withTable(items.map(i => m.replica(i, ctx))) };
     }
     return extra;
@@ -78,11 +96,12 @@ export class AttachedConvergence {
 
   /**
    * Converges one owner's objects of the given kinds in one target. `createdWith`: the owner was just created with
-   * these objects (CreateTable took them), so they count created and nothing is read.
+   * these objects (CreateTable took them), so they count created and nothing is read. `table`: the owner's definition
+   * (the source's, which the target's now matches), given to the kinds' target reads (column statistics name columns).
    */
   async converge(
     glue: GlueClient, owner: Owner, ownerKey: string, ctx: ReplicaContext, source: SourceAttachments,
-    kinds: readonly AttachedKind[], createdWith?: Partial<CreateTableRequest>,
+    kinds: readonly AttachedKind[], createdWith?: Partial<CreateTableRequest>, table?: TableInput,
   ): Promise<void> {
     for (const kind of kinds) {
       const items = source.get(kind);
@@ -92,6 +111,10 @@ export class AttachedConvergence {
         continue;
       }
       const m = ATTACHED_MODULES[kind];
+      if (isPaged(items)) {
+        await this.convergePages(kind, m, glue, owner, ownerKey, ctx, items);
+        continue;
+      }
       const kept = this.withoutExcluded(m, items);
       const held = new Set<string>();
       const replicable = kept.filter(i => {
@@ -108,22 +131,35 @@ export class AttachedConvergence {
         continue;
       }
       try {
-        await this.convergeKind(kind, m, glue, owner, ownerKey, ctx.targetRegion, desired, held);
+        await this.convergeKind(kind, m, glue, owner, ownerKey, ctx.targetRegion, desired, () => m.read(glue, owner, table), held);
       } catch (error) {
         this.rules.fail(kind, `${ownerKey}/*`, ctx.targetRegion, `converging them in the target failed: ${errorMessage(error)}`);
       }
     }
   }
 
+  /** A paged kind: each source page is compared with the same page in the target and written before the next is read. */
+  private async convergePages(
+    kind: AttachedKind, m: AttachedKindModule<object>, glue: GlueClient, owner: Owner, ownerKey: string, ctx: ReplicaContext,
+    source: PagedAttachments,
+  ): Promise<void> {
+    try {
+      for await (const page of source.pages()) {
+        await this.convergeKind(kind, m, glue, owner, ownerKey, ctx.targetRegion, page.items.map(i => m.replica(i, ctx)), () => page.read(glue));
+      }
+    } catch (error) {
+      this.rules.fail(kind, `${ownerKey}/*`, ctx.targetRegion, `converging them failed: ${errorMessage(error)}`);
+    }
+  }
+
   private async convergeKind(
     kind: AttachedKind, m: AttachedKindModule<object>, glue: GlueClient, owner: Owner, ownerKey: string, region: string, desired: object[],
-    held: ReadonlySet<string>,
+    readTarget: () => Promise<Array<AttachedRead<object>>>, held: ReadonlySet<string> = new Set(),
   ): Promise<void> {
     const w: KindWrites = { kind, m, glue, owner, ownerKey, region };
     // Objects another replication carries, and those held back for what the target lacks, are left as they are.
-    const have = new Map((await m.read(glue, owner))
-      .filter(r => m.excluded?.(r.item) === undefined && !held.has(m.key(r.item)))
-      .map(r => [m.key(r.item), r]));
+    const read = async () => (await readTarget()).filter(r => m.excluded?.(r.item) === undefined && !held.has(m.key(r.item)));
+    const have = new Map((await read()).map(r => [m.key(r.item), r]));
     const creates: Change[] = [];
     const updates: Change[] = [];
     for (const item of desired) {
@@ -138,7 +174,7 @@ export class AttachedConvergence {
     await this.send(w, 'deleted', extras);
     if (conflicts.length === 0) return;
     // Created meanwhile (our own create whose answer was lost, or another writer): read again and decide once more.
-    const now = new Map((await m.read(glue, owner)).map(r => [m.key(r.item), r]));
+    const now = new Map((await read()).map(r => [m.key(r.item), r]));
     const again: Change[] = [];
     const missing: Change[] = [];
     for (const item of conflicts) this.decide(w, item, now.get(m.key(item)), missing, again);

@@ -25,6 +25,13 @@ export interface AttachedRead<T> {
 
 export type AttachedWrite = 'created' | 'updated' | 'deleted';
 
+/** One page of a paged kind's objects in the source, and how to read the same objects in a target. */
+export interface AttachedPage<T> {
+  readonly items: readonly T[];
+  /** The target's objects the page covers (e.g. its partitions' statistics there): what the page is compared with. */
+  read(glue: GlueClient): Promise<Array<AttachedRead<T>>>;
+}
+
 /**
  * One attached kind's behaviour: how its objects are read, named, turned into their replica and written. Its data
  * (switch, owner, IAM actions, events, snapshot field) is its row in src/shared/attached-kinds.ts; `converge.ts`
@@ -35,6 +42,12 @@ export interface AttachedKindModule<T extends object> {
   readonly afterPartitions?: boolean;
   /** Whether a table carries the kind (e.g. only partitioned tables have indexes); every owner when absent. */
   appliesTo?(table: TableInput): boolean;
+  /**
+   * Optional: a kind too big to hold one owner's objects at once (partition statistics of a table with millions of
+   * partitions). The live source is then read page by page, and each page is converged through the same decision
+   * before the next one is read; an object only the target has counts as extra only within a page's scope.
+   */
+  pages?(glue: GlueClient, owner: Owner, table: TableInput): AsyncIterable<AttachedPage<T>>;
   /** The owner's objects in one Region. A missing owner has none. */
   read(glue: GlueClient, owner: Owner, table?: TableInput): Promise<Array<AttachedRead<T>>>;
   /** An object's name within its owner. */

@@ -2,8 +2,8 @@ import { BucketMapper } from '../../../../src/bucket-mapping';
 import { catalog, type CatalogItem } from '../../../../src/engine/glue/attached/catalog';
 import { connection } from '../../../../src/engine/glue/attached/connection';
 import type { ReplicaContext } from '../../../../src/engine/glue/shapes';
-import { RoleMapper } from '../../../../src/shared/role-mapping';
 import { ConnectionMapper } from '../../../../src/shared/connection-mapping';
+import { RoleMapper } from '../../../../src/shared/role-mapping';
 
 /** The catalog and connection modules' pure decisions: the DR rules of a replica, its promotion, and what a connection needs. */
 const ROLE = 'arn:aws:iam::111122223333:role/optimizer';
