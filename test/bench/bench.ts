@@ -13,9 +13,9 @@ import { parseArgs } from 'node:util';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { LakeFormationClient } from '@aws-sdk/client-lakeformation';
 import { bundleChild } from './child-bundle';
-import { memoryBench } from './memory-bench';
 import { changeLake, seedGrants, seedLake, SOURCE_BUCKET, TARGET_BUCKET, type ChangeSummary, type LakeSize } from './lake';
 import type { RunConfig, RunResult } from './measured-run';
+import { memoryBench } from './memory-bench';
 import { startMoto } from '../support/moto';
 
 const ROOT = join(__dirname, '..', '..');

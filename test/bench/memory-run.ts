@@ -71,8 +71,12 @@ async function regionOf(client: { config: { region: unknown } }): Promise<string
 function stubLake(n: number): { calls: Record<string, number>; restore: () => void } {
   const calls: Record<string, number> = {};
   const table = (region: string) => ({
-    ...TABLE, DatabaseName: DB,
-    StorageDescriptor: { ...TABLE.StorageDescriptor, Location: region === SOURCE ? TABLE.StorageDescriptor!.Location : TABLE.StorageDescriptor!.Location!.replace(SOURCE_BUCKET, TARGET_BUCKET) },
+    ...TABLE,
+    DatabaseName: DB,
+    StorageDescriptor: {
+      ...TABLE.StorageDescriptor,
+      Location: region === SOURCE ? TABLE.StorageDescriptor!.Location : TABLE.StorageDescriptor!.Location!.replace(SOURCE_BUCKET, TARGET_BUCKET),
+    },
   });
   const database = (region: string) => ({ Name: DB, LocationUri: `s3://${region === SOURCE ? SOURCE_BUCKET : TARGET_BUCKET}/${DB}/` });
   const answer = (command: object, region: string): object => {

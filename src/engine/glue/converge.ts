@@ -1,12 +1,12 @@
 import type { CreateTableRequest, DatabaseInput, PartitionInput, TableInput } from '@aws-sdk/client-glue';
 import { AttachedConvergence, type AttachedRules, type SourceAttachments } from './attached';
 import { icebergChainDrift, isIcebergTable, isS3TablesTable, pointAtStagedChain, rewriteIntoTarget } from './iceberg';
+import { PartitionDigests } from './partition-digests';
 import { hasPartitions, partitionKey, replicaDatabase, replicaPartition, replicaTable, type ReplicaContext } from './shapes';
 import type { CatalogSource, SourceDatabase, SourceLookups, SourceTable } from './source';
 import { checkReplicaStorage, hasHiveStorage } from './storage-check';
 import { BATCH_CREATE_PARTITIONS as BATCH, GlueTarget, type EntryError } from './target';
 import { isDataCatalogView, type ViewWait } from './views';
-import { PartitionDigests } from './partition-digests';
 import { BucketMapper, type BucketMapping } from '../../bucket-mapping';
 import { RoleMapper, type RoleMapping } from '../../role-mapping';
 import type { AttachedKind } from '../../shared/attached-kinds';
@@ -456,7 +456,9 @@ export class GlueConvergence {
   }
 
   /** One source page's partitions as the target has them (fingerprints by key); a failed read stops the table in that target. */
-  private async lookUp(t: PartitionTarget, db: string, name: string, page: readonly PartitionInput[]): Promise<Map<string, string> | undefined> {
+  private async lookUp(
+    t: PartitionTarget, db: string, name: string, page: readonly PartitionInput[],
+  ): Promise<Map<string, string> | undefined> {
     if (!t.lookup || page.length === 0) return undefined;
     const key = `${db}.${name}`;
     try {

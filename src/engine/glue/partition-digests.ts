@@ -29,7 +29,7 @@ export class PartitionDigests {
     let lo = 0;
     let hi = this.size - 1;
     while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
+      const mid = Math.floor((lo + hi) / 2);
       const at = this.digests[mid];
       if (at === d) return true;
       if (at < d) lo = mid + 1;

@@ -110,7 +110,8 @@ describe('mocked Glue: batch limits', () => {
     const extras = (report.differences ?? []).filter(d => d.kind === 'partition' && d.difference === 'extra').map(d => d.key);
     expect(extras.sort()).toEqual(dailyPartitions('sales', 'orders', 60, 10).map(p => `sales.orders/${JSON.stringify(p.Values)}`).sort());
     // The target's one page of 70 is tested against the source by value.
-    expect((await sent(fx.aws.glue, BatchGetPartitionCommand)).map(c => [c.region, c.input.PartitionsToGet!.length])).toEqual([[TARGET_REGION, 10], [SOURCE_REGION, 70]]);
+    expect((await sent(fx.aws.glue, BatchGetPartitionCommand)).map(c => [c.region, c.input.PartitionsToGet!.length]))
+      .toEqual([[TARGET_REGION, 10], [SOURCE_REGION, 70]]);
   });
 
   test('mocked: with prune, extra target tables are deleted with BatchDeleteTable, at most 100 names a call', async () => {

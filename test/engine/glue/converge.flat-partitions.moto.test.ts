@@ -38,7 +38,9 @@ async function seedTable(glue: GlueClient, partitions: PartitionInput[]): Promis
   await glue.send(new CreateTableCommand({
     DatabaseName: 'sales',
     TableInput: {
-      Name: 'orders', TableType: 'EXTERNAL_TABLE', PartitionKeys: [{ Name: 'dt', Type: 'string' }],
+      Name: 'orders',
+      TableType: 'EXTERNAL_TABLE',
+      PartitionKeys: [{ Name: 'dt', Type: 'string' }],
       StorageDescriptor: { Location: 's3://flat-lake/sales/orders/', Columns: [{ Name: 'id', Type: 'bigint' }] },
     },
   }));
