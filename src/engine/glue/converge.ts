@@ -363,7 +363,8 @@ export class GlueConvergence {
         // A table found in the target (whatever this run's first answer was) has partitions to compare.
         const readPartitions = change.outcome !== 'created' && (actual === undefined || 'PartitionKeys' in actual);
         if (hasPartitions(desired) || readPartitions) {
-          partitionTargets.push({ target: state.target, ctx: this.objectContext(state.ctx, key), lookup: readPartitions, creates: [], updates: [], storage });
+          const ctx = this.objectContext(state.ctx, key);
+          partitionTargets.push({ target: state.target, ctx, lookup: readPartitions, creates: [], updates: [], storage });
         } else if (storage) {
           await this.checkStorage(key, state.target.region, state.ctx, storage);
         }
