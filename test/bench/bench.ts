@@ -1,4 +1,5 @@
 /*
+ * npm run bench -- --memory [--partitions 10000,100000,1000000]   (see memory-bench.ts)
  * npm run bench -- [--databases N] [--tables N] [--partitions N] [--grants N] [--change-percent P] [--concurrency N] [--json]
  *
  * Seeds a synthetic lake into us-east-1 on a moto server of its own, then times three sync runs
@@ -14,6 +15,7 @@ import { LakeFormationClient } from '@aws-sdk/client-lakeformation';
 import { bundleChild } from './child-bundle';
 import { changeLake, seedGrants, seedLake, SOURCE_BUCKET, TARGET_BUCKET, type ChangeSummary, type LakeSize } from './lake';
 import type { RunConfig, RunResult } from './measured-run';
+import { memoryBench } from './memory-bench';
 import { startMoto } from '../support/moto';
 
 const ROOT = join(__dirname, '..', '..');
@@ -279,7 +281,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error) => {
+(process.argv.includes('--memory') ? memoryBench(process.argv.slice(2)) : main()).catch((error) => {
   process.stderr.write(`bench failed: ${(error as Error).message}\n`);
   process.exitCode = 1;
 });

@@ -141,7 +141,7 @@ export async function sent<I extends object>(
 
 export interface SyncOptions {
   readonly prune?: boolean;
-  readonly mode?: 'sync' | 'plan';
+  readonly mode?: 'sync' | 'plan' | 'verify';
   readonly maxAttempts?: number;
   readonly targets?: string[];
 }

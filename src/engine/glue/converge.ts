@@ -1,6 +1,7 @@
 import type { CreateTableRequest, DatabaseInput, PartitionInput, TableInput } from '@aws-sdk/client-glue';
 import { AttachedConvergence, type AttachedRules, type SourceAttachments } from './attached';
 import { icebergChainDrift, isIcebergTable, isS3TablesTable, pointAtStagedChain, rewriteIntoTarget } from './iceberg';
+import { PartitionDigests } from './partition-digests';
 import { hasPartitions, partitionKey, replicaDatabase, replicaPartition, replicaTable, type ReplicaContext } from './shapes';
 import type { CatalogSource, SourceDatabase, SourceLookups, SourceTable } from './source';
 import { checkReplicaStorage, hasHiveStorage } from './storage-check';
@@ -385,14 +386,8 @@ export class GlueConvergence {
         // A table found in the target (whatever this run's first answer was) has partitions to compare.
         const readPartitions = change.outcome !== 'created' && (actual === undefined || 'PartitionKeys' in actual);
         if (hasPartitions(desired) || readPartitions) {
-          partitionTargets.push({
-            target: state.target,
-            ctx: this.objectContext(state.ctx, key),
-            existing: readPartitions ? await state.target.partitions(db, desired.Name!) : new Map(),
-            creates: [],
-            updates: [],
-            storage,
-          });
+          const ctx = this.objectContext(state.ctx, key);
+          partitionTargets.push({ target: state.target, ctx, lookup: readPartitions, creates: [], updates: [], storage });
         } else if (storage) {
           await this.checkStorage(key, state.target.region, state.ctx, storage);
         }
@@ -438,28 +433,35 @@ export class GlueConvergence {
   // ---- partitions ----
 
   /**
-   * Streams the source's partitions of one table into every target. From a page token when
-   * resuming: target partitions left over then may have been matched by an earlier invocation,
-   * so they are checked against the source before being called extra.
+   * Streams the source's partitions of one table into every target, page by page, from a page token when
+   * resuming. Memory stays flat: each source page's values are looked up in the target (BatchGetPartition)
+   * and only the difference is written; no target partition is held beyond its page. Partitions only a target
+   * has are looked for afterwards, by a listing of the target, and only when pruning or verifying (see
+   * `extraPartitions`).
    */
   private async partitions(table: SourceTable, targets: PartitionTarget[], from?: string) {
     const db = table.databaseName;
     const name = table.input.Name!;
     const key = `${db}.${name}`;
+    const findExtras = this.prune || this.o.mode === 'verify';
+    // A snapshot cannot be asked for partitions by value: its keys are kept as 64-bit digests instead (8 B each).
+    const digests = findExtras && !this.o.source.lookups ? new PartitionDigests() : undefined;
     let complete = true;
     try {
       for await (const page of table.partitionPages(from)) {
-        for (const source of page.partitions) {
-          const k = partitionKey(source.Values);
-          for (const t of targets) {
+        const unique = [...new Map(page.partitions.map(p => [partitionKey(p.Values), p])).values()];
+        if (digests) for (const p of unique) digests.add(partitionKey(p.Values));
+        for (const t of targets) {
+          if (t.broken) continue;
+          const existing = await this.lookUp(t, db, name, unique);
+          if (t.broken) continue;
+          for (const source of unique) {
             const desired = replicaPartition(source, t.ctx);
             if (t.storage && desired.StorageDescriptor?.Location) t.storage.partitions.push(desired.StorageDescriptor.Location);
-            const actual = t.existing.get(k);
-            t.existing.delete(k);
-            this.queuePartition(t, desired, actual);
+            this.queuePartition(t, desired, existing?.get(partitionKey(source.Values)));
           }
+          await this.flushPartitions(t, db, name, false);
         }
-        for (const t of targets) await this.flushPartitions(t, db, name, false);
         this.progress(key);
         if (page.next && this.deadline && Date.now() > this.deadline.hard) {
           this.partials.push({ table: name, next: page.next });
@@ -473,25 +475,55 @@ export class GlueConvergence {
     }
     for (const t of targets) await this.flushPartitions(t, db, name, true);
     for (const t of targets) if (t.storage) await this.checkStorage(key, t.target.region, t.ctx, t.storage);
-    if (!complete) return;
-    const leftover = targets.flatMap(t => [...t.existing.keys()]);
-    let stillInSource = new Set<string>();
-    if (from !== undefined && leftover.length > 0) {
-      try {
-        const values = [...new Set(leftover)].map(k => JSON.parse(k) as string[]);
-        stillInSource = new Set((await this.o.source.lookups!.partitionsByValues(db, name, values)).keys());
-      } catch (error) {
-        this.report.fail({ kind: 'table', key, error: `checking leftover partitions against the source failed, none was pruned: ${errorMessage(error)}` });
-        return;
+    if (!complete || !findExtras) return;
+    for (const t of targets) if (t.lookup && !t.broken) await this.extraPartitions(t, db, name, digests);
+  }
+
+  /** One source page's partitions as the target has them (fingerprints by key); a failed read stops the table in that target. */
+  private async lookUp(
+    t: PartitionTarget, db: string, name: string, page: readonly PartitionInput[],
+  ): Promise<Map<string, string> | undefined> {
+    if (!t.lookup || page.length === 0) return undefined;
+    const key = `${db}.${name}`;
+    try {
+      return await t.target.partitionsByValues(db, name, page.map(p => p.Values ?? []));
+    } catch (error) {
+      t.broken = true;
+      this.report.fail({ kind: 'table', key, target: t.target.region, error: `reading its partitions failed: ${errorMessage(error)}; the rest of its partitions were not replicated` });
+      return undefined;
+    }
+  }
+
+  /**
+   * Partitions only one target has: its partitions listed page by page, each page's values tested against the
+   * source, deleted with prune (after the listing, so the listing's pages are not shifted under it) or reported.
+   *
+   * A live source is asked again by value (BatchGetPartition, 1,000 a call): one more read call per 1,000 target
+   * partitions, memory flat whatever the table's size, and right across resumed invocations (the digests of an
+   * earlier invocation's pages would be gone). A snapshot cannot be asked: its keys' digests, collected while it
+   * streamed, are tested (8 B a partition; a digest collision keeps a partition, never deletes one the source has).
+   * See docs/benchmarks.md, "Memory of a table's partitions".
+   */
+  private async extraPartitions(t: PartitionTarget, db: string, name: string, digests: PartitionDigests | undefined) {
+    const key = `${db}.${name}`;
+    const region = t.target.region;
+    const doomed: string[][] = [];
+    try {
+      for await (const page of t.target.partitionPages(db, name)) {
+        if (page.length === 0) continue;
+        const inSource = digests
+          ? new Set(page.map(v => partitionKey(v)).filter(k => digests.has(k)))
+          : new Set((await this.o.source.lookups!.partitionsByValues(db, name, page)).keys());
+        for (const values of page) {
+          const k = partitionKey(values);
+          if (!inSource.has(k) && this.deleteOrReport('partition', `${key}/${k}`, region)) doomed.push(values);
+        }
       }
+    } catch (error) {
+      this.report.fail({ kind: 'table', key, target: region, error: `looking for partitions only the target has failed, none was pruned: ${errorMessage(error)}` });
+      return;
     }
-    for (const t of targets) {
-      const doomed = [...t.existing.keys()]
-        .filter(k => !stillInSource.has(k))
-        .filter(k => this.deleteOrReport('partition', `${key}/${k}`, t.target.region));
-      await this.partitionBatch(t, key, 'deleted', doomed.map(k => JSON.parse(k) as string[]),
-        values => t.target.deletePartitions(db, name, values), v => v);
-    }
+    await this.partitionBatch(t, key, 'deleted', doomed, values => t.target.deletePartitions(db, name, values), v => v);
   }
 
   /** Carries on with a table whose partitions an earlier invocation cut short. */
@@ -501,25 +533,13 @@ export class GlueConvergence {
     await this.tablePartitions(db, partial.table, table, states, partial.next);
   }
 
-  /** Reads each target's partitions of one table, then streams the source's into them (from a page token when resuming). */
+  /** Streams one table's source partitions into each target (from a page token when resuming). */
   private async tablePartitions(db: string, name: string, table: SourceTable, states: TargetDatabase[], from?: string) {
     const key = `${db}.${name}`;
-    const targets: PartitionTarget[] = [];
-    for (const state of states) {
-      if (state.broken) continue;
-      try {
-        targets.push({
-          target: state.target,
-          ctx: this.objectContext(state.ctx, key),
-          // A table a dry run would have created has nothing to read yet.
-          existing: state.tables?.has(name) ? await state.target.partitions(db, name) : new Map(),
-          creates: [],
-          updates: [],
-        });
-      } catch (error) {
-        this.report.fail({ kind: 'table', key, target: state.target.region, error: `${errorMessage(error)}; its partitions were not replicated` });
-      }
-    }
+    // A table a dry run would have created has nothing to look up yet.
+    const targets: PartitionTarget[] = states.filter(s => !s.broken).map(state => ({
+      target: state.target, ctx: this.objectContext(state.ctx, key), lookup: state.tables?.has(name) ?? false, creates: [], updates: [],
+    }));
     if (targets.length > 0) await this.partitions(table, targets, from);
   }
 
@@ -657,15 +677,14 @@ export class GlueConvergence {
     const wanted = inSource
       ? await notFoundAsUndefined(this.lookups().partitionsByValues(db, table, unique)) ?? new Map<string, PartitionInput>()
       : new Map<string, PartitionInput>();
-    const t: PartitionTarget = {
-      target, ctx: this.objectContext(ctx, key), existing: await target.partitionsByValues(db, table, unique), creates: [], updates: [],
-    };
+    const existing = await target.partitionsByValues(db, table, unique);
+    const t: PartitionTarget = { target, ctx: this.objectContext(ctx, key), lookup: true, creates: [], updates: [] };
     const doomed: string[][] = [];
     for (const v of unique) {
       const k = partitionKey(v);
       const source = wanted.get(k);
-      if (source) this.queuePartition(t, replicaPartition(source, t.ctx), t.existing.get(k));
-      else if (t.existing.has(k)) doomed.push(v);
+      if (source) this.queuePartition(t, replicaPartition(source, t.ctx), existing.get(k));
+      else if (existing.has(k)) doomed.push(v);
       else this.report.count('partition', 'unchanged');
     }
     await this.flushPartitions(t, db, table, true);
@@ -924,8 +943,10 @@ interface TargetWithContext {
 interface PartitionTarget {
   readonly target: GlueTarget;
   readonly ctx: ReplicaContext;
-  /** Target partitions not yet matched to a source partition: what is left at the end is extra. */
-  readonly existing: Map<string, string>;
+  /** Whether the target may have partitions of the table to look up (false: one this run creates, or would). */
+  readonly lookup: boolean;
+  /** Reading the target's partitions failed: the table's remaining pages are not converged there. */
+  broken?: boolean;
   readonly creates: PartitionInput[];
   readonly updates: PartitionInput[];
   /** verify --storage: the table's location and its partitions' as they stream by. */

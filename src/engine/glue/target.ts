@@ -6,7 +6,7 @@ import {
 import type { CreateTableRequest, DatabaseInput, ErrorDetail, PartitionInput, Table, TableInput } from '@aws-sdk/client-glue';
 import type { EntryError } from './entry-error';
 import { databasePages, partitionPages, tablePages } from './pages';
-import { databaseInput, partitionInput, partitionKey, tableInput } from './shapes';
+import { databaseInput, partitionInput, tableInput } from './shapes';
 import { partitionsByKey } from './source';
 import { awaitViewWrite, isDataCatalogView, settledViewWrite, unsettledViewWrite, VIEW_WAIT, ViewWriteError, type ViewWait } from './views';
 import { AwsClients } from '../kernel/clients';
@@ -75,13 +75,9 @@ export class GlueTarget {
     return out;
   }
 
-  /** Partition values key to fingerprint: about a hundred bytes a partition. */
-  async partitions(databaseName: string, tableName: string): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
-    for await (const page of partitionPages(this.glue, databaseName, tableName)) {
-      for (const p of page.partitions) out.set(partitionKey(p.Values), fingerprint(partitionInput(p)));
-    }
-    return out;
+  /** The values of one table's partitions, page by page (1,000 a page): never the whole table at once. */
+  async* partitionPages(databaseName: string, tableName: string): AsyncIterable<string[][]> {
+    for await (const page of partitionPages(this.glue, databaseName, tableName)) yield page.partitions.map(p => p.Values ?? []);
   }
 
   /** The named partitions that exist, by partition key, as fingerprints; none when the table does not exist. */

@@ -1,6 +1,6 @@
 import {
-  BatchCreatePartitionCommand, BatchDeletePartitionCommand, BatchDeleteTableCommand, BatchUpdatePartitionCommand, CreateTableCommand,
-  DeleteDatabaseCommand, UpdateTableCommand,
+  BatchCreatePartitionCommand, BatchDeletePartitionCommand, BatchDeleteTableCommand, BatchGetPartitionCommand, BatchUpdatePartitionCommand,
+  CreateTableCommand, DeleteDatabaseCommand, GetPartitionsCommand, UpdateTableCommand,
 } from '@aws-sdk/client-glue';
 import 'aws-sdk-client-mock-jest';
 import { dailyPartitions, database, useFakeLake, recounted, table } from '../../support/fake-lake';
@@ -85,27 +85,33 @@ describe('mocked Glue: batch limits', () => {
     expect(report.counts.partition).toEqual({ created: 0, updated: 0, deleted: 60, unchanged: 10, failed: 0 });
   });
 
-  test('mocked: without prune, extra target partitions are kept and a warning says how to delete them', async () => {
+  test('mocked: without prune, sync never lists the target\'s partitions: extras are kept and not warned about (it cannot know them)', async () => {
     fx.lake.region(SOURCE_REGION).addPartitions(...dailyPartitions('sales', 'orders', 10));
     fx.lake.region(TARGET_REGION).addPartitions(...dailyPartitions('sales', 'orders', 70));
 
     const report = await sync();
 
     expect(fx.aws.glue).not.toHaveReceivedCommand(BatchDeletePartitionCommand);
-    expect(report.counts.partition.deleted).toBe(0);
-    expect(report.warnings).toContainEqual(expect.stringMatching(/us-west-2 has partitions in scope .*Run with --prune to delete them/));
+    expect((await sent(fx.aws.glue, GetPartitionsCommand)).map(c => c.region)).toEqual([SOURCE_REGION]);
+    // The 10 source partitions are looked up in the target, by value, in one call.
+    expect((await sent(fx.aws.glue, BatchGetPartitionCommand)).map(c => [c.region, c.input.PartitionsToGet!.length])).toEqual([[TARGET_REGION, 10]]);
+    expect(report.counts.partition).toEqual({ created: 0, updated: 0, deleted: 0, unchanged: 10, failed: 0 });
+    expect(report.warnings.filter(w => w.includes(' has partitions '))).toEqual([]);
+    expect(fx.lake.region(TARGET_REGION).partitions.get('sales.orders')).toHaveLength(70);
   });
 
-  // KNOWN BUG (src/engine/replicate.ts deleteOrReport): the "kept" warning embeds the example key, so
-  // ReportBuilder.warnOnce never dedupes it and the report gets one warning per extra object (60 here),
-  // unbounded (warnings are not capped like failures). Remove `.failing` once it is fixed.
-  test('mocked: without prune, 60 extra target partitions give one warning, not one per partition (KNOWN BUG)', async () => {
+  test('mocked: verify lists the target\'s partitions and reports each of 60 extras as a difference, writing nothing', async () => {
     fx.lake.region(SOURCE_REGION).addPartitions(...dailyPartitions('sales', 'orders', 10));
     fx.lake.region(TARGET_REGION).addPartitions(...dailyPartitions('sales', 'orders', 70));
 
-    const report = await sync();
+    const report = await sync({ mode: 'verify' });
 
-    expect(report.warnings.filter(w => w.includes('--prune'))).toHaveLength(1);
+    expect(fx.aws.glue).not.toHaveReceivedCommand(BatchDeletePartitionCommand);
+    const extras = (report.differences ?? []).filter(d => d.kind === 'partition' && d.difference === 'extra').map(d => d.key);
+    expect(extras.sort()).toEqual(dailyPartitions('sales', 'orders', 60, 10).map(p => `sales.orders/${JSON.stringify(p.Values)}`).sort());
+    // The target's one page of 70 is tested against the source by value.
+    expect((await sent(fx.aws.glue, BatchGetPartitionCommand)).map(c => [c.region, c.input.PartitionsToGet!.length]))
+      .toEqual([[TARGET_REGION, 10], [SOURCE_REGION, 70]]);
   });
 
   test('mocked: with prune, extra target tables are deleted with BatchDeleteTable, at most 100 names a call', async () => {

@@ -135,6 +135,8 @@ describe('mocked Glue: paging of GetDatabases, GetTables and GetPartitions', () 
       'glue:BatchCreatePartition': 2,
       'glue:BatchDeletePartition': 1,
       'glue:BatchDeleteTable': 1,
+      // orders: each of its 3 source pages looked up in the target, then each of the target's 2 pages (prune) on the source.
+      'glue:BatchGetPartition': 3 + 2,
       'glue:CreateDatabase': 2,
       'glue:CreateTable': 2,
       'glue:DeleteDatabase': 1,
