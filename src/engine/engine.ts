@@ -120,15 +120,17 @@ export class ReplicationEngine {
    */
   static async create(settings: EngineSettings, clients: AwsClients): Promise<ReplicationEngine> {
     let scope = new Scope(settings.scope);
-    if (settings.mode === 'sync' || settings.mode === 'restore') await refuseToWriteIntoPromoted(settings, clients);
     if (settings.mode !== 'restore') {
+      if (settings.mode === 'sync') await refuseToWriteIntoPromoted(settings, clients);
       return new ReplicationEngine(settings, clients, scope, new LiveCatalogSource(clients, settings.sourceRegion!, scope));
     }
     const location = settings.snapshotLocation!;
     const region = settings.targetRegions[0];
     // The restore reads the same bytes again: a file changed since it was checked is refused.
     const pins = new SnapshotPins();
+    // The snapshot is checked first: a broken one is refused before any call to the targets.
     const header = await validateSnapshot(location, clients, region, pins);
+    await refuseToWriteIntoPromoted(settings, clients);
     // A restore never reaches outside what the snapshot covers: prune included.
     scope = new Scope(settings.scope, new Scope(header.scope));
     const snapshot = new SnapshotSource(location, clients, scope, region, pins);

@@ -13,7 +13,9 @@ export const ENGINE_MAX_ATTEMPTS = 8;
 export function syncLake(endpoint: string, ...extra: string[]): Promise<CliResult> {
   return cliWithEnv({ AWS_MAX_ATTEMPTS: String(ENGINE_MAX_ATTEMPTS) }, endpoint,
     'sync', '--source-region', SOURCE, '--target-region', TARGET, '--bucket-map', `${SOURCE_BUCKET}=${TARGET_BUCKET}`,
-    '--skip', 'lake-formation', '--json', ...extra);
+    // Partition column statistics (one read a partition per Region) are left to their own suite
+    // (test/engine/glue/attached/column-statistics.moto.test.ts): these runs judge the core objects, faults included.
+    '--skip', 'lake-formation', '--skip', 'partition-column-statistics', '--json', ...extra);
 }
 
 export async function seedSourceLake(motoEndpoint: string, size: LakeSize): Promise<void> {

@@ -3,7 +3,7 @@ import {
   BatchUpdatePartitionCommand, CreateDatabaseCommand, CreateTableCommand, DeleteDatabaseCommand, EntityNotFoundException, GetDatabaseCommand,
   GetCatalogCommand, GetCatalogsCommand, GetPartitionIndexesCommand, GetUserDefinedFunctionsCommand, BatchGetTableOptimizerCommand,
   GetDatabasesCommand, GetPartitionsCommand, GetTableCommand, GetTablesCommand, GlueClient, InvalidInputException, UpdateDatabaseCommand,
-  UpdateTableCommand,
+  UpdateTableCommand, GetColumnStatisticsForTableCommand, GetColumnStatisticsForPartitionCommand, GetColumnStatisticsTaskSettingsCommand,
 } from '@aws-sdk/client-glue';
 import type {
   BatchCreatePartitionRequest, BatchCreatePartitionResponse, BatchDeletePartitionRequest, BatchDeletePartitionResponse,
@@ -521,6 +521,10 @@ export class FakeLake {
       TableOptimizers: [],
       Failures: (input.Entries ?? []).map(e => ({ ...e, error: { ErrorCode: 'EntityNotFoundException', ErrorMessage: 'no optimizer' } })),
     }));
+    // Nor column statistics, nor statistics task settings.
+    this.glue.on(GetColumnStatisticsForTableCommand).resolves({ ColumnStatisticsList: [], Errors: [] });
+    this.glue.on(GetColumnStatisticsForPartitionCommand).resolves({ ColumnStatisticsList: [], Errors: [] });
+    this.glue.on(GetColumnStatisticsTaskSettingsCommand).rejects(new EntityNotFoundException({ message: 'no task settings', $metadata: {} }));
     for (const command of [CreateDatabaseCommand, UpdateDatabaseCommand, DeleteDatabaseCommand, CreateTableCommand, UpdateTableCommand]) {
       this.glue.on(command as typeof CreateDatabaseCommand).resolves({});
     }

@@ -64,7 +64,9 @@ async function partitionDays(region: string): Promise<string[]> {
   return out.sort();
 }
 
-const run = (...argv: string[]) => motoCli(moto().endpoint, ...argv, '--json');
+// Partition column statistics page the partitions on their own and read one partition's statistics at a time;
+// left out here, where the partitions' own reads are counted (their costs: column-statistics.moto.test.ts).
+const run = (...argv: string[]) => motoCli(moto().endpoint, ...argv, '--skip', 'partition-column-statistics', '--json');
 const sync = (...more: string[]) => run('sync', '--source-region', SOURCE, '--target-region', TARGET, ...more);
 const reads = (r: { report: { apiCalls: Record<string, number> } }) => ({
   GetPartitions: r.report.apiCalls['glue:GetPartitions'] ?? 0, BatchGetPartition: r.report.apiCalls['glue:BatchGetPartition'] ?? 0,

@@ -33,7 +33,7 @@ afterEach(() => p.stop());
 const [WEST, EU] = TARGETS;
 const DATABASE = 'sales';
 const TABLES = Array.from({ length: 6 }, (_, i) => `orders_${i}`);
-const DAYS = Array.from({ length: 30 }, (_, i) => `2026-01-${String(i + 1).padStart(2, '0')}`);
+const DAYS = Array.from({ length: 10 }, (_, i) => `2026-01-${String(i + 1).padStart(2, '0')}`);
 const direct = (region: string) => glueAt(moto.endpoint, region);
 /** What the applier's own calls go through: Glue in every Region, and the ledger's reads and writes (not its stream). */
 const APPLY_CALLS = ['glue:*', 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'];
@@ -136,7 +136,9 @@ describe('applier under injected faults: the ledger ends APPLIED, the targets co
     expect(faults().injected.some(f => f.operation.startsWith('dynamodb:'))).toBe(true);
     expect(await ledgerStates(ids)).toEqual(allApplied(ids));
     expect(await targetDifferences()).toEqual(converged());
-  });
+    // Adaptive retry slows every client down after throttling, and each table brings its attached kinds' reads
+    // (column statistics a partition among them): a bound for a loaded machine, not a measure of speed.
+  }, 300_000);
 
   test('a lost reply from Glue: the first CreateDatabase, CreateTable and BatchCreatePartition in one target take effect, their answers are lost', async () => {
     await seedSource();
