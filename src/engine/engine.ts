@@ -18,7 +18,7 @@ import {
   readSourceLakeFormation, type ConvergeLakeFormationOptions, type LakeFormationConfig, type LakeFormationState, type LfPhase,
   type ProtectedPrincipals,
 } from './lake-formation';
-import { refusePromotedTargets } from './promote/mark';
+import { promotedRegions, PromotedRegionRefused } from './promote/mark';
 import {
   LineWriter, lakeFormationRecords, writeSnapshotPart, SnapshotPins, SnapshotRefused, SnapshotSource, validateSnapshot,
   writeSnapshot,
@@ -73,6 +73,14 @@ export interface EngineSettings {
    * @default all of them
    */
   readonly attachedKinds?: readonly AttachedKind[];
+  /**
+   * What a writing run does with a target that `lake-replica promote` marked: `refuse` the whole run before any
+   * write (the CLI and the job: one command, one answer), or `skip` that target, its objects SKIPPED with the
+   * reason, while the other targets converge (the near-real-time applier: one promoted Region must not hold up
+   * the events of the others, nor be retried for ever).
+   * @default 'refuse'
+   */
+  readonly promotedTargets?: 'refuse' | 'skip';
 }
 
 /**
@@ -121,8 +129,8 @@ export class ReplicationEngine {
   static async create(settings: EngineSettings, clients: AwsClients): Promise<ReplicationEngine> {
     let scope = new Scope(settings.scope);
     if (settings.mode !== 'restore') {
-      if (settings.mode === 'sync') await refuseToWriteIntoPromoted(settings, clients);
-      return new ReplicationEngine(settings, clients, scope, new LiveCatalogSource(clients, settings.sourceRegion!, scope));
+      const promoted = settings.mode === 'sync' ? await promotedTargets(settings, clients) : new Map<string, string>();
+      return new ReplicationEngine(settings, clients, scope, new LiveCatalogSource(clients, settings.sourceRegion!, scope), promoted);
     }
     const location = settings.snapshotLocation!;
     const region = settings.targetRegions[0];
@@ -130,12 +138,12 @@ export class ReplicationEngine {
     const pins = new SnapshotPins();
     // The snapshot is checked first: a broken one is refused before any call to the targets.
     const header = await validateSnapshot(location, clients, region, pins);
-    await refuseToWriteIntoPromoted(settings, clients);
+    const promoted = await promotedTargets(settings, clients);
     // A restore never reaches outside what the snapshot covers: prune included.
     scope = new Scope(settings.scope, new Scope(header.scope));
     const snapshot = new SnapshotSource(location, clients, scope, region, pins);
     await snapshot.open();
-    return new ReplicationEngine(settings, clients, scope, snapshot);
+    return new ReplicationEngine(settings, clients, scope, snapshot, promoted);
   }
 
   /**
@@ -170,6 +178,8 @@ export class ReplicationEngine {
     private readonly clients: AwsClients,
     readonly scope: Scope,
     private readonly source: CatalogSource,
+    /** The targets `lake-replica promote` marked (only when `promotedTargets` is skip: otherwise create refused). */
+    private readonly promoted: ReadonlyMap<string, string>,
   ) {
     this.lakeFormation = settings.lakeFormation ?? { kinds: [], protectedPrincipals: [] };
   }
@@ -277,19 +287,26 @@ export class ReplicationEngine {
    * Converges named objects in one target, from the source's current state: the near-real-time path.
    * Glue refs go to the Glue converger, the others to Lake Formation's (SKIPPED when it is switched off).
    */
-  readonly convergeObjects: ObjectConverger = (refs, region) => convergeByKind(refs, region, {
-    glue: glueObjectConverger({
-      clients: this.clients,
-      source: this.source as LiveCatalogSource,
-      scope: this.scope,
-      bucketMappings: this.settings.bucketMappings,
-      roleMappings: this.settings.roleMappings,
-      connectionMappings: this.settings.connectionMappings,
-      icebergMetadata: this.settings.icebergMetadata,
-      attachedKinds: this.attachedKinds,
-    }),
-    lakeFormation: this.lakeFormation.kinds.length === 0 ? undefined : this.lakeFormationObjects(),
-  });
+  readonly convergeObjects: ObjectConverger = async (refs, region) => {
+    const promotedAt = this.promoted.get(region);
+    if (promotedAt !== undefined) {
+      const reason = `not replicated: Region ${region} was promoted to the primary (lake-replica promote, ${promotedAt})`;
+      return new Map<string, ObjectOutcome>(refs.map(ref => [refKey(ref), { status: 'SKIPPED', reason }]));
+    }
+    return convergeByKind(refs, region, {
+      glue: glueObjectConverger({
+        clients: this.clients,
+        source: this.source as LiveCatalogSource,
+        scope: this.scope,
+        bucketMappings: this.settings.bucketMappings,
+        roleMappings: this.settings.roleMappings,
+        connectionMappings: this.settings.connectionMappings,
+        icebergMetadata: this.settings.icebergMetadata,
+        attachedKinds: this.attachedKinds,
+      }),
+      lakeFormation: this.lakeFormation.kinds.length === 0 ? undefined : this.lakeFormationObjects(),
+    });
+  };
 
   private lakeFormationObjects(): ObjectConverger {
     this.lakeFormationObjectsConverger ??= lakeFormationObjectConverger({
@@ -419,14 +436,18 @@ export class ReplicationEngine {
 }
 
 /**
- * The promoted-Region guard: a writing run (sync, restore, the job's steps, the near-real-time applier) refuses every
- * target that `lake-replica promote` marked, before anything is written, so the old source coming back never
- * overwrites the new primary. One GetCatalog a target (and the caller's identity, once) per engine.
+ * The promoted-Region guard: a writing run (sync, restore, the job's steps, the near-real-time applier) never writes
+ * into a target that `lake-replica promote` marked, so the old source coming back never overwrites the new primary.
+ * With `promotedTargets` refuse, such a target refuses the run before anything is written; with skip, the marked
+ * targets are returned. One GetCatalog a target (and the caller's identity, once) per engine.
  */
-async function refuseToWriteIntoPromoted(settings: EngineSettings, clients: AwsClients): Promise<void> {
-  if (settings.targetRegions.length === 0) return;
+async function promotedTargets(settings: EngineSettings, clients: AwsClients): Promise<Map<string, string>> {
+  if (settings.targetRegions.length === 0) return new Map();
   const { account } = await callerIdentity(clients, settings.targetRegions[0]);
-  await refusePromotedTargets(region => clients.get(GlueClient, region), account, settings.targetRegions);
+  const promoted = await promotedRegions(region => clients.get(GlueClient, region), account, settings.targetRegions);
+  const [first] = promoted;
+  if (first && (settings.promotedTargets ?? 'refuse') === 'refuse') throw new PromotedRegionRefused(...first);
+  return promoted;
 }
 
 /** Splits refs between the Glue and Lake Formation convergers; a converger that throws fails only its own refs. */

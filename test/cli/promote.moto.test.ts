@@ -118,7 +118,7 @@ test('promote --skip table-optimizers leaves them disabled (and still marks the 
   expect(await enabled(DR)).toEqual({ compaction: false, retention: false });
 });
 
-test('the guard: sync, restore and the applier refuse to write into the promoted Region (exit 1, naming it and demote); demote lifts it', async () => {
+test('the guard: sync, restore and the job refuse to write into the promoted Region (exit 1, naming it and demote); demote lifts it', async () => {
   await seed();
   const file = join(mkdtempSync(join(tmpdir(), 'promote-')), 'lake.jsonl.gz');
   expect((await motoCli(moto().endpoint, 'snapshot', '--source-region', SOURCE, '--skip', 'lake-formation', '--out', file)).code).toBe(0);
@@ -134,7 +134,7 @@ test('the guard: sync, restore and the applier refuse to write into the promoted
   expect(restore.code).toBe(1);
   expect(restore.report.error).toMatch(new RegExp(`Region ${DR} was promoted`));
   expect(writeCalls(restore.report.apiCalls)).toBe(0);
-  // The near-real-time applier and the job's steps build their engine as the deployed construct does.
+  // The job's steps build their engine as the deployed construct does (the applier skips the Region instead: test/handlers/realtime.moto.test.ts).
   const settings = { sourceRegion: SOURCE, targetRegions: [DR], bucketMappings: [], tableConcurrency: 4 } as unknown as JobSettings;
   const clients = new AwsClients({ endpoint: moto().endpoint, maxAttempts: 1 });
   await expect(ReplicationEngine.create(deployedEngineSettings(settings, { prune: true, dryRun: false, databases: ['*'], excludeDatabases: [] }), clients))

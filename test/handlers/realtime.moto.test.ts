@@ -1,4 +1,5 @@
 import { CreateDatabaseCommand, GetDatabaseCommand } from '@aws-sdk/client-glue';
+import { setPromoted } from '../../src/engine/promote/mark';
 import { handler as applier } from '../../src/handlers/applier.lambda';
 import { handler as poller } from '../../src/handlers/poller.lambda';
 import type { JobSettings } from '../../src/shared/job-settings';
@@ -17,8 +18,8 @@ afterAll(() => {
   process.env = saved;
 });
 
-test('the poller and applier handlers carry a change from CloudTrail to both targets', async () => {
-  const p = pipeline();
+/** Configures the handlers through their environment as the construct does; returns the captured log lines. */
+function deploy(endpoint: string): jest.SpyInstance {
   const settings: JobSettings = {
     sourceRegion: SOURCE,
     targetRegions: TARGETS,
@@ -41,10 +42,17 @@ test('the poller and applier handlers carry a change from CloudTrail to both tar
   Object.assign(process.env, {
     [JOB_SETTINGS_ENV]: JSON.stringify(settings),
     [REALTIME_SETTINGS_ENV]: JSON.stringify(realtime),
-    AWS_ENDPOINT_URL: p.endpoint,
+    AWS_ENDPOINT_URL: endpoint,
     AWS_REGION: SOURCE,
   });
-  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  return jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+}
+
+const logLines = (stdout: jest.SpyInstance) => stdout.mock.calls.map(c => JSON.parse(String(c[0])) as Record<string, unknown>);
+
+test('the poller and applier handlers carry a change from CloudTrail to both targets', async () => {
+  const p = pipeline();
+  const stdout = deploy(p.endpoint);
   try {
     await p.glueAt(SOURCE).send(new CreateDatabaseCommand({ DatabaseInput: { Name: 'sales', LocationUri: 's3://acme-lake-raw/sales/' } }));
     p.trail.add(trailEvent({ id: 'e1', name: 'CreateDatabase', time: new Date(), params: params.createDatabase('sales') }));
@@ -57,9 +65,34 @@ test('the poller and applier handlers carry a change from CloudTrail to both tar
       expect((await p.glueAt(region).send(new GetDatabaseCommand({ Name: 'sales' }))).Database!.LocationUri).toBe('s3://acme-lake-raw-dr/sales/');
     }
     // Structured logs name the object and target; metrics go out in embedded metric format.
-    const lines = stdout.mock.calls.map(c => JSON.parse(String(c[0])) as Record<string, unknown>);
+    const lines = logLines(stdout);
     expect(lines).toContainEqual(expect.objectContaining({ message: 'object converged', target: 'us-west-2', object: { kind: 'database', database: 'sales' }, status: 'APPLIED' }));
     expect(lines.some(l => (l._aws as { CloudWatchMetrics?: Array<{ Namespace: string }> } | undefined)?.CloudWatchMetrics?.[0].Namespace === 'LakeReplica' && 'ReplicationLagMs' in l)).toBe(true);
+  } finally {
+    stdout.mockRestore();
+  }
+});
+
+test('a target that lake-replica promote marked gets its events SKIPPED with the reason; the other target converges and the batch does not fail', async () => {
+  const p = pipeline();
+  const [promoted, replica] = TARGETS;
+  await setPromoted(p.glueAt(promoted), '123456789012', '2026-12-03T06:00:00.000Z');
+  const stdout = deploy(p.endpoint);
+  try {
+    await p.glueAt(SOURCE).send(new CreateDatabaseCommand({ DatabaseInput: { Name: 'sales', LocationUri: 's3://acme-lake-raw/sales/' } }));
+    p.trail.add(trailEvent({ id: 'e1', name: 'CreateDatabase', time: new Date(), params: params.createDatabase('sales') }));
+    await poller({}, { getRemainingTimeInMillis: () => 60_000 });
+    expect(await applier({ Records: await p.pendingRecords() })).toEqual({ batchItemFailures: [] });
+    expect((await p.glueAt(replica).send(new GetDatabaseCommand({ Name: 'sales' }))).Database!.LocationUri).toBe('s3://acme-lake-raw-dr/sales/');
+    await expect(p.glueAt(promoted).send(new GetDatabaseCommand({ Name: 'sales' }))).rejects.toThrow(/not found/i);
+    const event = (await p.ledger.getEvents(['e1'])).get('e1')!;
+    expect(event.targets[replica].status).toBe('APPLIED');
+    expect(event.targets[promoted]).toMatchObject({
+      status: 'SKIPPED', reason: `not replicated: Region ${promoted} was promoted to the primary (lake-replica promote, 2026-12-03T06:00:00.000Z)`,
+    });
+    // Nothing is left to retry: the event is done, not pending for the promoted Region.
+    expect(event.state).toBe('DONE');
+    expect(logLines(stdout)).toContainEqual(expect.objectContaining({ message: 'event skipped', target: promoted }));
   } finally {
     stdout.mockRestore();
   }

@@ -48,8 +48,11 @@ export class PromotedRegionRefused extends Error {
   }
 }
 
-/** Throws PromotedRegionRefused for the first of `regions` that is promoted. */
-export async function refusePromotedTargets(glueIn: (region: string) => GlueClient, catalogId: string, regions: readonly string[]): Promise<void> {
+/** The promoted ones of `regions`, with when each was promoted: one GetCatalog a Region. */
+export async function promotedRegions(
+  glueIn: (region: string) => GlueClient, catalogId: string, regions: readonly string[],
+): Promise<Map<string, string>> {
+  const promoted = new Map<string, string>();
   for (const region of regions) {
     let at: string | undefined;
     try {
@@ -57,6 +60,7 @@ export async function refusePromotedTargets(glueIn: (region: string) => GlueClie
     } catch (error) {
       throw new Error(`reading whether Region ${region} is promoted (GetCatalog ${catalogId}) failed: ${errorMessage(error)}`);
     }
-    if (at !== undefined) throw new PromotedRegionRefused(region, at);
+    if (at !== undefined) promoted.set(region, at);
   }
+  return promoted;
 }
