@@ -2,7 +2,7 @@ import { GlueClient } from '@aws-sdk/client-glue';
 import type { BucketMapping } from '../bucket-mapping';
 import { convergeDatabase, convergeGlue, pruneDatabases, GLUE_KINDS, glueObjectConverger } from './glue';
 import { LiveCatalogSource, type CatalogSource } from './glue';
-import { ATTACHED_KIND_NAMES, type AttachedKind } from '../shared/attached-kinds';
+import { ATTACHED_KIND_NAMES, ATTACHED_KINDS, type AttachedKind } from '../shared/attached-kinds';
 import type { ConnectionMapping } from '../shared/connection-mapping';
 import type { JobSettings, RunOptions } from '../shared/job-settings';
 import type { RoleMapping } from '../shared/role-mapping';
@@ -20,8 +20,8 @@ import {
 } from './lake-formation';
 import { promotedRegions, PromotedRegionRefused } from './promote/mark';
 import {
-  LineWriter, lakeFormationRecords, writeSnapshotPart, SnapshotPins, SnapshotRefused, SnapshotSource, validateSnapshot,
-  writeSnapshot,
+  LineWriter, lakeFormationRecords, writeCatalogPart, writeSnapshotPart, SnapshotPins, SnapshotRefused, SnapshotSource, validateSnapshot,
+  writeSnapshot, type SnapshotPartResult,
 } from './snapshot';
 
 /**
@@ -273,10 +273,20 @@ export class ReplicationEngine {
   }
 
   /** One database's records as one part of a run's snapshot, within a deadline. */
-  async snapshotPart(database: string, location: string, cursor: Cursor | undefined, deadline: Deadline): Promise<Report> {
+  snapshotPart(database: string, location: string, cursor: Cursor | undefined, deadline: Deadline): Promise<Report> {
+    return this.writePart(location, out => writeSnapshotPart(this.source.lookups!, database, out, cursor, deadline, this.attachedKinds));
+  }
+
+  /** The objects the account's catalog owns (connections, catalogs) as one part of a run's snapshot; none without those kinds. */
+  async snapshotCatalogPart(location: string): Promise<Report | undefined> {
+    if (!this.attachedKinds.some(k => ATTACHED_KINDS[k].owner === 'catalog')) return undefined;
+    return this.writePart(location, out => writeCatalogPart(this.source, out, this.attachedKinds));
+  }
+
+  private async writePart(location: string, write: (out: LineWriter) => Promise<SnapshotPartResult>): Promise<Report> {
     const builder = this.newReport([], { region: this.settings.sourceRegion! }, { mode: 'snapshot', targets: [], prune: false });
     const out = new LineWriter(location, this.clients, this.snapshotRegion);
-    const part = await out.publish(() => writeSnapshotPart(this.source.lookups!, database, out, cursor, deadline, this.attachedKinds));
+    const part = await out.publish(() => write(out));
     const report = builder.finish(this.clients.apiCalls);
     report.snapshot = { location, format: 'lake-replica-snapshot-part', version: 1, ...part.totals };
     report.continuation = part.continuation;

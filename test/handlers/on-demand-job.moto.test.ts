@@ -1,5 +1,6 @@
 import {
-  CreateCatalogCommand, CreateConnectionCommand, GetCatalogCommand, GetDatabaseCommand, GetTablesCommand, CreateDatabaseCommand, DeleteTableCommand,
+  CreateCatalogCommand, CreateConnectionCommand, GetCatalogCommand, GetCatalogsCommand, GetDatabaseCommand, GetTablesCommand, CreateDatabaseCommand,
+  DeleteTableCommand, GlueClient,
 } from '@aws-sdk/client-glue';
 import type { WorkItem } from '../../src/engine/job/job-types';
 import { handler as finalize } from '../../src/handlers/finalize.lambda';
@@ -36,7 +37,7 @@ describe('on-demand job handlers against moto', () => {
     expect(restore.report.counts.partition.created).toBe(6);
   });
 
-  test('the catalog\'s own objects (a federated catalog and its connection) are converged once a run, by finalize, into every target', async () => {
+  test('the catalog\'s own objects (a federated catalog and its connection) are converged once a run, by finalize, into every target, and held in the run\'s snapshot', async () => {
     const source = glueAt(job.endpoint, SOURCE);
     await source.send(new CreateConnectionCommand({
       ConnectionInput: { Name: 'public-rest', ConnectionType: 'CUSTOM' as never, ConnectionProperties: { CONNECTOR_URL: 'https://iceberg.example.com' } },
@@ -51,6 +52,37 @@ describe('on-demand job handlers against moto', () => {
     for (const region of TARGETS) expect((await glueAt(job.endpoint, region).send(new GetCatalogCommand({ CatalogId: 'open' }))).Catalog?.Name).toBe('open');
     const again = await job.runStateMachine({}, 900_000, `run-again-${Date.now()}`);
     expect(again.report.counts.catalog).toMatchObject({ unchanged: 2, created: 0 });
+
+    // The run's snapshot holds them too: a restore into a third Region, the source not read, brings them back.
+    const restore = await motoCli(job.endpoint, 'restore', '--from', again.outcome.snapshotLocation!, '--target-region', 'ap-southeast-2', '--json');
+    expect(restore.code).toBe(0);
+    expect(restore.report.counts.catalog).toMatchObject({ created: 1, failed: 0 });
+    expect(restore.report.counts.connection).toMatchObject({ created: 1, failed: 0 });
+    const restored = await glueAt(job.endpoint, 'ap-southeast-2').send(new GetCatalogCommand({ CatalogId: 'open' }));
+    expect(restored.Catalog?.FederatedCatalog).toMatchObject({ Identifier: 'remote', ConnectionName: 'public-rest' });
+  });
+
+  test('a run whose read of the catalog\'s own objects fails writes no snapshot manifest and says so; the previous snapshot stays the newest', async () => {
+    await seedSampleLake(glueAt(job.endpoint, SOURCE));
+    const first = await job.runStateMachine({}, 900_000, 'catalog-good');
+    expect(first.outcome.snapshotLocation).toBeDefined();
+    const send = GlueClient.prototype.send;
+    // The SDK call itself is refused (as IAM or Glue would), only GetCatalogs: everything else reaches moto.
+    const spy = jest.spyOn(GlueClient.prototype, 'send').mockImplementation(function (this: GlueClient, command: unknown, ...rest: unknown[]) {
+      if (command instanceof GetCatalogsCommand) return Promise.reject(Object.assign(new Error('User is not authorized to perform: glue:GetCatalogs'), { name: 'AccessDeniedException' }));
+      return (send as (...a: unknown[]) => Promise<unknown>).call(this, command, ...rest);
+    } as never);
+    try {
+      const { outcome, report } = await job.runStateMachine({}, 900_000, 'catalog-refused');
+      expect(outcome.failed).toBeGreaterThan(0);
+      expect(outcome.snapshotLocation).toBeUndefined();
+      expect(report.failures).toContainEqual(expect.objectContaining({
+        kind: 'snapshot', key: 'catalog-refused', error: expect.stringMatching(/catalog's own objects .*failed: .*glue:GetCatalogs, so no snapshot manifest was written/),
+      }));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await job.readJson<{ runId: string }>('latest/snapshot.json')).toMatchObject({ runId: 'catalog-good' });
   });
 
   test('a tiny time budget makes every item continue table by table, with nothing lost or counted twice', async () => {

@@ -1,8 +1,8 @@
 import { jobEngine } from './job-engine';
 import { LAKE_FORMATION_ITEMS, type ItemReport, type RunManifest, type RunOutcome, type WorkItem } from './job-types';
-import { SNAPSHOT_ITEM_TARGET } from './run-item';
+import { CATALOG_PART, SNAPSHOT_ITEM_TARGET } from './run-item';
 import { RunStore } from './run-store';
-import { ATTACHED_KINDS, type AttachedKind } from '../../shared/attached-kinds';
+import type { AttachedKind } from '../../shared/attached-kinds';
 import type { JobSettings } from '../../shared/job-settings';
 import { GLUE_KINDS } from '../glue';
 import { AwsClients } from '../kernel/clients';
@@ -55,8 +55,8 @@ export async function finalizeRun(settings: JobSettings, runId: string, clients:
     if (part.snapshot && part.item.kind !== 'converge') {
       const path = part.snapshot.location.slice(`s3://${store.bucket}/${prefix}snapshot/`.length);
       // The Lake Formation parts go first, in order: a restore applies them before the Glue objects.
-      const database = part.item.kind === 'lakeFormation' ? '' : part.item.database;
-      parts.push({ database, seq: part.seq, path, totals: part.snapshot });
+      const lakeFormation = part.item.kind === 'lakeFormation';
+      parts.push({ rank: lakeFormation ? 0 : 2, database: lakeFormation ? '' : part.item.database, seq: part.seq, path, totals: part.snapshot });
       // The before step's last invocation knows which kinds its parts hold whole.
       if (part.item.kind === 'lakeFormation' && part.done) snapshotKinds = part.snapshot.lakeFormationKinds ?? [];
     }
@@ -83,10 +83,22 @@ export async function finalizeRun(settings: JobSettings, runId: string, clients:
 
   let snapshotLocation: string | undefined;
   const snapshotComplete = !options.dryRun && items.filter(i => i.kind === 'snapshot' || i.phase === 'before').every(i => done.has(itemId(i)));
+  let catalogHeld = snapshotComplete;
   if (snapshotComplete) {
+    // The catalog's own objects are read here, once a run, beside the parts the snapshot items wrote.
+    try {
+      const part = await engine.snapshotCatalogPart(`s3://${store.bucket}/${prefix}snapshot/${CATALOG_PART}`);
+      if (part) parts.push({ rank: 1, database: '', seq: 0, path: CATALOG_PART, totals: part.snapshot! });
+    } catch (error) {
+      catalogHeld = false;
+      const why = `reading the catalog's own objects (connections, catalogs) failed: ${errorMessage(error)}`;
+      run.fail({ kind: 'snapshot', key: runId, error: `${why}, so no snapshot manifest was written for this run` });
+    }
+  }
+  if (snapshotComplete && catalogHeld) {
     snapshotLocation = await writeSnapshotManifest(store, prefix, manifest, scope, parts, snapshotKinds, engine.attachedKinds);
     await store.putJson('latest/snapshot.json', { runId, location: snapshotLocation });
-  } else if (!options.dryRun) {
+  } else if (!options.dryRun && !snapshotComplete) {
     run.fail({ kind: 'snapshot', key: runId, error: 'the snapshot is incomplete, so no snapshot manifest was written for this run' });
   }
 
@@ -104,13 +116,20 @@ function itemId(item: WorkItem): string {
   return `${item.kind}|${item.target ?? item.phase ?? ''}|${item.database}`;
 }
 
-interface SnapshotPart { readonly database: string; readonly seq: number; readonly path: string; readonly totals: SnapshotTotals }
+/** A part of the run's snapshot, read in order of rank (0 Lake Formation, 1 the catalog's own objects, 2 databases), database, seq. */
+interface SnapshotPart {
+  readonly rank: number;
+  readonly database: string;
+  readonly seq: number;
+  readonly path: string;
+  readonly totals: SnapshotTotals;
+}
 
 async function writeSnapshotManifest(
   store: RunStore, prefix: string, manifest: RunManifest, scope: Scope, parts: SnapshotPart[], kinds: string[] | undefined,
   attachedKinds: readonly AttachedKind[],
 ): Promise<string> {
-  parts.sort((a, b) => a.database < b.database ? -1 : a.database > b.database ? 1 : a.seq - b.seq);
+  parts.sort((a, b) => a.rank - b.rank || (a.database < b.database ? -1 : a.database > b.database ? 1 : a.seq - b.seq));
   const header: SnapshotHeader = {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
@@ -118,9 +137,7 @@ async function writeSnapshotManifest(
     source: manifest.source,
     scope: scope.toJSON(),
     ...(kinds ? { lakeFormation: { kinds: kinds as LfKind[] } } : {}),
-    // The job's parts are per database: the catalog's own objects (connections, catalogs) are not in them, so the
-    // header does not claim them and a restore from this snapshot leaves them alone (docs/snapshot-format.md).
-    attached: { kinds: attachedKinds.filter(k => ATTACHED_KINDS[k].owner !== 'catalog') },
+    attached: { kinds: [...attachedKinds] },
   };
   const totals: SnapshotTotals = { databases: 0, tables: 0, partitions: 0, attached: 0 };
   for (const p of parts) for (const k of ['databases', 'tables', 'partitions'] as const) totals[k] += p.totals[k];

@@ -9,6 +9,9 @@ import type { Deadline } from '../kernel/resume';
 /** The snapshot part the before step's first invocation writes: the Lake Formation state's listed kinds. */
 export const LAKE_FORMATION_PART = '_lake-formation.jsonl.gz';
 
+/** The snapshot part the finalize step writes: the objects the account's catalog owns (connections, catalogs). */
+export const CATALOG_PART = '_catalog.jsonl.gz';
+
 /**
  * The snapshot part of one invocation of the Lake Formation before step: the first holds the listed kinds,
  * each later one the tag assignments it read. Beside the database folders, so no database's part has its name.

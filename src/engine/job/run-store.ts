@@ -7,7 +7,7 @@ import { s3Client } from '../kernel/s3';
  *   runs/<runId>/manifest.json                       what the run covers
  *   runs/<runId>/items.json                          the work items the distributed map reads
  *   runs/<runId>/reports/<target>/<db>/<seq>.json    one report per invocation; the last says done
- *   runs/<runId>/snapshot/<db>/<seq>.jsonl.gz        snapshot parts
+ *   runs/<runId>/snapshot/<db>/<seq>.jsonl.gz        snapshot parts (and _lake-formation*, _catalog beside them)
  *   runs/<runId>/snapshot/manifest.json              the run's snapshot (restore reads this)
  *   runs/<runId>/report.json                         the run's report
  *   latest/report.json, latest/snapshot.json         the newest run's report and a pointer to its snapshot

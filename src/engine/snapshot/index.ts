@@ -2,7 +2,7 @@
 export { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotHeader, type SnapshotTotals } from './format';
 export { LineWriter, SnapshotPins, type SplitSnapshotManifest } from './io';
 export { lakeFormationRecords } from './lake-formation-records';
-export { writeSnapshotPart } from './part';
+export { writeCatalogPart, writeSnapshotPart, type SnapshotPartResult } from './part';
 export { SnapshotRefused } from './refusal';
 export { SnapshotSource } from './source';
 export { validateSnapshot } from './validate';

@@ -1,8 +1,8 @@
-import { writeAttached } from './attached-records';
+import { writeAttached, writeCatalogAttached } from './attached-records';
 import type { SnapshotTotals } from './format';
 import { LineWriter } from './io';
 import type { AttachedKind } from '../../shared/attached-kinds';
-import type { SourceLookups } from '../glue';
+import type { CatalogSource, SourceLookups } from '../glue';
 import type { Cursor, PartialTable, Deadline } from '../kernel/resume';
 
 export interface SnapshotPartResult {
@@ -56,5 +56,15 @@ export async function writeSnapshotPart(
     const cut = await writePartitions(name, table.partitionPages());
     if (cut) return { totals, continuation: { afterTable: last, partials: [cut] } };
   }
+  return { totals };
+}
+
+/**
+ * Writes the objects the account's catalog owns (connections, catalogs, the catalog's optimization) as one part of a
+ * run's snapshot: read in one go (a few pages), so it needs no cursor. A kind whose read failed fails the part.
+ */
+export async function writeCatalogPart(source: CatalogSource, out: LineWriter, attachedKinds: readonly AttachedKind[]): Promise<SnapshotPartResult> {
+  const totals: SnapshotTotals = { databases: 0, tables: 0, partitions: 0, attached: 0 };
+  await writeCatalogAttached(out, source.catalogAttachments?.bind(source), attachedKinds, totals);
   return { totals };
 }
