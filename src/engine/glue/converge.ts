@@ -504,19 +504,24 @@ export class GlueConvergence {
    * streamed, are tested (8 B a partition; a digest collision keeps a partition, never deletes one the source has).
    * See docs/benchmarks.md, "Memory of a table's partitions".
    */
-  private async extraPartitions(t: PartitionTarget, db: string, name: string, digests: PartitionDigests | undefined) {
+  private async extraPartitions(t: PartitionTarget, db: string, name: string, digests: PartitionDigests | undefined, from?: string) {
     const key = `${db}.${name}`;
     const region = t.target.region;
     const doomed: string[][] = [];
     try {
-      for await (const page of t.target.partitionPages(db, name)) {
-        if (page.length === 0) continue;
-        const inSource = digests
+      for await (const { values: page, next } of t.target.partitionPages(db, name, from)) {
+        const inSource = page.length === 0 ? new Set<string>() : digests
           ? new Set(page.map(v => partitionKey(v)).filter(k => digests.has(k)))
           : new Set((await this.o.source.lookups!.partitionsByValues(db, name, page)).keys());
         for (const values of page) {
           const k = partitionKey(values);
           if (!inSource.has(k) && this.deleteOrReport('partition', `${key}/${k}`, region)) doomed.push(values);
+        }
+        // Past the invocation's deadline (the job, one target): what was found so far is deleted now, and the next
+        // invocation goes on from this page. Glue's token may then skip a few partitions; the next run finds them.
+        if (next && this.deadline && Date.now() > this.deadline.hard) {
+          this.partials.push({ table: name, next, extrasIn: region });
+          break;
         }
       }
     } catch (error) {
@@ -526,11 +531,16 @@ export class GlueConvergence {
     await this.partitionBatch(t, key, 'deleted', doomed, values => t.target.deletePartitions(db, name, values), v => v);
   }
 
-  /** Carries on with a table whose partitions an earlier invocation cut short. */
+  /** Carries on with a table whose partitions (or search for a target's own partitions) an earlier invocation cut short. */
   private async resumePartitions(db: string, partial: PartialTable, states: TargetDatabase[]) {
     const table = await this.o.source.lookups!.table(db, partial.table);
     if (!table) return; // deleted since: the database's table pruning handles it
-    await this.tablePartitions(db, partial.table, table, states, partial.next);
+    if (partial.extrasIn === undefined) return this.tablePartitions(db, partial.table, table, states, partial.next);
+    const key = `${db}.${partial.table}`;
+    for (const state of states.filter(s => s.target.region === partial.extrasIn && !s.broken && s.tables?.has(partial.table))) {
+      const t: PartitionTarget = { target: state.target, ctx: this.objectContext(state.ctx, key), lookup: true, creates: [], updates: [] };
+      await this.extraPartitions(t, db, partial.table, undefined, partial.next);
+    }
   }
 
   /** Streams one table's source partitions into each target (from a page token when resuming). */

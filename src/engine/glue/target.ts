@@ -76,8 +76,11 @@ export class GlueTarget {
   }
 
   /** The values of one table's partitions, page by page (1,000 a page): never the whole table at once. */
-  async* partitionPages(databaseName: string, tableName: string): AsyncIterable<string[][]> {
-    for await (const page of partitionPages(this.glue, databaseName, tableName)) yield page.partitions.map(p => p.Values ?? []);
+  /** The table's partition values, page by page (from a page token when resuming), with the token of the page after. */
+  async* partitionPages(databaseName: string, tableName: string, from?: string): AsyncIterable<{ values: string[][]; next?: string }> {
+    for await (const page of partitionPages(this.glue, databaseName, tableName, from)) {
+      yield { values: page.partitions.map(p => p.Values ?? []), next: page.next };
+    }
   }
 
   /** The named partitions that exist, by partition key, as fingerprints; none when the table does not exist. */

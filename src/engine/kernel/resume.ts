@@ -20,7 +20,13 @@ export interface Cursor {
 
 export interface PartialTable {
   readonly table: string;
+  /** The source's page token; with `extrasIn`, that target's. */
   readonly next: string;
+  /**
+   * Set when the source's partitions are all converged and the search for partitions only this target Region has
+   * (prune, verify) stopped at its page `next`: the next invocation goes on from there.
+   */
+  readonly extrasIn?: string;
 }
 
 /**

@@ -172,17 +172,22 @@ describe('mocked Glue: convergeDatabase resumes from its cursor across invocatio
       const invocations = await untilDone(PASSED);
       const reports = invocations.map(i => i.report);
 
-      // 1 000 + 1 000 + 500: one page per invocation, each resumed from the token its predecessor returned.
-      expect(reports.map(r => r.counts.partition.created)).toEqual([1000, 1000, 500]);
+      // 1 000 + 1 000 + 500: one page per invocation, each resumed from the token its predecessor returned. Then
+      // (prune) the search for partitions only the target has goes on one target page per invocation: 3 pages.
+      expect(reports.map(r => r.counts.partition.created)).toEqual([1000, 1000, 500, 0, 0]);
       for (const [i, inv] of invocations.entries()) {
         const reads = (await callsOf(inv, GetPartitionsCommand)).filter(c => c.region === SOURCE_REGION);
-        expect(reads).toHaveLength(1);
+        expect(reads).toHaveLength(i < 3 ? 1 : 0);
+        if (i >= 3) continue;
         const cursor = i === 0 ? undefined : invocations[i - 1].report.continuation;
         expect(reads[0].input.NextToken).toBe(cursor?.partials?.[0].next);
-        if (i < invocations.length - 1) {
+        if (i < 2) {
           expect(inv.report.continuation?.partials).toEqual([{ table: 'orders', next: (await reads[0].output() as GetPartitionsResponse).NextToken }]);
         }
       }
+      expect(invocations.slice(2, 4).map(i => i.report.continuation?.partials)).toEqual([
+        [{ table: 'orders', next: expect.any(String), extrasIn: TARGET_REGION }], [{ table: 'orders', next: expect.any(String), extrasIn: TARGET_REGION }],
+      ]);
 
       const created = (await Promise.all(invocations.map(inv => callsOf(inv, BatchCreatePartitionCommand)))).flat();
       for (const c of created) expect(c.input.PartitionInputList!.length).toBeLessThanOrEqual(100);
@@ -213,20 +218,23 @@ describe('mocked Glue: convergeDatabase resumes from its cursor across invocatio
       expect(reports.flatMap(r => r.failures)).toEqual([]);
     });
 
-    test('mocked: with two target Regions the cut table is one cursor entry, and both Regions end with every partition once', async () => {
+    test('mocked: with two target Regions the cut table is one cursor entry (its search for target-only partitions one a Region), and both Regions end with every partition once', async () => {
       const OTHER = 'eu-west-1';
       lake.region(OTHER).addDatabase(database('sales'));
       let cursor: Cursor | undefined;
       const invocations: Invocation[] = [];
       do {
         const inv = await invoke({ cursor, deadline: PASSED, targets: [TARGET_REGION, OTHER] });
-        if (inv.report.continuation) expect(inv.report.continuation.partials).toHaveLength(1);
+        const partials = inv.report.continuation?.partials ?? [];
+        if (partials.some(p => p.extrasIn === undefined)) expect(partials).toHaveLength(1);
+        else expect(partials.map(p => p.extrasIn).sort()).toEqual(partials.length === 0 ? [] : [OTHER, TARGET_REGION]);
         invocations.push(inv);
         cursor = inv.report.continuation;
       } while (cursor && invocations.length < MAX_INVOCATIONS);
 
       expect(cursor).toBeUndefined();
-      expect(invocations).toHaveLength(3);
+      // 3 source pages, then the 2 further target pages of each Region's search.
+      expect(invocations).toHaveLength(5);
       const created = (await Promise.all(invocations.map(inv => callsOf(inv, BatchCreatePartitionCommand)))).flat();
       for (const region of [TARGET_REGION, OTHER]) {
         const entries = values(created.filter(c => c.region === region));
@@ -293,6 +301,26 @@ describe('mocked Glue: convergeDatabase resumes from its cursor across invocatio
       expect(deletedValues(deletes).sort()).toEqual(extras);
       expect(targetPartitions('orders')).toEqual(days(2500));
       expect([first, second].flatMap(i => i.report.failures)).toEqual([]);
+    });
+
+    test('mocked: past the hard deadline the search for the target\'s own partitions goes on from its page in the next invocation; every extra is deleted once', async () => {
+      const invocations = await untilDone(PASSED, { prune: true });
+      const cuts = invocations.flatMap(i => i.report.continuation?.partials ?? []);
+      // The source's 3 pages, each cut; then the target's pages, each cut, the search resumed in that target.
+      expect(cuts.filter(c => c.extrasIn === undefined)).toHaveLength(2);
+      expect(cuts.filter(c => c.extrasIn === TARGET_REGION).length).toBeGreaterThan(0);
+      expect(invocations.length).toBeGreaterThan(3);
+      const reports = invocations.map(i => i.report);
+      expect(totalOf(reports, 'partition', 'created')).toBe(2300);
+      expect(totalOf(reports, 'partition', 'deleted')).toBe(30);
+      expect(targetPartitions('orders')).toEqual(days(2500));
+      // A resumed search reads the target from its page on, never the source's pages again.
+      for (const inv of invocations.filter((_, n) => n > 0 && invocations[n - 1].report.continuation?.partials?.[0]?.extrasIn)) {
+        expect((await callsOf(inv, BatchCreatePartitionCommand))).toEqual([]);
+        const reads = await callsOf<GetPartitionsRequest>(inv, GetPartitionsCommand);
+        expect(reads.every(c => c.region === TARGET_REGION && c.input.NextToken)).toBe(true);
+      }
+      expect(reports.flatMap(r => r.failures)).toEqual([]);
     });
 
     test('mocked: leftovers BatchGetPartition leaves unprocessed are asked again, never taken for extras', async () => {
