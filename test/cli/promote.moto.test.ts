@@ -2,8 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CreateDatabaseCommand, CreateTableCommand, CreateTableOptimizerCommand, DeleteDatabaseCommand, GetCatalogCommand, GetTableOptimizerCommand,
-  UpdateCatalogCommand, type TableOptimizerConfiguration,
+  CreateColumnStatisticsTaskSettingsCommand, CreateDatabaseCommand, CreateTableCommand, CreateTableOptimizerCommand, DeleteDatabaseCommand,
+  GetCatalogCommand, GetColumnStatisticsTaskSettingsCommand, GetTableCommand, GetTableOptimizerCommand, UpdateCatalogCommand,
+  type TableOptimizerConfiguration,
 } from '@aws-sdk/client-glue';
 import { deployedEngineSettings, ReplicationEngine } from '../../src/engine/engine';
 import { AwsClients } from '../../src/engine/kernel/clients';
@@ -108,6 +109,74 @@ test('promote --from a snapshot, with the source gone, enables the optimizers as
   const r = json(await promote('--from', file, '--json'));
   expect(r.changes).toEqual([{ kind: 'tableOptimizer', key: 'sales.events/compaction', fields: ['configuration'] }]);
   expect(await enabled(DR)).toEqual({ compaction: true, retention: false });
+});
+
+test('promote --from a snapshot also switches on, as the source ran them, the default catalog\'s optimization, a materialized view\'s refresh and a statistics schedule', async () => {
+  await glue(SOURCE).send(new UpdateCatalogCommand({
+    CatalogId: ACCOUNT,
+    CatalogInput: {
+      CatalogProperties: {
+        IcebergOptimizationProperties: {
+          RoleArn: ROLE, Compaction: { enabled: 'true', strategy: 'binpack' }, Retention: { enabled: 'false', snapshotRetentionPeriodInDays: '5' },
+        },
+      },
+    },
+  }));
+  await glue(SOURCE).send(new CreateDatabaseCommand({ DatabaseInput: { Name: 'sales' } }));
+  await glue(SOURCE).send(new CreateTableCommand({
+    DatabaseName: 'sales',
+    TableInput: { Name: 'orders', StorageDescriptor: { Columns: [{ Name: 'id', Type: 'bigint' }], Location: 's3://acme-lake-raw/sales/orders/' } },
+  }));
+  const sql = 'SELECT id, count(*) AS n FROM sales.orders GROUP BY id';
+  await glue(SOURCE).send(new CreateTableCommand({
+    DatabaseName: 'sales',
+    TableInput: {
+      Name: 'order_counts',
+      TableType: 'EXTERNAL_TABLE',
+      Parameters: { table_type: 'ICEBERG', metadata_location: 's3://acme-lake-raw/sales/order_counts/metadata/00001.metadata.json' },
+      StorageDescriptor: { Columns: [{ Name: 'id', Type: 'bigint' }, { Name: 'n', Type: 'bigint' }], Location: 's3://acme-lake-raw/sales/order_counts/' },
+      ViewDefinition: {
+        IsManaged: true,
+        Definer: ROLE,
+        RefreshSeconds: 3600,
+        SubObjects: [`arn:aws:glue:${SOURCE}:${ACCOUNT}:table/sales/orders`],
+        Representations: [{ Dialect: 'SPARK', DialectVersion: '3.5', ViewOriginalText: sql, ViewExpandedText: sql }],
+      },
+    },
+  }));
+  await glue(SOURCE).send(new CreateColumnStatisticsTaskSettingsCommand({ DatabaseName: 'sales', TableName: 'orders', Role: ROLE, Schedule: 'cron(0 3 * * ? *)' }));
+  const state = async () => {
+    const catalog = (await glue(DR).send(new GetCatalogCommand({ CatalogId: ACCOUNT }))).Catalog!;
+    const optimization = catalog.CatalogProperties?.IcebergOptimizationProperties;
+    const view = (await glue(DR).send(new GetTableCommand({ DatabaseName: 'sales', Name: 'order_counts' }))).Table!;
+    const task = await glue(DR).send(new GetColumnStatisticsTaskSettingsCommand({ DatabaseName: 'sales', TableName: 'orders' }));
+    return {
+      compaction: optimization?.Compaction?.enabled,
+      retention: optimization?.Retention?.enabled,
+      refresh: view.ViewDefinition?.RefreshSeconds,
+      schedule: task.ColumnStatisticsTaskSettings?.Schedule?.State,
+    };
+  };
+  const synced = await sync();
+  expect({ code: synced.code, failures: synced.report.failures }).toEqual({ code: 0, failures: [] });
+  // The replica runs none of them.
+  expect(await state()).toEqual({ compaction: 'false', retention: 'false', refresh: undefined, schedule: 'NOT_SCHEDULED' });
+
+  const file = join(mkdtempSync(join(tmpdir(), 'promote-')), 'lake.jsonl.gz');
+  expect((await motoCli(moto().endpoint, 'snapshot', '--source-region', SOURCE, '--skip', 'lake-formation', '--out', file)).code).toBe(0);
+  await glue(SOURCE).send(new DeleteDatabaseCommand({ Name: 'sales' }));
+  const r = json(await promote('--from', file, '--json'));
+  expect(r.changes.map(c => `${c.kind} ${c.key}`).sort()).toEqual([
+    'catalogOptimization catalog/default', 'statisticsTaskSettings sales.orders/task-settings', 'table sales.order_counts',
+  ]);
+  expect(r.marked).toBe(true);
+  // Retention was off in the source, so it stays off.
+  expect(await state()).toEqual({ compaction: 'true', retention: 'false', refresh: 3600, schedule: 'SCHEDULED' });
+  // The mark and the optimization share the default catalog: neither write lost the other.
+  expect(await mark(DR)).toBeDefined();
+  const again = json(await promote('--from', file, '--json'));
+  expect(again).toMatchObject({ changes: [], marked: false });
+  expect(writeCalls(again.apiCalls)).toBe(0);
 });
 
 test('promote --skip table-optimizers leaves them disabled (and still marks the Region)', async () => {
