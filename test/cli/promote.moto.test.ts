@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import {
   CreateColumnStatisticsTaskSettingsCommand, CreateDatabaseCommand, CreateTableCommand, CreateTableOptimizerCommand, DeleteDatabaseCommand,
   GetCatalogCommand, GetColumnStatisticsTaskSettingsCommand, GetTableCommand, GetTableOptimizerCommand, UpdateCatalogCommand,
-  type TableOptimizerConfiguration,
+  type TableInput, type TableOptimizerConfiguration,
 } from '@aws-sdk/client-glue';
 import { deployedEngineSettings, ReplicationEngine } from '../../src/engine/engine';
 import { AwsClients } from '../../src/engine/kernel/clients';
@@ -33,17 +33,23 @@ const RETENTION: TableOptimizerConfiguration = {
   roleArn: ROLE, enabled: false, retentionConfiguration: { icebergConfiguration: { snapshotRetentionPeriodInDays: 5 } },
 };
 
-async function seed(): Promise<void> {
-  await glue(SOURCE).send(new CreateDatabaseCommand({ DatabaseInput: { Name: 'sales' } }));
-  await glue(SOURCE).send(new CreateTableCommand({
+/** An Iceberg table of sales in the source (a materialized view with a `ViewDefinition`). */
+function createIcebergTable(name: string, extra: Partial<TableInput> = {}) {
+  return glue(SOURCE).send(new CreateTableCommand({
     DatabaseName: 'sales',
     TableInput: {
-      Name: 'events',
+      Name: name,
       TableType: 'EXTERNAL_TABLE',
-      Parameters: { table_type: 'ICEBERG', metadata_location: 's3://acme-lake-raw/sales/events/metadata/00001.metadata.json' },
-      StorageDescriptor: { Columns: [{ Name: 'id', Type: 'bigint' }], Location: 's3://acme-lake-raw/sales/events/' },
+      Parameters: { table_type: 'ICEBERG', metadata_location: `s3://acme-lake-raw/sales/${name}/metadata/00001.metadata.json` },
+      StorageDescriptor: { Columns: [{ Name: 'id', Type: 'bigint' }], Location: `s3://acme-lake-raw/sales/${name}/` },
+      ...extra,
     },
   }));
+}
+
+async function seed(): Promise<void> {
+  await glue(SOURCE).send(new CreateDatabaseCommand({ DatabaseInput: { Name: 'sales' } }));
+  await createIcebergTable('events');
   const create = (Type: 'compaction' | 'retention', TableOptimizerConfiguration: TableOptimizerConfiguration) => glue(SOURCE).send(
     new CreateTableOptimizerCommand({ CatalogId: ACCOUNT, DatabaseName: 'sales', TableName: 'events', Type, TableOptimizerConfiguration }));
   await create('compaction', COMPACTION);
@@ -128,22 +134,15 @@ test('promote --from a snapshot also switches on, as the source ran them, the de
     TableInput: { Name: 'orders', StorageDescriptor: { Columns: [{ Name: 'id', Type: 'bigint' }], Location: 's3://acme-lake-raw/sales/orders/' } },
   }));
   const sql = 'SELECT id, count(*) AS n FROM sales.orders GROUP BY id';
-  await glue(SOURCE).send(new CreateTableCommand({
-    DatabaseName: 'sales',
-    TableInput: {
-      Name: 'order_counts',
-      TableType: 'EXTERNAL_TABLE',
-      Parameters: { table_type: 'ICEBERG', metadata_location: 's3://acme-lake-raw/sales/order_counts/metadata/00001.metadata.json' },
-      StorageDescriptor: { Columns: [{ Name: 'id', Type: 'bigint' }, { Name: 'n', Type: 'bigint' }], Location: 's3://acme-lake-raw/sales/order_counts/' },
-      ViewDefinition: {
-        IsManaged: true,
-        Definer: ROLE,
-        RefreshSeconds: 3600,
-        SubObjects: [`arn:aws:glue:${SOURCE}:${ACCOUNT}:table/sales/orders`],
-        Representations: [{ Dialect: 'SPARK', DialectVersion: '3.5', ViewOriginalText: sql, ViewExpandedText: sql }],
-      },
+  await createIcebergTable('order_counts', {
+    ViewDefinition: {
+      IsManaged: true,
+      Definer: ROLE,
+      RefreshSeconds: 3600,
+      SubObjects: [`arn:aws:glue:${SOURCE}:${ACCOUNT}:table/sales/orders`],
+      Representations: [{ Dialect: 'SPARK', DialectVersion: '3.5', ViewOriginalText: sql, ViewExpandedText: sql }],
     },
-  }));
+  });
   await glue(SOURCE).send(new CreateColumnStatisticsTaskSettingsCommand({ DatabaseName: 'sales', TableName: 'orders', Role: ROLE, Schedule: 'cron(0 3 * * ? *)' }));
   const state = async () => {
     const catalog = (await glue(DR).send(new GetCatalogCommand({ CatalogId: ACCOUNT }))).Catalog!;
