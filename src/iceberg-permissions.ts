@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { BucketMapping } from './bucket-mapping';
+import type { BucketMapping } from './shared/bucket-mapping';
 import { ICEBERG_STAGING_PREFIX } from './shared/iceberg-staging';
 
 /**

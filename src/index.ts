@@ -1,4 +1,4 @@
-export type { BucketMapping } from './bucket-mapping';
+export type { BucketMapping } from './shared/bucket-mapping';
 export type { RoleMapping } from './shared/role-mapping';
 export type { ConnectionMapping } from './shared/connection-mapping';
 export * from './multi-region-lake-replica';

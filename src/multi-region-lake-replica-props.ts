@@ -4,7 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import type { BucketMapping } from './bucket-mapping';
+import type { BucketMapping } from './shared/bucket-mapping';
 import type { ConnectionMapping } from './shared/connection-mapping';
 import type { RoleMapping } from './shared/role-mapping';
 

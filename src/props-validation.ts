@@ -1,8 +1,8 @@
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
-import { bucketMappingErrors } from './bucket-mapping';
 import { CloudTrailLookupStrategy, type MultiRegionLakeReplicaProps } from './multi-region-lake-replica-props';
+import { bucketMappingErrors } from './shared/bucket-mapping';
 import { connectionMappingErrors } from './shared/connection-mapping';
 import { globError } from './shared/glob';
 import { roleMappingErrors } from './shared/role-mapping';

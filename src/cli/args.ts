@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { COMMANDS, didYouMean, OPTIONS, optionName, UsageError, type CommandName } from './usage';
-import { BUCKET_MAPPINGS } from '../bucket-mapping';
 import type { EngineSettings } from '../engine/engine';
 import type { Mode } from '../engine/kernel/report';
 import type { PromoteSettings } from '../engine/promote/promote';
 import { ATTACHED_SWITCH_NAMES, attachedKindsWithout } from '../shared/attached-kinds';
+import { BUCKET_MAPPINGS } from '../shared/bucket-mapping';
 import { connectionMappingErrors, parseConnectionMapping, type ConnectionMapping } from '../shared/connection-mapping';
 import { globError } from '../shared/glob';
 import { kindsWithout, LF_SWITCHES, SKIP_ALL_LAKE_FORMATION } from '../shared/lake-formation-kinds';

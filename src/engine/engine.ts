@@ -1,8 +1,8 @@
 import { GlueClient } from '@aws-sdk/client-glue';
-import type { BucketMapping } from '../bucket-mapping';
 import { convergeDatabase, convergeGlue, pruneDatabases, GLUE_KINDS, glueObjectConverger } from './glue';
 import { LiveCatalogSource, type CatalogSource } from './glue';
 import { ATTACHED_KIND_NAMES, ATTACHED_KINDS, type AttachedKind } from '../shared/attached-kinds';
+import type { BucketMapping } from '../shared/bucket-mapping';
 import type { ConnectionMapping } from '../shared/connection-mapping';
 import type { JobSettings, RunOptions } from '../shared/job-settings';
 import type { RoleMapping } from '../shared/role-mapping';

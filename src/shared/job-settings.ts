@@ -1,5 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { BucketMapping } from '../bucket-mapping';
+import type { BucketMapping } from './bucket-mapping';
 import type { ConnectionMapping } from './connection-mapping';
 import { globError } from './glob';
 import type { RoleMapping } from './role-mapping';

@@ -7,8 +7,8 @@ import type { CatalogSource, SourceDatabase, SourceLookups, SourceTable } from '
 import { checkReplicaStorage, hasHiveStorage } from './storage-check';
 import { BATCH_CREATE_PARTITIONS as BATCH, GlueTarget, type EntryError } from './target';
 import { isDataCatalogView, type ViewWait } from './views';
-import { BucketMapper, type BucketMapping } from '../../bucket-mapping';
 import { ATTACHED_KINDS, type AttachedKind } from '../../shared/attached-kinds';
+import { BucketMapper, type BucketMapping } from '../../shared/bucket-mapping';
 import { ConnectionMapper, type ConnectionMapping } from '../../shared/connection-mapping';
 import { RoleMapper, type RoleMapping } from '../../shared/role-mapping';
 import { AwsClients } from '../kernel/clients';

@@ -1,7 +1,7 @@
 import { GLUE_KINDS, GlueConvergence, type KnownDatabases, type ObjectChange } from './converge';
 import type { LiveCatalogSource } from './source';
-import type { BucketMapping } from '../../bucket-mapping';
 import { ATTACHED_KIND_NAMES, ATTACHED_KINDS, type AttachedKind } from '../../shared/attached-kinds';
+import type { BucketMapping } from '../../shared/bucket-mapping';
 import type { ConnectionMapping } from '../../shared/connection-mapping';
 import type { RoleMapping } from '../../shared/role-mapping';
 import type { AwsClients } from '../kernel/clients';

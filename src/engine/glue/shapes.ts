@@ -2,7 +2,7 @@ import type {
   Database, DatabaseIdentifier, DatabaseInput, Partition, PartitionInput, StorageDescriptor, Table, TableIdentifier, TableInput,
   ViewDefinition, ViewDefinitionInput, ViewRepresentation, ViewRepresentationInput,
 } from '@aws-sdk/client-glue';
-import type { BucketMapper } from '../../bucket-mapping';
+import type { BucketMapper } from '../../shared/bucket-mapping';
 import type { ConnectionMapper } from '../../shared/connection-mapping';
 import type { RoleMapper } from '../../shared/role-mapping';
 

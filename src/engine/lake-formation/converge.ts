@@ -5,8 +5,8 @@ import { isProtected, withPrincipals, type ProtectedPrincipals } from './protect
 import { inTargetRegion, mapResource, resourceLabel } from './shapes';
 import { readLakeFormation, kindsToRead } from './source';
 import { kindItems, type ItemOf, type LakeFormationState } from './state';
-import type { BucketMapping } from '../../bucket-mapping';
-import { BucketMapper } from '../../bucket-mapping';
+import type { BucketMapping } from '../../shared/bucket-mapping';
+import { BucketMapper } from '../../shared/bucket-mapping';
 import { LAKE_FORMATION_KINDS, LF_KINDS, type LfKind } from '../../shared/lake-formation-kinds';
 import { AwsClients } from '../kernel/clients';
 import { errorMessage, isAlreadyExists, isNotFound } from '../kernel/errors';

@@ -6,8 +6,8 @@ import { guardedPrincipals, type ProtectedPrincipals } from './protected-princip
 import { inTargetRegion, ownResource, resourceDatabase } from './shapes';
 import { kindReader, kindsToRead, readLakeFormation } from './source';
 import { emptyState, kindItems, kindState, type LakeFormationState } from './state';
-import type { BucketMapping } from '../../bucket-mapping';
-import { BucketMapper } from '../../bucket-mapping';
+import type { BucketMapping } from '../../shared/bucket-mapping';
+import { BucketMapper } from '../../shared/bucket-mapping';
 import type { LfKind } from '../../shared/lake-formation-kinds';
 import { AwsClients } from '../kernel/clients';
 import { errorMessage } from '../kernel/errors';

@@ -1,12 +1,12 @@
 import { GetPartitionsCommand } from '@aws-sdk/client-glue';
 import type { Database, Partition, Table } from '@aws-sdk/client-glue';
 import 'aws-sdk-client-mock-jest';
-import type { BucketMapping } from '../../../src/bucket-mapping';
 import { convergeGlue } from '../../../src/engine/glue/converge';
 import { LiveCatalogSource } from '../../../src/engine/glue/source';
 import { AwsClients } from '../../../src/engine/kernel/clients';
 import { writeCalls, type Report } from '../../../src/engine/kernel/report';
 import { Scope } from '../../../src/engine/kernel/scope';
+import type { BucketMapping } from '../../../src/shared/bucket-mapping';
 import { asSeenElsewhere, dailyPartitions, database, FakeLake, NO_WRITES, table, view, writesSent } from '../../support/fake-lake';
 import { mockAws, SOURCE_REGION, TARGET_REGION, type MockedAws } from '../../support/sdk-harness';
 

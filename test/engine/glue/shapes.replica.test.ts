@@ -1,7 +1,7 @@
 import type { DatabaseInput, PartitionInput, TableIdentifier, TableInput } from '@aws-sdk/client-glue';
 import fc from 'fast-check';
-import { BucketMapper } from '../../../src/bucket-mapping';
 import { promotedTable, replicaDatabase, replicaPartition, replicaTable, type ReplicaContext } from '../../../src/engine/glue/shapes';
+import { BucketMapper } from '../../../src/shared/bucket-mapping';
 import { RoleMapper } from '../../../src/shared/role-mapping';
 
 const SOURCE_REGION = 'us-east-1';

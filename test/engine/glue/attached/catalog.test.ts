@@ -1,7 +1,7 @@
-import { BucketMapper } from '../../../../src/bucket-mapping';
 import { catalog, type CatalogItem } from '../../../../src/engine/glue/attached/catalog';
 import { connection } from '../../../../src/engine/glue/attached/connection';
 import type { ReplicaContext } from '../../../../src/engine/glue/shapes';
+import { BucketMapper } from '../../../../src/shared/bucket-mapping';
 import { ConnectionMapper } from '../../../../src/shared/connection-mapping';
 import { RoleMapper } from '../../../../src/shared/role-mapping';
 

@@ -1,9 +1,9 @@
 import type { GlueClient } from '@aws-sdk/client-glue';
-import { BucketMapper } from '../../../../src/bucket-mapping';
 import { AttachedConvergence, type AttachedRules } from '../../../../src/engine/glue/attached/converge';
 import type { AttachedKindModule } from '../../../../src/engine/glue/attached/kind';
 import { ATTACHED_MODULES } from '../../../../src/engine/glue/attached/modules';
 import type { ReplicaContext } from '../../../../src/engine/glue/shapes';
+import { BucketMapper } from '../../../../src/shared/bucket-mapping';
 
 /**
  * The one decision for attached objects, driven through a kind module that keeps its objects in memory (the Glue

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { BucketMapper } from '../src/bucket-mapping';
-import type { BucketMapping } from '../src/bucket-mapping';
+import { BucketMapper } from '../../src/shared/bucket-mapping';
+import type { BucketMapping } from '../../src/shared/bucket-mapping';
 
 const TARGET = 'us-west-2';
 const OTHER = 'eu-central-1';

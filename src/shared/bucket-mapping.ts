@@ -1,5 +1,5 @@
-import { mappingErrors, parseMapping, type MappingKind } from './shared/mappings';
-import { bucketNameError } from './shared/validation';
+import { mappingErrors, parseMapping, type MappingKind } from './mappings';
+import { bucketNameError } from './validation';
 
 /**
  * A source bucket and the bucket that holds its replicated data.

@@ -1,4 +1,4 @@
-import { bucketMappingErrors, parseBucketMapping } from '../src/bucket-mapping';
+import { bucketMappingErrors, parseBucketMapping } from '../../src/shared/bucket-mapping';
 
 describe('parseBucketMapping', () => {
   test('SRC=DST maps for every target Region', () => {
