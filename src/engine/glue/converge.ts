@@ -443,7 +443,7 @@ export class GlueConvergence {
     const db = table.databaseName;
     const name = table.input.Name!;
     const key = `${db}.${name}`;
-    const findExtras = this.prune || this.o.mode === 'verify';
+    const findExtras = this.findsExtras;
     // A snapshot cannot be asked for partitions by value: its keys are kept as 64-bit digests instead (8 B each).
     const digests = findExtras && !this.o.source.lookups ? new PartitionDigests() : undefined;
     let complete = true;
@@ -905,10 +905,16 @@ export class GlueConvergence {
     else this.report.count('partition', 'unchanged');
   }
 
+  /** Whether objects only a target has are looked for: deleted with prune, listed by verify. */
+  private get findsExtras(): boolean {
+    return this.prune || this.o.mode === 'verify';
+  }
+
   /** The run's rules, as every attached kind gets them. */
   private attachedRules(): AttachedRules {
     return {
       dryRun: this.dryRun,
+      findsExtras: this.prune || this.o.mode === 'verify',
       differ: (kind, key, target, outcome, fields) => this.differ(kind, key, target, outcome, fields),
       count: (kind, outcome, n) => this.report.count(kind, outcome, n),
       fail: (kind, key, target, error) => this.report.fail({ kind, key, target, error }),

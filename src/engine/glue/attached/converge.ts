@@ -9,6 +9,8 @@ import type { ReplicaContext } from '../shapes';
 /** What the run's rules are, as the Glue converger applies them to every kind. */
 export interface AttachedRules {
   readonly dryRun: boolean;
+  /** Whether objects only the target has are looked for (prune, verify); otherwise a paged kind reads only what it compares. */
+  readonly findsExtras: boolean;
   differ(kind: AttachedKind, key: string, target: string, outcome: AttachedWrite, fields?: string[]): void;
   count(kind: AttachedKind, outcome: AttachedWrite | 'unchanged', n?: number): void;
   fail(kind: AttachedKind, key: string, target: string, error: string): void;
@@ -145,7 +147,8 @@ export class AttachedConvergence {
   ): Promise<void> {
     try {
       for await (const page of source.pages()) {
-        await this.convergeKind(kind, m, glue, owner, ownerKey, ctx.targetRegion, page.items.map(i => m.replica(i, ctx)), () => page.read(glue));
+        const desired = page.items.map(i => m.replica(i, ctx));
+        await this.convergeKind(kind, m, glue, owner, ownerKey, ctx.targetRegion, desired, () => page.read(glue, this.rules.findsExtras));
       }
     } catch (error) {
       this.rules.fail(kind, `${ownerKey}/*`, ctx.targetRegion, `converging them failed: ${errorMessage(error)}`);

@@ -28,8 +28,11 @@ export type AttachedWrite = 'created' | 'updated' | 'deleted';
 /** One page of a paged kind's objects in the source, and how to read the same objects in a target. */
 export interface AttachedPage<T> {
   readonly items: readonly T[];
-  /** The target's objects the page covers (e.g. its partitions' statistics there): what the page is compared with. */
-  read(glue: GlueClient): Promise<Array<AttachedRead<T>>>;
+  /**
+   * The target's objects the page covers (e.g. its partitions' statistics there): what the page is compared with.
+   * With `extras` false (no prune, no verify) only those the page's items could match need be read.
+   */
+  read(glue: GlueClient, extras: boolean): Promise<Array<AttachedRead<T>>>;
 }
 
 /**

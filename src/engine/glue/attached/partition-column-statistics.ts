@@ -74,9 +74,12 @@ function dataColumns(table: TableInput): string[] {
 function statisticsPage(
   items: PartitionColumnStatisticsItem[], partitions: string[][], owner: Owner, columns: string[],
 ): AttachedPage<PartitionColumnStatisticsItem> {
+  // Without extras to find, a partition whose source has no statistics needs no read in the target: a lake that keeps
+  // none costs one read a partition (the source's), not two.
+  const withStatistics = () => [...new Map(items.map(s => [partitionKey(s.Values), s.Values])).values()];
   return {
     items,
-    read: async glue => (await statisticsOf(glue, owner, partitions, columns)).map(item => ({ item })),
+    read: async (glue, extras) => (await statisticsOf(glue, owner, extras ? partitions : withStatistics(), columns)).map(item => ({ item })),
   };
 }
 

@@ -57,6 +57,7 @@ function harness(options: { prune?: boolean; dryRun?: boolean } = {}) {
   const failures: string[] = [];
   const rules: AttachedRules = {
     dryRun: options.dryRun ?? false,
+    findsExtras: options.prune ?? false,
     differ: (_k, key, _t, outcome) => { differences.push(`${outcome} ${key}`); },
     count: (_k, outcome, n = 1) => { counts[outcome] = (counts[outcome] ?? 0) + n; },
     fail: (_k, key, _t, error) => { failures.push(`${key}: ${error}`); },
@@ -145,6 +146,7 @@ test('a source read that failed is one failure for the owner, and nothing of the
   h.kind.target.set('extra', { Name: 'extra', Value: 'x' });
   const convergence = new AttachedConvergence(['partitionIndex'], {
     dryRun: false,
+    findsExtras: true,
     differ: () => undefined,
     count: () => undefined,
     deleteOrReport: () => true,
