@@ -18,7 +18,7 @@ import {
   readSourceLakeFormation, type ConvergeLakeFormationOptions, type LakeFormationConfig, type LakeFormationState, type LfPhase,
   type ProtectedPrincipals,
 } from './lake-formation';
-import { promotedRegions, PromotedRegionRefused } from './promote/mark';
+import { promotedMark, PromotedRegionRefused } from './promote/mark';
 import {
   LineWriter, lakeFormationRecords, writeCatalogPart, writeSnapshotPart, SnapshotPins, SnapshotRefused, SnapshotSource, validateSnapshot,
   writeSnapshot, type SnapshotPartResult,
@@ -77,7 +77,8 @@ export interface EngineSettings {
    * What a writing run does with a target that `lake-replica promote` marked: `refuse` the whole run before any
    * write (the CLI and the job: one command, one answer), or `skip` that target, its objects SKIPPED with the
    * reason, while the other targets converge (the near-real-time applier: one promoted Region must not hold up
-   * the events of the others, nor be retried for ever).
+   * the events of the others, nor be retried for ever; a target whose mark cannot be read gets its objects FAILED,
+   * retried). An engine built with skip converges named objects only (`convergeObjects`).
    * @default 'refuse'
    */
   readonly promotedTargets?: 'refuse' | 'skip';
@@ -129,8 +130,8 @@ export class ReplicationEngine {
   static async create(settings: EngineSettings, clients: AwsClients): Promise<ReplicationEngine> {
     let scope = new Scope(settings.scope);
     if (settings.mode !== 'restore') {
-      const promoted = settings.mode === 'sync' ? await promotedTargets(settings, clients) : new Map<string, string>();
-      return new ReplicationEngine(settings, clients, scope, new LiveCatalogSource(clients, settings.sourceRegion!, scope), promoted);
+      const held = settings.mode === 'sync' ? await heldTargets(settings, clients) : new Map<string, ObjectOutcome>();
+      return new ReplicationEngine(settings, clients, scope, new LiveCatalogSource(clients, settings.sourceRegion!, scope), held);
     }
     const location = settings.snapshotLocation!;
     const region = settings.targetRegions[0];
@@ -138,12 +139,12 @@ export class ReplicationEngine {
     const pins = new SnapshotPins();
     // The snapshot is checked first: a broken one is refused before any call to the targets.
     const header = await validateSnapshot(location, clients, region, pins);
-    const promoted = await promotedTargets(settings, clients);
+    const held = await heldTargets(settings, clients);
     // A restore never reaches outside what the snapshot covers: prune included.
     scope = new Scope(settings.scope, new Scope(header.scope));
     const snapshot = new SnapshotSource(location, clients, scope, region, pins);
     await snapshot.open();
-    return new ReplicationEngine(settings, clients, scope, snapshot, promoted);
+    return new ReplicationEngine(settings, clients, scope, snapshot, held);
   }
 
   /**
@@ -178,10 +179,20 @@ export class ReplicationEngine {
     private readonly clients: AwsClients,
     readonly scope: Scope,
     private readonly source: CatalogSource,
-    /** The targets `lake-replica promote` marked (only when `promotedTargets` is skip: otherwise create refused). */
-    private readonly promoted: ReadonlyMap<string, string>,
+    /**
+     * With `promotedTargets` skip, the targets nothing converges into, and the outcome each of their objects gets:
+     * SKIPPED where `lake-replica promote` marked it, FAILED where the mark could not be read (otherwise create refused).
+     */
+    private readonly held: ReadonlyMap<string, ObjectOutcome>,
   ) {
     this.lakeFormation = settings.lakeFormation ?? { kinds: [], protectedPrincipals: [] };
+  }
+
+  /** Every path but `convergeObjects` converges whole targets, which a `promotedTargets` skip engine never does. */
+  private wholeTargetsOnly(): void {
+    if (this.settings.promotedTargets === 'skip') {
+      throw new Error('an engine built with promotedTargets "skip" converges named objects only (convergeObjects): build one with "refuse" for whole targets');
+    }
   }
 
   private get dryRun(): boolean {
@@ -298,11 +309,8 @@ export class ReplicationEngine {
    * Glue refs go to the Glue converger, the others to Lake Formation's (SKIPPED when it is switched off).
    */
   readonly convergeObjects: ObjectConverger = async (refs, region) => {
-    const promotedAt = this.promoted.get(region);
-    if (promotedAt !== undefined) {
-      const reason = `not replicated: Region ${region} was promoted to the primary (lake-replica promote, ${promotedAt})`;
-      return new Map<string, ObjectOutcome>(refs.map(ref => [refKey(ref), { status: 'SKIPPED', reason }]));
-    }
+    const held = this.held.get(region);
+    if (held) return new Map(refs.map(ref => [refKey(ref), held]));
     return convergeByKind(refs, region, {
       glue: glueObjectConverger({
         clients: this.clients,
@@ -380,6 +388,7 @@ export class ReplicationEngine {
   }
 
   private async lakeFormationOptions(report: ReportBuilder): Promise<ConvergeLakeFormationOptions> {
+    this.wholeTargetsOnly();
     return {
       mode: this.convergeMode,
       clients: this.clients,
@@ -405,6 +414,7 @@ export class ReplicationEngine {
   }
 
   private glueOptions(targetRegions: readonly string[]) {
+    this.wholeTargetsOnly();
     return {
       mode: this.convergeMode,
       source: this.source,
@@ -448,16 +458,29 @@ export class ReplicationEngine {
 /**
  * The promoted-Region guard: a writing run (sync, restore, the job's steps, the near-real-time applier) never writes
  * into a target that `lake-replica promote` marked, so the old source coming back never overwrites the new primary.
- * With `promotedTargets` refuse, such a target refuses the run before anything is written; with skip, the marked
- * targets are returned. One GetCatalog a target (and the caller's identity, once) per engine.
+ * With `promotedTargets` refuse, such a target (or one whose mark cannot be read) refuses the run before anything is
+ * written; with skip, the targets held back are returned with their objects' outcome. One GetCatalog a target (and
+ * the caller's identity, once) per engine.
  */
-async function promotedTargets(settings: EngineSettings, clients: AwsClients): Promise<Map<string, string>> {
-  if (settings.targetRegions.length === 0) return new Map();
+async function heldTargets(settings: EngineSettings, clients: AwsClients): Promise<Map<string, ObjectOutcome>> {
+  const held = new Map<string, ObjectOutcome>();
+  if (settings.targetRegions.length === 0) return held;
+  const skip = settings.promotedTargets === 'skip';
   const { account } = await callerIdentity(clients, settings.targetRegions[0]);
-  const promoted = await promotedRegions(region => clients.get(GlueClient, region), account, settings.targetRegions);
-  const [first] = promoted;
-  if (first && (settings.promotedTargets ?? 'refuse') === 'refuse') throw new PromotedRegionRefused(...first);
-  return promoted;
+  for (const region of settings.targetRegions) {
+    let at: string | undefined;
+    try {
+      at = await promotedMark(clients.get(GlueClient, region), account, region);
+    } catch (error) {
+      if (!skip) throw error;
+      held.set(region, { status: 'FAILED', reason: `${errorMessage(error)}; nothing was converged there` });
+      continue;
+    }
+    if (at === undefined) continue;
+    if (!skip) throw new PromotedRegionRefused(region, at);
+    held.set(region, { status: 'SKIPPED', reason: `not replicated: Region ${region} was promoted to the primary (lake-replica promote, ${at})` });
+  }
+  return held;
 }
 
 /** Splits refs between the Glue and Lake Formation convergers; a converger that throws fails only its own refs. */

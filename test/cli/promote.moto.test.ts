@@ -208,6 +208,12 @@ test('the guard: sync, restore and the job refuse to write into the promoted Reg
   await expect(ReplicationEngine.create(deployedEngineSettings(settings, { prune: true, dryRun: false, databases: ['*'], excludeDatabases: [] }), clients))
     .rejects.toThrow(new RegExp(`Region ${DR} was promoted.*lake-replica demote --region ${DR}`, 's'));
   expect(writeCalls(clients.apiCalls)).toBe(0);
+  // An engine that skips promoted targets (the applier's) converges named objects only, never a whole target.
+  const skipping = await ReplicationEngine.create({
+    ...deployedEngineSettings(settings, { prune: true, dryRun: false, databases: ['*'], excludeDatabases: [] }), promotedTargets: 'skip',
+  }, clients);
+  await expect(skipping.run()).rejects.toThrow(/promotedTargets "skip" converges named objects only/);
+  expect(writeCalls(clients.apiCalls)).toBe(0);
   clients.destroy();
   // Read-only modes still compare: the runbook's verify of a failback.
   expect((await motoCli(moto().endpoint, 'verify', '--source-region', SOURCE, '--target-region', DR, '--skip', 'lake-formation')).code).not.toBe(1);

@@ -52,6 +52,9 @@ describe('on-demand job handlers against moto', () => {
     for (const region of TARGETS) expect((await glueAt(job.endpoint, region).send(new GetCatalogCommand({ CatalogId: 'open' }))).Catalog?.Name).toBe('open');
     const again = await job.runStateMachine({}, 900_000, `run-again-${Date.now()}`);
     expect(again.report.counts.catalog).toMatchObject({ unchanged: 2, created: 0 });
+    // Finalize reads the source's catalogs twice (to converge them, then into the snapshot): both are in the report.
+    // (2 GetCatalogs in the source and 2 in each of the 2 targets to converge them, 2 more in the source for the snapshot.)
+    expect(again.report.apiCalls['glue:GetCatalogs']).toBe(2 + 2 * 2 + 2);
 
     // The run's snapshot holds them too: a restore into a third Region, the source not read, brings them back.
     const restore = await motoCli(job.endpoint, 'restore', '--from', again.outcome.snapshotLocation!, '--target-region', 'ap-southeast-2', '--json');

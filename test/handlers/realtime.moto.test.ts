@@ -1,4 +1,4 @@
-import { CreateDatabaseCommand, GetDatabaseCommand } from '@aws-sdk/client-glue';
+import { CreateDatabaseCommand, GetCatalogCommand, GetDatabaseCommand, GlueClient } from '@aws-sdk/client-glue';
 import { setPromoted } from '../../src/engine/promote/mark';
 import { handler as applier } from '../../src/handlers/applier.lambda';
 import { handler as poller } from '../../src/handlers/poller.lambda';
@@ -95,5 +95,35 @@ test('a target that lake-replica promote marked gets its events SKIPPED with the
     expect(logLines(stdout)).toContainEqual(expect.objectContaining({ message: 'event skipped', target: promoted }));
   } finally {
     stdout.mockRestore();
+  }
+});
+
+test('a target whose promoted mark cannot be read gets its events FAILED, to be retried; the other target converges', async () => {
+  const p = pipeline();
+  const [unreadable, replica] = TARGETS;
+  const send = GlueClient.prototype.send;
+  const spy = jest.spyOn(GlueClient.prototype, 'send').mockImplementation(async function (this: GlueClient, command: unknown, ...rest: unknown[]) {
+    if (command instanceof GetCatalogCommand && await this.config.region() === unreadable) {
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    }
+    return (send as (...a: unknown[]) => Promise<unknown>).call(this, command, ...rest);
+  } as never);
+  const stdout = deploy(p.endpoint);
+  try {
+    await p.glueAt(SOURCE).send(new CreateDatabaseCommand({ DatabaseInput: { Name: 'sales', LocationUri: 's3://acme-lake-raw/sales/' } }));
+    p.trail.add(trailEvent({ id: 'e1', name: 'CreateDatabase', time: new Date(), params: params.createDatabase('sales') }));
+    await poller({}, { getRemainingTimeInMillis: () => 60_000 });
+    const records = await p.pendingRecords();
+    // The record fails: the stream retries it, and only the target still pending is converged then.
+    expect((await applier({ Records: records })).batchItemFailures).toHaveLength(records.length);
+    expect((await p.glueAt(replica).send(new GetDatabaseCommand({ Name: 'sales' }))).Database).toBeDefined();
+    const event = (await p.ledger.getEvents(['e1'])).get('e1')!;
+    expect(event.targets[replica].status).toBe('APPLIED');
+    expect(event.targets[unreadable]).toMatchObject({
+      status: 'FAILED', attempts: 1, lastError: expect.stringContaining(`reading whether Region ${unreadable} is promoted (GetCatalog 123456789012) failed: ThrottlingException: Rate exceeded; nothing was converged there`),
+    });
+  } finally {
+    stdout.mockRestore();
+    spy.mockRestore();
   }
 });

@@ -21,6 +21,12 @@ import { Scope } from '../kernel/scope';
 
 export const GLUE_KINDS: readonly ObjectKind[] = ['database', 'table', 'partition'];
 
+/**
+ * With a deadline, the search for a target's own partitions stops once it has found this many: their deletes (25 a
+ * BatchDeletePartition, 100 calls) must fit in the time the hard deadline leaves (at least a minute).
+ */
+const DOOMED_PER_INVOCATION = 2_500;
+
 export interface GlueConvergeOptions {
   /** plan and verify write nothing; sync and restore converge the targets. */
   readonly mode: Exclude<Mode, 'snapshot'>;
@@ -496,7 +502,10 @@ export class GlueConvergence {
 
   /**
    * Partitions only one target has: its partitions listed page by page, each page's values tested against the
-   * source, deleted with prune (after the listing, so the listing's pages are not shifted under it) or reported.
+   * source, deleted with prune (after this invocation's listing, so its pages are not shifted under it) or reported.
+   * With a deadline (the job) the search stops at a page past the hard deadline, or once `DOOMED_PER_INVOCATION`
+   * are found, so their deletes fit in the time left; the next invocation goes on from that page (`resume`), and a
+   * listing that went on after deletes is followed by one more from the top (`PartialTable.sweepAgain`).
    *
    * A live source is asked again by value (BatchGetPartition, 1,000 a call): one more read call per 1,000 target
    * partitions, memory flat whatever the table's size, and right across resumed invocations (the digests of an
@@ -504,12 +513,15 @@ export class GlueConvergence {
    * streamed, are tested (8 B a partition; a digest collision keeps a partition, never deletes one the source has).
    * See docs/benchmarks.md, "Memory of a table's partitions".
    */
-  private async extraPartitions(t: PartitionTarget, db: string, name: string, digests: PartitionDigests | undefined, from?: string) {
+  private async extraPartitions(
+    t: PartitionTarget, db: string, name: string, digests: PartitionDigests | undefined, resume?: { from?: string; sweepAgain?: boolean },
+  ) {
     const key = `${db}.${name}`;
     const region = t.target.region;
     const doomed: string[][] = [];
     try {
-      for await (const { values: page, next } of t.target.partitionPages(db, name, from)) {
+      let cut = false;
+      for await (const { values: page, next } of t.target.partitionPages(db, name, resume?.from)) {
         const inSource = page.length === 0 ? new Set<string>() : digests
           ? new Set(page.map(v => partitionKey(v)).filter(k => digests.has(k)))
           : new Set((await this.o.source.lookups!.partitionsByValues(db, name, page)).keys());
@@ -518,14 +530,18 @@ export class GlueConvergence {
           if (!inSource.has(k) && this.deleteOrReport('partition', `${key}/${k}`, region)) doomed.push(values);
         }
         // Past the invocation's deadline (the job, one target): what was found so far is deleted now, and the next
-        // invocation goes on from this page. Glue's token may then skip a few partitions; the next run finds them.
-        if (next && this.deadline && Date.now() > this.deadline.hard) {
-          this.partials.push({ table: name, next, extrasIn: region });
+        // invocation goes on from this page; after deletes, the token may pass over some, so a sweep follows.
+        if (next && this.deadline && (Date.now() > this.deadline.hard || doomed.length >= DOOMED_PER_INVOCATION)) {
+          const sweepAgain = resume?.sweepAgain || doomed.length > 0;
+          this.partials.push({ table: name, next, extrasIn: region, ...sweepAgain ? { sweepAgain } : {} });
+          cut = true;
           break;
         }
       }
+      if (!cut && resume?.sweepAgain) this.partials.push({ table: name, next: '', extrasIn: region });
     } catch (error) {
-      this.report.fail({ kind: 'table', key, target: region, error: `looking for partitions only the target has failed, none was pruned: ${errorMessage(error)}` });
+      const pruned = resume ? 'none was pruned in this invocation (earlier invocations of the run deleted those they found)' : 'none was pruned';
+      this.report.fail({ kind: 'table', key, target: region, error: `looking for partitions only the target has failed, ${pruned}: ${errorMessage(error)}` });
       return;
     }
     await this.partitionBatch(t, key, 'deleted', doomed, values => t.target.deletePartitions(db, name, values), v => v);
@@ -533,13 +549,20 @@ export class GlueConvergence {
 
   /** Carries on with a table whose partitions (or search for a target's own partitions) an earlier invocation cut short. */
   private async resumePartitions(db: string, partial: PartialTable, states: TargetDatabase[]) {
-    const table = await this.o.source.lookups!.table(db, partial.table);
+    const key = `${db}.${partial.table}`;
+    let table: SourceTable | undefined;
+    try {
+      table = await this.o.source.lookups!.table(db, partial.table);
+    } catch (error) {
+      // This table only: the other cut tables and the rest of the listing go on.
+      this.report.fail({ kind: 'table', key, error: `reading it again to resume its partitions failed, the rest of them were not converged: ${errorMessage(error)}` });
+      return;
+    }
     if (!table) return; // deleted since: the database's table pruning handles it
     if (partial.extrasIn === undefined) return this.tablePartitions(db, partial.table, table, states, partial.next);
-    const key = `${db}.${partial.table}`;
     for (const state of states.filter(s => s.target.region === partial.extrasIn && !s.broken && s.tables?.has(partial.table))) {
       const t: PartitionTarget = { target: state.target, ctx: this.objectContext(state.ctx, key), lookup: true, creates: [], updates: [] };
-      await this.extraPartitions(t, db, partial.table, undefined, partial.next);
+      await this.extraPartitions(t, db, partial.table, undefined, { from: partial.next || undefined, sweepAgain: partial.sweepAgain });
     }
   }
 

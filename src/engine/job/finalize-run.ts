@@ -87,7 +87,12 @@ export async function finalizeRun(settings: JobSettings, runId: string, clients:
   if (snapshotComplete) {
     // The catalog's own objects are read here, once a run, beside the parts the snapshot items wrote.
     try {
+      const before = { ...clients.apiCalls };
       const part = await engine.snapshotCatalogPart(`s3://${store.bucket}/${prefix}snapshot/${CATALOG_PART}`);
+      // The part's own calls: the engine's clients count cumulatively, and the prune step's are merged already.
+      for (const [op, n] of Object.entries(clients.apiCalls)) {
+        if (n > (before[op] ?? 0)) report.apiCalls[op] = (report.apiCalls[op] ?? 0) + n - (before[op] ?? 0);
+      }
       if (part) parts.push({ rank: 1, database: '', seq: 0, path: CATALOG_PART, totals: part.snapshot! });
     } catch (error) {
       catalogHeld = false;

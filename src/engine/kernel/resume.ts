@@ -27,6 +27,12 @@ export interface PartialTable {
    * (prune, verify) stopped at its page `next`: the next invocation goes on from there.
    */
   readonly extrasIn?: string;
+  /**
+   * With `extrasIn`: this listing deleted partitions before it was cut, so its later page tokens may have passed over
+   * some (as many as were deleted, if Glue's tokens count positions). Once it reaches the end, the search lists the
+   * target once more from the top (`next` empty), which ends when a listing deletes nothing before a cut.
+   */
+  readonly sweepAgain?: boolean;
 }
 
 /**

@@ -48,19 +48,11 @@ export class PromotedRegionRefused extends Error {
   }
 }
 
-/** The promoted ones of `regions`, with when each was promoted: one GetCatalog a Region. */
-export async function promotedRegions(
-  glueIn: (region: string) => GlueClient, catalogId: string, regions: readonly string[],
-): Promise<Map<string, string>> {
-  const promoted = new Map<string, string>();
-  for (const region of regions) {
-    let at: string | undefined;
-    try {
-      at = await promotedAt(glueIn(region), catalogId);
-    } catch (error) {
-      throw new Error(`reading whether Region ${region} is promoted (GetCatalog ${catalogId}) failed: ${errorMessage(error)}`);
-    }
-    if (at !== undefined) promoted.set(region, at);
+/** When Region `region` was promoted, or undefined; a failed read names the Region and the call. */
+export async function promotedMark(glue: GlueClient, catalogId: string, region: string): Promise<string | undefined> {
+  try {
+    return await promotedAt(glue, catalogId);
+  } catch (error) {
+    throw new Error(`reading whether Region ${region} is promoted (GetCatalog ${catalogId}) failed: ${errorMessage(error)}`);
   }
-  return promoted;
 }

@@ -315,7 +315,11 @@ describe('mocked Glue: convergeDatabase resumes from its cursor across invocatio
       expect(totalOf(reports, 'partition', 'deleted')).toBe(30);
       expect(targetPartitions('orders')).toEqual(days(2500));
       // A resumed search reads the target from its page on, never the source's pages again.
-      for (const inv of invocations.filter((_, n) => n > 0 && invocations[n - 1].report.continuation?.partials?.[0]?.extrasIn)) {
+      const resumedFromPage = (n: number) => {
+        const partial = n > 0 ? invocations[n - 1].report.continuation?.partials?.[0] : undefined;
+        return !!partial?.extrasIn && !!partial.next;
+      };
+      for (const inv of invocations.filter((_, n) => resumedFromPage(n))) {
         expect((await callsOf(inv, BatchCreatePartitionCommand))).toEqual([]);
         const reads = await callsOf<GetPartitionsRequest>(inv, GetPartitionsCommand);
         expect(reads.every(c => c.region === TARGET_REGION && c.input.NextToken)).toBe(true);
@@ -355,6 +359,36 @@ describe('mocked Glue: convergeDatabase resumes from its cursor across invocatio
       expect(second.report.counts.partition).toEqual({ created: 1400, updated: 0, deleted: 0, unchanged: 100, failed: 0 });
       expect(second.report.warnings.filter(w => w.includes(' has partitions '))).toEqual([]);
       expect(targetPartitions('orders')).toEqual([...extras, ...days(2500)].sort());
+    });
+  });
+
+  describe('a target with more extras than one invocation deletes', () => {
+    /** 3,000 partitions the source does not have, dated long after its own. */
+    const extras = days(3000, 20_000);
+
+    beforeEach(() => {
+      lake.region(SOURCE_REGION).addDatabase(database('sales'))
+        .addTable(table('sales', 'orders'))
+        .addPartitions(...dailyPartitions('sales', 'orders', 500));
+      lake.region(TARGET_REGION).addDatabase(database('sales'))
+        .addTable(table('sales', 'orders'))
+        .addPartitions(...dailyPartitions('sales', 'orders', 500), ...extras.map(v => partition('sales', 'orders', [v])));
+    });
+
+    test('mocked: even with time to spare, an invocation stops its search once 2,500 are found and deletes them; the search goes on, then sweeps the target again, and every extra is deleted once', async () => {
+      const invocations = await untilDone(NO_DEADLINE, { prune: true });
+      const continued = invocations.map(i => i.report.continuation?.partials);
+      // Cut after 2,500 found (and deleted): the listing's later pages may have shifted, so it goes on, then sweeps again.
+      expect(continued[0]).toEqual([{ table: 'orders', next: expect.any(String), extrasIn: TARGET_REGION, sweepAgain: true }]);
+      expect(continued.slice(1, -1).every(p => p?.length === 1 && p[0].extrasIn === TARGET_REGION)).toBe(true);
+      expect(continued).toContainEqual([{ table: 'orders', next: '', extrasIn: TARGET_REGION }]);
+      expect(continued[continued.length - 1]).toBeUndefined();
+      const deleted = await Promise.all(invocations.map(async inv => deletedValues(await callsOf(inv, BatchDeletePartitionCommand))));
+      expect(deleted[0]).toHaveLength(2500);
+      expect(deleted.flat().sort()).toEqual([...extras].sort());
+      expect(totalOf(invocations.map(i => i.report), 'partition', 'deleted')).toBe(3000);
+      expect(targetPartitions('orders')).toEqual(days(500));
+      expect(invocations.flatMap(i => i.report.failures)).toEqual([]);
     });
   });
 
