@@ -1,5 +1,5 @@
 import type { CreateTableRequest, DatabaseInput, PartitionInput, TableInput } from '@aws-sdk/client-glue';
-import { AttachedConvergence, type AttachedRules, type SourceAttachments } from './attached';
+import { AttachedConvergence, type AttachedCut, type AttachedPaging, type AttachedRules, type SourceAttachments } from './attached';
 import { icebergChainDrift, isIcebergTable, isS3TablesTable, pointAtStagedChain, rewriteIntoTarget } from './iceberg';
 import { PartitionDigests } from './partition-digests';
 import { hasPartitions, partitionKey, replicaDatabase, replicaPartition, replicaTable, type ReplicaContext } from './shapes';
@@ -403,19 +403,34 @@ export class GlueConvergence {
     }
     this.progress(key);
     if (partitionTargets.length > 0) await this.partitions(table, partitionTargets);
-    for (const state of converged) await this.convergeAttached(state, table, attachments, true);
+    // A table the deadline cut gets what follows its partitions in the invocation that finishes them.
+    if (this.partials.some(p => p.table === table.input.Name)) return;
+    for (const state of converged) await this.convergeLateAttached(state, table, attachments);
+  }
+
+  /**
+   * The kinds converged after a table's partitions (partition column statistics) in one target, from a source page
+   * token when resuming; past the hard deadline a paged kind stops at a page, and the next invocation goes on there.
+   */
+  private async convergeLateAttached(
+    state: TargetWithContext, table: SourceTable, attachments: SourceAttachments, from?: string, only?: AttachedKind,
+  ) {
+    const paging = { from, stop: () => this.deadline !== undefined && Date.now() > this.deadline.hard };
+    const cut = await this.convergeAttached(state, table, attachments, true, undefined, paging, only);
+    if (cut) this.partials.push({ table: table.input.Name!, next: cut.next, attachedIn: { kind: cut.kind, region: state.target.region } });
   }
 
   /** Converges a table's attached objects in one target: those that go before its partitions, or after them. */
   private async convergeAttached(
     state: TargetWithContext, table: SourceTable, source: SourceAttachments, afterPartitions: boolean, createdWith?: Partial<CreateTableRequest>,
-  ): Promise<void> {
-    const kinds = this.attached.kindsOf('table', table.input, afterPartitions);
-    if (kinds.length === 0) return;
+    paging?: AttachedPaging, only?: AttachedKind,
+  ): Promise<AttachedCut | undefined> {
+    const kinds = this.attached.kindsOf('table', table.input, afterPartitions).filter(k => only === undefined || k === only);
+    if (kinds.length === 0) return undefined;
     const name = table.input.Name!;
     const key = `${table.databaseName}.${name}`;
     const owner = { database: table.databaseName, table: name };
-    await this.attached.converge(state.target.glue, owner, key, this.objectContext(state.ctx, key), source, kinds, createdWith, table.input);
+    return this.attached.converge(state.target.glue, owner, key, this.objectContext(state.ctx, key), source, kinds, createdWith, table.input, paging);
   }
 
   private async extraTables(state: TargetDatabase, db: string, names: string[]) {
@@ -559,11 +574,27 @@ export class GlueConvergence {
       return;
     }
     if (!table) return; // deleted since: the database's table pruning handles it
-    if (partial.extrasIn === undefined) return this.tablePartitions(db, partial.table, table, states, partial.next);
-    for (const state of states.filter(s => s.target.region === partial.extrasIn && !s.broken && s.tables?.has(partial.table))) {
-      const t: PartitionTarget = { target: state.target, ctx: this.objectContext(state.ctx, key), lookup: true, creates: [], updates: [] };
-      await this.extraPartitions(t, db, partial.table, undefined, { from: partial.next || undefined, sweepAgain: partial.sweepAgain });
+    const here = (region?: string) => states.filter(s => (region === undefined || s.target.region === region)
+      && !s.broken && s.tables?.has(partial.table));
+    const late = () => table.attachments(this.attached.kindsOf('table', table.input, true));
+    if (partial.attachedIn) {
+      const kind = partial.attachedIn.kind as AttachedKind;
+      for (const state of here(partial.attachedIn.region)) await this.convergeLateAttached(state, table, await late(), partial.next, kind);
+      return;
     }
+    const before = this.partials.length;
+    if (partial.extrasIn === undefined) {
+      await this.tablePartitions(db, partial.table, table, states, partial.next);
+    } else {
+      for (const state of here(partial.extrasIn)) {
+        const t: PartitionTarget = { target: state.target, ctx: this.objectContext(state.ctx, key), lookup: true, creates: [], updates: [] };
+        await this.extraPartitions(t, db, partial.table, undefined, { from: partial.next || undefined, sweepAgain: partial.sweepAgain });
+      }
+    }
+    // The invocation that finishes the table's partitions converges what follows them (in the Regions it went on in).
+    if (this.partials.slice(before).some(p => p.table === partial.table)) return;
+    const attachments = await late();
+    for (const state of here(partial.extrasIn)) await this.convergeLateAttached(state, table, attachments);
   }
 
   /** Streams one table's source partitions into each target (from a page token when resuming). */

@@ -33,6 +33,11 @@ export interface PartialTable {
    * target once more from the top (`next` empty), which ends when a listing deletes nothing before a cut.
    */
   readonly sweepAgain?: boolean;
+  /**
+   * Set when the table's partitions are all converged and a paged attached kind (partition column statistics) stopped
+   * in this Region at the source page `next`: the next invocation goes on from there.
+   */
+  readonly attachedIn?: { readonly kind: string; readonly region: string };
 }
 
 /**

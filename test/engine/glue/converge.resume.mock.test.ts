@@ -2,11 +2,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  BatchCreatePartitionCommand, BatchDeletePartitionCommand, BatchDeleteTableCommand, BatchGetPartitionCommand, BatchUpdatePartitionCommand,
+  BatchCreatePartitionCommand, BatchDeletePartitionCommand, type ColumnStatistics, GetColumnStatisticsForPartitionCommand,
+  type GetColumnStatisticsForPartitionRequest, UpdateColumnStatisticsForPartitionCommand, type UpdateColumnStatisticsForPartitionRequest,
+  BatchDeleteTableCommand, BatchGetPartitionCommand, BatchUpdatePartitionCommand,
   CreateDatabaseCommand, CreateTableCommand, DeleteDatabaseCommand, GetPartitionsCommand, GetTablesCommand, UpdateDatabaseCommand,
   UpdateTableCommand,
+  BatchGetPartitionRequest, GetPartitionsRequest, GetPartitionsResponse, GetTablesResponse,
 } from '@aws-sdk/client-glue';
-import type { BatchGetPartitionRequest, GetPartitionsRequest, GetPartitionsResponse, GetTablesResponse } from '@aws-sdk/client-glue';
 import 'aws-sdk-client-mock-jest';
 import { convergeDatabase } from '../../../src/engine/glue/converge';
 import { databaseInput, partitionInput, tableInput } from '../../../src/engine/glue/shapes';
@@ -19,6 +21,7 @@ import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotRecord, type SnapshotTo
 import { LineWriter } from '../../../src/engine/snapshot/io';
 import { writeSnapshotPart, type SnapshotPartResult } from '../../../src/engine/snapshot/part';
 import { SnapshotSource } from '../../../src/engine/snapshot/source';
+import type { AttachedKind } from '../../../src/shared/attached-kinds';
 import { dailyPartitions, database, FakeLake, partition, table } from '../../support/fake-lake';
 import { ACCOUNT, mockAws, regionOf, sent, SOURCE_REGION, TARGET_REGION, type MockedAws, type SentCall } from '../../support/sdk-harness';
 
@@ -87,7 +90,13 @@ describe('mocked Glue: convergeDatabase resumes from its cursor across invocatio
 
   /** One invocation, as the on-demand job's item step runs it: its own clients, source and report. */
   async function invoke(options: {
-    cursor?: Cursor; deadline?: Deadline; prune?: boolean; database?: string; targets?: string[]; concurrency?: number;
+    cursor?: Cursor;
+    deadline?: Deadline;
+    prune?: boolean;
+    database?: string;
+    targets?: string[];
+    concurrency?: number;
+    attachedKinds?: AttachedKind[];
   } = {}): Promise<Invocation> {
     const before = aws.glue.calls().length;
     const clients = new AwsClients({ maxAttempts: 1 });
@@ -104,6 +113,7 @@ describe('mocked Glue: convergeDatabase resumes from its cursor across invocatio
         database: options.database ?? 'sales',
         cursor: options.cursor,
         deadline: options.deadline,
+        attachedKinds: options.attachedKinds,
       });
       return { report, calls: aws.glue.calls().slice(before) as unknown as StubCall[] };
     } finally {
@@ -112,12 +122,14 @@ describe('mocked Glue: convergeDatabase resumes from its cursor across invocatio
   }
 
   /** Invokes until the report has no continuation, each invocation with the previous one's cursor. */
-  async function untilDone(deadline: Deadline, options: { prune?: boolean; cursor?: Cursor } = {}): Promise<Invocation[]> {
+  async function untilDone(
+    deadline: Deadline, options: { prune?: boolean; cursor?: Cursor; attachedKinds?: AttachedKind[] } = {},
+  ): Promise<Invocation[]> {
     const out: Invocation[] = [];
     let cursor = options.cursor;
     do {
       if (out.length >= MAX_INVOCATIONS) throw new Error(`still not done after ${MAX_INVOCATIONS} invocations`);
-      const inv = await invoke({ cursor, deadline, prune: options.prune });
+      const inv = await invoke({ cursor, deadline, prune: options.prune, attachedKinds: options.attachedKinds });
       out.push(inv);
       cursor = inv.report.continuation;
     } while (cursor);
@@ -389,6 +401,71 @@ describe('mocked Glue: convergeDatabase resumes from its cursor across invocatio
       expect(totalOf(invocations.map(i => i.report), 'partition', 'deleted')).toBe(3000);
       expect(targetPartitions('orders')).toEqual(days(500));
       expect(invocations.flatMap(i => i.report.failures)).toEqual([]);
+    });
+  });
+
+  describe('partition column statistics, converged after a table\'s partitions', () => {
+    const STATS: AttachedKind[] = ['partitionColumnStatistics'];
+    /** Statistics kept per Region and partition: the source has one column's for each partition. */
+    let stored: Map<string, ColumnStatistics[]>;
+    const where = (region: string, key: string[] | undefined) => `${region}|${(key ?? []).join('/')}`;
+
+    function withStatistics(count: number) {
+      lake.region(SOURCE_REGION).addDatabase(database('sales')).addTable(table('sales', 'orders')).addPartitions(...dailyPartitions('sales', 'orders', count));
+      lake.region(TARGET_REGION).addDatabase(database('sales'));
+      stored = new Map(days(count).map(day => [where(SOURCE_REGION, [day]), [{
+        ColumnName: 'id',
+        ColumnType: 'bigint',
+        AnalyzedTime: new Date('2026-03-01T10:00:00.000Z'),
+        StatisticsData: { Type: 'LONG', LongColumnStatisticsData: { NumberOfNulls: 0, NumberOfDistinctValues: 7 } },
+      }]]));
+      aws.glue.on(GetColumnStatisticsForPartitionCommand).callsFake(async (input: GetColumnStatisticsForPartitionRequest, getClient) => ({
+        ColumnStatisticsList: stored.get(where(await regionOf(getClient()), input.PartitionValues)) ?? [], Errors: [],
+      }));
+      aws.glue.on(UpdateColumnStatisticsForPartitionCommand).callsFake(async (input: UpdateColumnStatisticsForPartitionRequest, getClient) => {
+        stored.set(where(await regionOf(getClient()), input.PartitionValues), input.ColumnStatisticsList ?? []);
+        return { Errors: [] };
+      });
+    }
+
+    const statisticsWritten = async (inv: Invocation) => (await callsOf(inv, UpdateColumnStatisticsForPartitionCommand)).length;
+    const targetHas = (count: number) => days(count).every(day => (stored.get(where(TARGET_REGION, [day])) ?? []).length === 1);
+
+    test('mocked: a table cut at a partition page gets its statistics in the invocation that finishes its partitions, not before', async () => {
+      withStatistics(1500);
+      const first = await invoke({ deadline: PASSED, attachedKinds: STATS });
+      expect(first.report.continuation?.partials).toEqual([{ table: 'orders', next: expect.any(String) }]);
+      // Half the partitions exist in the target: no statistics are read or written for the table yet.
+      expect(await statisticsWritten(first)).toBe(0);
+      expect(await callsOf(first, GetColumnStatisticsForPartitionCommand)).toEqual([]);
+      const second = await invoke({ cursor: first.report.continuation, deadline: NO_DEADLINE, attachedKinds: STATS });
+      expect(second.report.continuation).toBeUndefined();
+      expect(await statisticsWritten(second)).toBe(1500);
+      expect(second.report.counts.partitionColumnStatistics).toMatchObject({ created: 1500, failed: 0 });
+      expect(targetHas(1500)).toBe(true);
+      expect([first, second].flatMap(i => i.report.failures)).toEqual([]);
+    });
+
+    test('mocked: past the hard deadline the statistics stop at a page of 100 partitions and go on from it; an unchanged re-run writes none', async () => {
+      withStatistics(250);
+      const invocations = await untilDone(PASSED, { attachedKinds: STATS });
+      // 3 pages of 100 partitions: cut after the first and the second.
+      expect(invocations.map(i => i.report.continuation?.partials)).toEqual([
+        [{ table: 'orders', next: expect.any(String), attachedIn: { kind: 'partitionColumnStatistics', region: TARGET_REGION } }],
+        [{ table: 'orders', next: expect.any(String), attachedIn: { kind: 'partitionColumnStatistics', region: TARGET_REGION } }],
+        undefined,
+      ]);
+      expect(await Promise.all(invocations.map(statisticsWritten))).toEqual([100, 100, 50]);
+      expect(totalOf(invocations.map(i => i.report), 'partitionColumnStatistics', 'created')).toBe(250);
+      // The partitions are converged once, by the first invocation.
+      expect(totalOf(invocations.map(i => i.report), 'partition', 'created')).toBe(250);
+      expect(targetHas(250)).toBe(true);
+      expect(invocations.flatMap(i => i.report.failures)).toEqual([]);
+
+      const again = await untilDone(NO_DEADLINE, { attachedKinds: STATS });
+      expect(again).toHaveLength(1);
+      expect(await statisticsWritten(again[0])).toBe(0);
+      expect(again[0].report.counts.partitionColumnStatistics).toMatchObject({ unchanged: 250, created: 0, updated: 0 });
     });
   });
 

@@ -28,7 +28,21 @@ export type SourceAttachments = ReadonlyMap<AttachedKind, readonly object[] | Er
 
 /** A paged kind's source objects of one owner: each call reads them again, a page at a time. */
 export interface PagedAttachments {
-  pages(): AsyncIterable<AttachedPage<object>>;
+  pages(from?: string): AsyncIterable<AttachedPage<object>>;
+}
+
+/** Where a paged kind's pages go on (a later invocation), and when they stop (the invocation's deadline). */
+export interface AttachedPaging {
+  /** The source page token to start from. */
+  readonly from?: string;
+  /** Asked after each page that has a next one: true stops there. */
+  stop(): boolean;
+}
+
+/** A paged kind stopped by `AttachedPaging.stop`: the token its next page starts from. */
+export interface AttachedCut {
+  readonly kind: AttachedKind;
+  readonly next: string;
 }
 
 /** Whether an owner's objects of a kind come in pages. */
@@ -54,7 +68,7 @@ export async function readAttachments(
   for (const kind of kinds) {
     const m = ATTACHED_MODULES[kind];
     if (m.pages && table) {
-      out.set(kind, { pages: () => m.pages!(glue, owner, table) });
+      out.set(kind, { pages: from => m.pages!(glue, owner, table, from) });
       continue;
     }
     try {
@@ -103,8 +117,9 @@ export class AttachedConvergence {
    */
   async converge(
     glue: GlueClient, owner: Owner, ownerKey: string, ctx: ReplicaContext, source: SourceAttachments,
-    kinds: readonly AttachedKind[], createdWith?: Partial<CreateTableRequest>, table?: TableInput,
-  ): Promise<void> {
+    kinds: readonly AttachedKind[], createdWith?: Partial<CreateTableRequest>, table?: TableInput, paging?: AttachedPaging,
+  ): Promise<AttachedCut | undefined> {
+    let cut: AttachedCut | undefined;
     for (const kind of kinds) {
       const items = source.get(kind);
       if (items === undefined) continue;
@@ -114,7 +129,8 @@ export class AttachedConvergence {
       }
       const m = ATTACHED_MODULES[kind];
       if (isPaged(items)) {
-        await this.convergePages(kind, m, glue, owner, ownerKey, ctx, items);
+        const next = await this.convergePages(kind, m, glue, owner, ownerKey, ctx, items, paging);
+        if (next !== undefined) cut = { kind, next };
         continue;
       }
       const kept = this.withoutExcluded(m, items);
@@ -138,21 +154,27 @@ export class AttachedConvergence {
         this.rules.fail(kind, `${ownerKey}/*`, ctx.targetRegion, `converging them in the target failed: ${errorMessage(error)}`);
       }
     }
+    return cut;
   }
 
-  /** A paged kind: each source page is compared with the same page in the target and written before the next is read. */
+  /**
+   * A paged kind: each source page is compared with the same page in the target and written before the next is read.
+   * Returns the token to go on from when `paging` stopped it.
+   */
   private async convergePages(
     kind: AttachedKind, m: AttachedKindModule<object>, glue: GlueClient, owner: Owner, ownerKey: string, ctx: ReplicaContext,
-    source: PagedAttachments,
-  ): Promise<void> {
+    source: PagedAttachments, paging?: AttachedPaging,
+  ): Promise<string | undefined> {
     try {
-      for await (const page of source.pages()) {
+      for await (const page of source.pages(paging?.from)) {
         const desired = page.items.map(i => m.replica(i, ctx));
         await this.convergeKind(kind, m, glue, owner, ownerKey, ctx.targetRegion, desired, () => page.read(glue, this.rules.findsExtras));
+        if (page.next && paging?.stop()) return page.next;
       }
     } catch (error) {
       this.rules.fail(kind, `${ownerKey}/*`, ctx.targetRegion, `converging them failed: ${errorMessage(error)}`);
     }
+    return undefined;
   }
 
   private async convergeKind(

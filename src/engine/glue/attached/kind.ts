@@ -28,6 +28,8 @@ export type AttachedWrite = 'created' | 'updated' | 'deleted';
 /** One page of a paged kind's objects in the source, and how to read the same objects in a target. */
 export interface AttachedPage<T> {
   readonly items: readonly T[];
+  /** The live source's token of the page after this one, to go on from in a later invocation; none on the last. */
+  readonly next?: string;
   /**
    * The target's objects the page covers (e.g. its partitions' statistics there): what the page is compared with.
    * With `extras` false (no prune, no verify) only those the page's items could match need be read.
@@ -50,7 +52,7 @@ export interface AttachedKindModule<T extends object> {
    * partitions). The live source is then read page by page, and each page is converged through the same decision
    * before the next one is read; an object only the target has counts as extra only within a page's scope.
    */
-  pages?(glue: GlueClient, owner: Owner, table: TableInput): AsyncIterable<AttachedPage<T>>;
+  pages?(glue: GlueClient, owner: Owner, table: TableInput, from?: string): AsyncIterable<AttachedPage<T>>;
   /** The owner's objects in one Region. A missing owner has none. */
   read(glue: GlueClient, owner: Owner, table?: TableInput): Promise<Array<AttachedRead<T>>>;
   /** An object's name within its owner. */

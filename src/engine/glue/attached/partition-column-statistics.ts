@@ -32,16 +32,16 @@ export const partitionColumnStatistics: AttachedKindModule<PartitionColumnStatis
 
   appliesTo: table => hasHiveStatistics(table) && hasPartitions(table),
 
-  async* pages(glue, owner, table) {
+  async* pages(glue, owner, table, from) {
     const columns = dataColumns(table);
-    const pages = paginateGetPartitions({ client: glue, pageSize: PAGE_PARTITIONS }, {
+    const pages = paginateGetPartitions({ client: glue, pageSize: PAGE_PARTITIONS, startingToken: from }, {
       DatabaseName: owner.database, TableName: owner.table, ExcludeColumnSchema: true,
     });
     try {
       for await (const page of pages) {
         const partitions = (page.Partitions ?? []).map(p => p.Values ?? []);
         if (partitions.length === 0) continue;
-        yield statisticsPage(await statisticsOf(glue, owner, partitions, columns), partitions, owner, columns);
+        yield { ...statisticsPage(await statisticsOf(glue, owner, partitions, columns), partitions, owner, columns), next: page.NextToken };
       }
     } catch (error) {
       if (!isNotFound(error)) throw error;
