@@ -404,7 +404,7 @@ export class GlueConvergence {
     this.progress(key);
     if (partitionTargets.length > 0) await this.partitions(table, partitionTargets);
     // A table the deadline cut gets what follows its partitions in the invocation that finishes them.
-    if (this.partials.some(p => p.table === table.input.Name)) return;
+    if (this.cutShort(table.input.Name!)) return;
     for (const state of converged) await this.convergeLateAttached(state, table, attachments);
   }
 
@@ -464,9 +464,8 @@ export class GlueConvergence {
     const db = table.databaseName;
     const name = table.input.Name!;
     const key = `${db}.${name}`;
-    const findExtras = this.findsExtras;
     // A snapshot cannot be asked for partitions by value: its keys are kept as 64-bit digests instead (8 B each).
-    const digests = findExtras && !this.o.source.lookups ? new PartitionDigests() : undefined;
+    const digests = this.findsExtras && !this.o.source.lookups ? new PartitionDigests() : undefined;
     let complete = true;
     try {
       for await (const page of table.partitionPages(from)) {
@@ -496,7 +495,7 @@ export class GlueConvergence {
     }
     for (const t of targets) await this.flushPartitions(t, db, name, true);
     for (const t of targets) if (t.storage) await this.checkStorage(key, t.target.region, t.ctx, t.storage);
-    if (!complete || !findExtras) return;
+    if (!complete || !this.findsExtras) return;
     for (const t of targets) if (t.lookup && !t.broken) await this.extraPartitions(t, db, name, digests);
   }
 
@@ -592,7 +591,7 @@ export class GlueConvergence {
       }
     }
     // The invocation that finishes the table's partitions converges what follows them (in the Regions it went on in).
-    if (this.partials.slice(before).some(p => p.table === partial.table)) return;
+    if (this.cutShort(partial.table, before)) return;
     const attachments = await late();
     for (const state of here(partial.extrasIn)) await this.convergeLateAttached(state, table, attachments);
   }
@@ -959,6 +958,11 @@ export class GlueConvergence {
     else this.report.count('partition', 'unchanged');
   }
 
+  /** Whether this invocation cut the table short (a partial pushed since `since`): the next one goes on with it. */
+  private cutShort(table: string, since = 0): boolean {
+    return this.partials.slice(since).some(p => p.table === table);
+  }
+
   /** Whether objects only a target has are looked for: deleted with prune, listed by verify. */
   private get findsExtras(): boolean {
     return this.prune || this.o.mode === 'verify';
@@ -968,7 +972,7 @@ export class GlueConvergence {
   private attachedRules(): AttachedRules {
     return {
       dryRun: this.dryRun,
-      findsExtras: this.prune || this.o.mode === 'verify',
+      findsExtras: this.findsExtras,
       differ: (kind, key, target, outcome, fields) => this.differ(kind, key, target, outcome, fields),
       count: (kind, outcome, n) => this.report.count(kind, outcome, n),
       fail: (kind, key, target, error) => this.report.fail({ kind, key, target, error }),

@@ -4,6 +4,7 @@ import { CATALOG_PART, SNAPSHOT_ITEM_TARGET } from './run-item';
 import { RunStore } from './run-store';
 import type { AttachedKind } from '../../shared/attached-kinds';
 import type { JobSettings } from '../../shared/job-settings';
+import type { ReplicationEngine } from '../engine';
 import { GLUE_KINDS } from '../glue';
 import { AwsClients } from '../kernel/clients';
 import { forEachConcurrent } from '../kernel/concurrency';
@@ -13,7 +14,7 @@ import { mergeInto } from '../kernel/report';
 import { ReportBuilder, type Counts, type Report } from '../kernel/report';
 import { Scope } from '../kernel/scope';
 import type { LfKind } from '../lake-formation';
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotHeader, type SnapshotTotals, SplitSnapshotManifest } from '../snapshot';
+import { noTotals, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotHeader, type SnapshotTotals, SplitSnapshotManifest } from '../snapshot';
 
 const REPORT_READS = 32;
 
@@ -83,27 +84,14 @@ export async function finalizeRun(settings: JobSettings, runId: string, clients:
 
   let snapshotLocation: string | undefined;
   const snapshotComplete = !options.dryRun && items.filter(i => i.kind === 'snapshot' || i.phase === 'before').every(i => done.has(itemId(i)));
-  let catalogHeld = snapshotComplete;
-  if (snapshotComplete) {
-    // The catalog's own objects are read here, once a run, beside the parts the snapshot items wrote.
-    try {
-      const before = { ...clients.apiCalls };
-      const part = await engine.snapshotCatalogPart(`s3://${store.bucket}/${prefix}snapshot/${CATALOG_PART}`);
-      // The part's own calls: the engine's clients count cumulatively, and the prune step's are merged already.
-      for (const [op, n] of Object.entries(clients.apiCalls)) {
-        if (n > (before[op] ?? 0)) report.apiCalls[op] = (report.apiCalls[op] ?? 0) + n - (before[op] ?? 0);
-      }
-      if (part) parts.push({ rank: 1, database: '', seq: 0, path: CATALOG_PART, totals: part.snapshot! });
-    } catch (error) {
-      catalogHeld = false;
-      const why = `reading the catalog's own objects (connections, catalogs) failed: ${errorMessage(error)}`;
-      run.fail({ kind: 'snapshot', key: runId, error: `${why}, so no snapshot manifest was written for this run` });
-    }
-  }
-  if (snapshotComplete && catalogHeld) {
+  const catalog = snapshotComplete ? await catalogPart(engine, clients, `s3://${store.bucket}/${prefix}snapshot/${CATALOG_PART}`, report) : undefined;
+  if (catalog instanceof Error) {
+    run.fail({ kind: 'snapshot', key: runId, error: `${catalog.message}, so no snapshot manifest was written for this run` });
+  } else if (snapshotComplete) {
+    if (catalog) parts.push(catalog);
     snapshotLocation = await writeSnapshotManifest(store, prefix, manifest, scope, parts, snapshotKinds, engine.attachedKinds);
     await store.putJson('latest/snapshot.json', { runId, location: snapshotLocation });
-  } else if (!options.dryRun && !snapshotComplete) {
+  } else if (!options.dryRun) {
     run.fail({ kind: 'snapshot', key: runId, error: 'the snapshot is incomplete, so no snapshot manifest was written for this run' });
   }
 
@@ -130,6 +118,27 @@ interface SnapshotPart {
   readonly totals: SnapshotTotals;
 }
 
+/**
+ * The catalog's own objects (connections, catalogs), read once a run into a part of the run's snapshot; none without
+ * those kinds, an Error when the read failed. Its calls are added to the run's report (the engine's clients count
+ * cumulatively, and the prune step's are merged already).
+ */
+async function catalogPart(
+  engine: ReplicationEngine, clients: AwsClients, location: string, report: Report,
+): Promise<SnapshotPart | Error | undefined> {
+  const before = { ...clients.apiCalls };
+  try {
+    const part = await engine.snapshotCatalogPart(location);
+    return part && { rank: 1, database: '', seq: 0, path: CATALOG_PART, totals: part.snapshot! };
+  } catch (error) {
+    return new Error(`reading the catalog's own objects (connections, catalogs) failed: ${errorMessage(error)}`);
+  } finally {
+    for (const [op, n] of Object.entries(clients.apiCalls)) {
+      if (n > (before[op] ?? 0)) report.apiCalls[op] = (report.apiCalls[op] ?? 0) + n - (before[op] ?? 0);
+    }
+  }
+}
+
 async function writeSnapshotManifest(
   store: RunStore, prefix: string, manifest: RunManifest, scope: Scope, parts: SnapshotPart[], kinds: string[] | undefined,
   attachedKinds: readonly AttachedKind[],
@@ -144,7 +153,7 @@ async function writeSnapshotManifest(
     ...(kinds ? { lakeFormation: { kinds: kinds as LfKind[] } } : {}),
     attached: { kinds: [...attachedKinds] },
   };
-  const totals: SnapshotTotals = { databases: 0, tables: 0, partitions: 0, attached: 0 };
+  const totals = noTotals();
   for (const p of parts) for (const k of ['databases', 'tables', 'partitions'] as const) totals[k] += p.totals[k];
   totals.attached = parts.reduce((n, p) => n + (p.totals.attached ?? 0), 0);
   if (kinds) totals.lakeFormation = parts.reduce((n, p) => n + (p.totals.lakeFormation ?? 0), 0);

@@ -39,6 +39,11 @@ export interface SnapshotHeader {
 
 export interface SnapshotTotals { databases: number; tables: number; partitions: number; lakeFormation?: number; attached?: number }
 
+/** Totals before anything is counted. */
+export function noTotals(): SnapshotTotals {
+  return { databases: 0, tables: 0, partitions: 0, attached: 0 };
+}
+
 export type SnapshotRecord =
   | { readonly lakeFormation: LfField; readonly items: unknown[] }
   | { readonly database: DatabaseInput }

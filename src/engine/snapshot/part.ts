@@ -1,5 +1,5 @@
 import { writeAttached, writeCatalogAttached } from './attached-records';
-import type { SnapshotTotals } from './format';
+import { noTotals, type SnapshotTotals } from './format';
 import { LineWriter } from './io';
 import type { AttachedKind } from '../../shared/attached-kinds';
 import type { CatalogSource, SourceLookups } from '../glue';
@@ -19,7 +19,7 @@ export async function writeSnapshotPart(
   lookups: SourceLookups, database: string, out: LineWriter, cursor: Cursor | undefined, deadline: Deadline,
   attachedKinds: readonly AttachedKind[] = [],
 ): Promise<SnapshotPartResult> {
-  const totals: SnapshotTotals = { databases: 0, tables: 0, partitions: 0, attached: 0 };
+  const totals = noTotals();
   const db = await lookups.database(database);
   if (!db) return { totals };
   if (!cursor) {
@@ -64,7 +64,7 @@ export async function writeSnapshotPart(
  * run's snapshot: read in one go (a few pages), so it needs no cursor. A kind whose read failed fails the part.
  */
 export async function writeCatalogPart(source: CatalogSource, out: LineWriter, attachedKinds: readonly AttachedKind[]): Promise<SnapshotPartResult> {
-  const totals: SnapshotTotals = { databases: 0, tables: 0, partitions: 0, attached: 0 };
+  const totals = noTotals();
   await writeCatalogAttached(out, source.catalogAttachments?.bind(source), attachedKinds, totals);
   return { totals };
 }

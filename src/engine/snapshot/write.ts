@@ -1,5 +1,5 @@
 import { writeAttached, writeCatalogAttached } from './attached-records';
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotHeader, type SnapshotTotals } from './format';
+import { noTotals, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotHeader, type SnapshotTotals } from './format';
 import { LineWriter } from './io';
 import { lakeFormationItems, lakeFormationRecords } from './lake-formation-records';
 import { PAGE_RETRY, RetryingSource, type PageRetry } from './page-retry';
@@ -68,7 +68,7 @@ async function writeRecords(out: LineWriter, source: CatalogSource, options: Wri
     attached: { kinds: [...attachedKinds] },
   };
   Object.assign(report.report.source, { catalogId: header.source.catalogId });
-  const totals: SnapshotTotals = { databases: 0, tables: 0, partitions: 0, attached: 0 };
+  const totals = noTotals();
   out.write(header);
   if (lakeFormation) {
     for (const record of lakeFormationRecords(lakeFormation)) out.write(record);

@@ -41,7 +41,7 @@ export const partitionColumnStatistics: AttachedKindModule<PartitionColumnStatis
       for await (const page of pages) {
         const partitions = (page.Partitions ?? []).map(p => p.Values ?? []);
         if (partitions.length === 0) continue;
-        yield { ...statisticsPage(await statisticsOf(glue, owner, partitions, columns), partitions, owner, columns), next: page.NextToken };
+        yield statisticsPage(await statisticsOf(glue, owner, partitions, columns), partitions, owner, columns, page.NextToken);
       }
     } catch (error) {
       if (!isNotFound(error)) throw error;
@@ -72,13 +72,14 @@ function dataColumns(table: TableInput): string[] {
 }
 
 function statisticsPage(
-  items: PartitionColumnStatisticsItem[], partitions: string[][], owner: Owner, columns: string[],
+  items: PartitionColumnStatisticsItem[], partitions: string[][], owner: Owner, columns: string[], next: string | undefined,
 ): AttachedPage<PartitionColumnStatisticsItem> {
   // Without extras to find, a partition whose source has no statistics needs no read in the target: a lake that keeps
   // none costs one read a partition (the source's), not two.
   const withStatistics = () => [...new Map(items.map(s => [partitionKey(s.Values), s.Values])).values()];
   return {
     items,
+    next,
     read: async (glue, extras) => (await statisticsOf(glue, owner, extras ? partitions : withStatistics(), columns)).map(item => ({ item })),
   };
 }
